@@ -1,0 +1,4 @@
+/** Registry of `cxt` sub-commands; each lives in its own file beside this one. */
+import type { CliCommand } from '../command.ts';
+
+export const commands: readonly CliCommand[] = [];

@@ -1,0 +1,138 @@
+/**
+ * io-ts building blocks shared by events, commands and every boundary (HTTP, CLI, files).
+ * Each codec decodes the JSON form and encodes back to it, so `encode(decode(x))` is canonical.
+ */
+import * as t from 'io-ts';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+
+const UINT256_MAX = (1n << 256n) - 1n;
+
+/** Non-negative integer amount in base units; JSON form is a decimal string without sign or leading zeros. */
+export const Amount = new t.Type<bigint, string, unknown>(
+  'Amount',
+  (u): u is bigint => typeof u === 'bigint' && u >= 0n && u <= UINT256_MAX,
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c, 'must be a decimal string of base units, e.g. "1000000000000000000"');
+    if (!/^(0|[1-9][0-9]*)$/.test(u)) return t.failure(u, c, 'must be a non-negative whole number written as a decimal string');
+    const v = BigInt(u);
+    if (v > UINT256_MAX) return t.failure(u, c, 'exceeds 2^256 - 1');
+    return t.success(v);
+  },
+  (v) => v.toString(),
+);
+
+/** Amount that must be > 0. */
+export const PositiveAmount = new t.Type<bigint, string, unknown>(
+  'PositiveAmount',
+  (u): u is bigint => Amount.is(u) && u > 0n,
+  (u, c) => {
+    const r = Amount.validate(u, c);
+    if (r._tag === 'Left') return r;
+    return r.right > 0n ? t.success(r.right) : t.failure(u, c, 'must be greater than zero');
+  },
+  Amount.encode,
+);
+
+const intCodec = (name: string, min: number, max: number) =>
+  new t.Type<number, number, unknown>(
+    name,
+    (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= min && u <= max,
+    (u, c) =>
+      typeof u === 'number' && Number.isSafeInteger(u) && u >= min && u <= max
+        ? t.success(u)
+        : t.failure(u, c, `must be a whole number from ${min} to ${max}`),
+    (v) => v,
+  );
+
+export const Epoch = intCodec('Epoch', 0, 2 ** 40);
+export const Bps = intCodec('Bps', 0, 10_000);
+export const Count = intCodec('Count', 0, Number.MAX_SAFE_INTEGER);
+export const PositiveCount = intCodec('PositiveCount', 1, Number.MAX_SAFE_INTEGER);
+/** Unix time in whole seconds. */
+export const UnixSeconds = intCodec('UnixSeconds', 0, 2 ** 40);
+
+/** EIP-55: mixed case must carry a valid checksum; all-lower and all-upper are accepted as is. */
+const checksumOk = (hex40: string): boolean => {
+  if (hex40 === hex40.toLowerCase() || hex40 === hex40.toUpperCase()) return true;
+  const hash = bytesToHex(keccak_256(utf8ToBytes(hex40.toLowerCase())));
+  for (let i = 0; i < 40; i++) {
+    const ch = hex40[i]!;
+    if (/[a-f]/i.test(ch)) {
+      const upper = parseInt(hash[i]!, 16) >= 8;
+      if (upper !== (ch === ch.toUpperCase())) return false;
+    }
+  }
+  return true;
+};
+
+/** An EVM address, stored lowercase. */
+export const Address = new t.Type<string, string, unknown>(
+  'Address',
+  (u): u is string => typeof u === 'string' && /^0x[0-9a-f]{40}$/.test(u),
+  (u, c) => {
+    if (typeof u !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(u))
+      return t.failure(u, c, 'must be a 0x-prefixed 20-byte hex address');
+    if (!checksumOk(u.slice(2))) return t.failure(u, c, 'has an invalid EIP-55 checksum');
+    return t.success(u.toLowerCase());
+  },
+  (v) => v,
+);
+
+/** 32-byte hash as 0x-prefixed lowercase hex. */
+export const Hash32 = new t.Type<string, string, unknown>(
+  'Hash32',
+  (u): u is string => typeof u === 'string' && /^0x[0-9a-f]{64}$/.test(u),
+  (u, c) =>
+    typeof u === 'string' && /^0x[0-9a-fA-F]{64}$/.test(u)
+      ? t.success(u.toLowerCase())
+      : t.failure(u, c, 'must be a 0x-prefixed 32-byte hex hash'),
+  (v) => v,
+);
+
+/** Identifier chosen by a caller: 1–200 printable characters, no whitespace. */
+export const Id = new t.Type<string, string, unknown>(
+  'Id',
+  (u): u is string => typeof u === 'string' && /^[\x21-\x7e]{1,200}$/.test(u),
+  (u, c) =>
+    typeof u === 'string' && /^[\x21-\x7e]{1,200}$/.test(u)
+      ? t.success(u)
+      : t.failure(u, c, 'must be 1 to 200 printable characters without spaces'),
+  (v) => v,
+);
+
+export const literalUnion = <const L extends readonly [string, string, ...string[]]>(name: string, values: L) =>
+  t.keyof(Object.fromEntries(values.map((v) => [v, null])) as { [K in L[number]]: null }, name);
+
+/**
+ * Object codec that refuses unknown fields (naming them) instead of silently dropping them:
+ * a typo in a field name must not turn into a missing optional value.
+ */
+export const strictObject = <R extends t.Props, O extends t.Props = {}>(name: string, required: R, optional?: O) => {
+  const inner = t.intersection([t.type(required), t.partial(optional ?? ({} as O))]);
+  const known = new Set([...Object.keys(required), ...Object.keys(optional ?? {})]);
+  type A = t.TypeOf<typeof inner>;
+  type O2 = t.OutputOf<typeof inner>;
+  return new t.Type<A, O2, unknown>(
+    name,
+    (u): u is A => inner.is(u),
+    (u, c) => {
+      if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, 'must be a JSON object');
+      const unknownKeys = Object.keys(u).filter((k) => !known.has(k));
+      if (unknownKeys.length > 0)
+        return t.failures(
+          unknownKeys.map((k) => ({
+            value: (u as Record<string, unknown>)[k],
+            context: [...c, { key: k, type: t.never, actual: (u as Record<string, unknown>)[k] }],
+            message: 'is not a known field',
+          })),
+        );
+      return inner.validate(u, c);
+    },
+    (a) => {
+      const out = inner.encode(a) as Record<string, unknown>;
+      for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+      return out as O2;
+    },
+  );
+};

@@ -1,0 +1,143 @@
+/**
+ * The event catalogue (DESIGN §3): one io-ts codec per event type. Decoded data carries bigint
+ * amounts; the JSON form (what is stored and hashed) carries decimal strings.
+ */
+import * as t from 'io-ts';
+import * as E from 'fp-ts/lib/Either.js';
+import { Address, Amount, Count, Epoch, Hash32, Id, PositiveAmount, PositiveCount, literalUnion, strictObject } from './codecs.ts';
+import { ProtocolParamsCodec, TierName } from './params.ts';
+import { fieldErrors, type FieldError } from './errors.ts';
+
+export const HardwareClass = literalUnion('HardwareClass', ['gpu', 'cpu', 'edge', 'storage', 'bandwidth']);
+export const ContributionKind = literalUnion('ContributionKind', ['compute', 'training', 'data']);
+export const RejectReason = literalUnion('RejectReason', ['invalid', 'fraud']);
+export const RevenueSource = literalUnion('RevenueSource', ['subscription', 'on_demand', 'api', 'task']);
+export const BurnReason = literalUnion('BurnReason', ['buyback', 'slash', 'other']);
+export type HardwareClass = t.TypeOf<typeof HardwareClass>;
+export type ContributionKind = t.TypeOf<typeof ContributionKind>;
+
+const Region = new t.Type<string, string, unknown>(
+  'Region',
+  (u): u is string => typeof u === 'string' && u.length >= 1 && u.length <= 64,
+  (u, c) => (typeof u === 'string' && u.length >= 1 && u.length <= 64 ? t.success(u) : t.failure(u, c, 'must be 1 to 64 characters')),
+  (v) => v,
+);
+const Reason = new t.Type<string, string, unknown>(
+  'Reason',
+  (u): u is string => typeof u === 'string' && u.length <= 500,
+  (u, c) => (typeof u === 'string' && u.length <= 500 ? t.success(u) : t.failure(u, c, 'must be at most 500 characters')),
+  (v) => v,
+);
+
+const PoolResult = strictObject('PoolResult', { budget: Amount, minted: Amount });
+export const RevenueSplit = strictObject('RevenueSplit', {
+  asset: Address,
+  gross: Amount,
+  fees: Amount,
+  provider: Amount,
+  stakers: Amount,
+  buyback: Amount,
+});
+export type RevenueSplit = t.TypeOf<typeof RevenueSplit>;
+
+export const eventDataCodecs = {
+  ProtocolConfigured: strictObject('ProtocolConfigured', { version: PositiveCount, effectiveEpoch: Epoch, params: ProtocolParamsCodec }),
+  NodeRegistered: strictObject(
+    'NodeRegistered',
+    { nodeId: Id, operator: Address, signer: Address, hardwareClass: HardwareClass },
+    { region: Region },
+  ),
+  ContributionRecorded: strictObject(
+    'ContributionRecorded',
+    { contributionId: Id, nodeId: Id, epoch: Epoch, kind: ContributionKind, units: PositiveCount, proofHash: Hash32 },
+    { taskId: Id },
+  ),
+  ContributionVerified: strictObject('ContributionVerified', { contributionId: Id, nodeId: Id, verifier: Address, epoch: Epoch }),
+  ContributionRejected: strictObject('ContributionRejected', {
+    contributionId: Id,
+    nodeId: Id,
+    verifier: Address,
+    epoch: Epoch,
+    reason: RejectReason,
+  }),
+  VerifierRegistered: strictObject('VerifierRegistered', { verifier: Address }),
+  VerifierRemoved: strictObject('VerifierRemoved', { verifier: Address }),
+  StakeDeposited: strictObject('StakeDeposited', { account: Address, amount: PositiveAmount, epoch: Epoch, ref: Id }),
+  UnstakeRequested: strictObject('UnstakeRequested', { account: Address, amount: PositiveAmount, epoch: Epoch, releaseEpoch: Epoch }),
+  StakeWithdrawn: strictObject('StakeWithdrawn', { account: Address, amount: PositiveAmount, epoch: Epoch }),
+  StakeSlashed: strictObject('StakeSlashed', { account: Address, amount: PositiveAmount, epoch: Epoch, contributionId: Id }),
+  TierChanged: strictObject('TierChanged', { account: Address, from: TierName, to: TierName, epoch: Epoch }),
+  RevenueRecorded: strictObject(
+    'RevenueRecorded',
+    { revenueId: Id, epoch: Epoch, source: RevenueSource, asset: Address, gross: PositiveAmount },
+    { provider: Address },
+  ),
+  TokensBurned: strictObject(
+    'TokensBurned',
+    { burnId: Id, amount: PositiveAmount, epoch: Epoch, reason: BurnReason },
+    { asset: Address, spent: Amount },
+  ),
+  EpochClosed: strictObject('EpochClosed', {
+    epoch: Epoch,
+    budget: Amount,
+    minted: Amount,
+    pools: strictObject('Pools', { compute: PoolResult, staking: PoolResult, verification: PoolResult }),
+    revenue: t.array(RevenueSplit),
+    allocationsHash: Hash32,
+    recipients: Count,
+    logHead: Hash32,
+  }),
+  DistributionCreated: strictObject('DistributionCreated', {
+    seq: PositiveCount,
+    throughEpoch: Epoch,
+    root: Hash32,
+    leafCount: Count,
+    totals: t.array(strictObject('TokenTotal', { token: Address, cumulative: Amount })),
+    treeHash: Hash32,
+    logHead: Hash32,
+  }),
+  DistributionPublished: strictObject('DistributionPublished', {
+    seq: PositiveCount,
+    chainId: PositiveCount,
+    contract: Address,
+    txHash: Hash32,
+    blockNumber: Count,
+    validAt: Count,
+  }),
+  DistributionActivated: strictObject('DistributionActivated', { seq: PositiveCount }, { txHash: Hash32 }),
+  DistributionRevoked: strictObject('DistributionRevoked', { seq: PositiveCount }, { txHash: Hash32, reason: Reason }),
+  RewardsClaimed: strictObject('RewardsClaimed', {
+    account: Address,
+    token: Address,
+    amount: PositiveAmount,
+    txHash: Hash32,
+    logIndex: Count,
+    blockNumber: Count,
+  }),
+} as const;
+
+type Codecs = typeof eventDataCodecs;
+export type EventType = keyof Codecs;
+export type EventData<K extends EventType> = t.TypeOf<Codecs[K]>;
+/** A decoded domain event: the type tag and its data. */
+export type CorexEvent = { [K in EventType]: { readonly type: K; readonly data: EventData<K> } }[EventType];
+export type EventOf<K extends EventType> = Extract<CorexEvent, { type: K }>;
+
+export const EVENT_TYPES = Object.keys(eventDataCodecs) as EventType[];
+export const isEventType = (type: string): type is EventType => Object.prototype.hasOwnProperty.call(eventDataCodecs, type);
+
+export const event = <K extends EventType>(type: K, data: EventData<K>): EventOf<K> => ({ type, data }) as EventOf<K>;
+
+/** Decode stored or submitted JSON into a domain event; every field problem is listed. */
+export const decodeEvent = (type: string, data: unknown): E.Either<FieldError[], CorexEvent> => {
+  if (!isEventType(type)) return E.left([{ field: 'type', message: `is not a known event type: ${JSON.stringify(type)}` }]);
+  const codec = eventDataCodecs[type] as unknown as t.Type<unknown, unknown, unknown>;
+  const result = codec.decode(data);
+  return E.isLeft(result)
+    ? E.left(fieldErrors(result.left).map((e) => ({ field: e.field === '(root)' ? 'data' : `data.${e.field}`, message: e.message })))
+    : E.right({ type, data: result.right } as CorexEvent);
+};
+
+/** JSON form of an event's data: amounts as decimal strings, addresses lowercase. */
+export const encodeEventData = (e: CorexEvent): Record<string, unknown> =>
+  (eventDataCodecs[e.type] as unknown as t.Type<unknown, Record<string, unknown>, unknown>).encode(e.data);

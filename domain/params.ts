@@ -1,0 +1,113 @@
+/**
+ * Protocol parameters (DESIGN §8): their codec, the defaults, and the checks that make a set coherent.
+ */
+import * as t from 'io-ts';
+import * as E from 'fp-ts/lib/Either.js';
+import { Address, Amount, Bps, Count, PositiveCount, UnixSeconds, literalUnion, strictObject } from './codecs.ts';
+import { cxt } from './units.ts';
+
+/** Weights may exceed 100% (training counts 120%), so they are not capped at 10000. */
+const WeightBps = new t.Type<number, number, unknown>(
+  'WeightBps',
+  (u): u is number => Count.is(u) && u <= 1_000_000,
+  (u, c) => (Count.is(u) && u <= 1_000_000 ? t.success(u) : t.failure(u, c, 'must be a whole number from 0 to 1000000')),
+  (v) => v,
+);
+
+export const TierName = literalUnion('TierName', ['bronze', 'silver', 'gold', 'platinum']);
+export type TierName = t.TypeOf<typeof TierName>;
+
+export const TierSpec = strictObject('TierSpec', {
+  name: TierName,
+  minStake: Amount,
+  minTenureEpochs: Count,
+  bps: WeightBps,
+});
+export type TierSpec = t.TypeOf<typeof TierSpec>;
+
+export const ProtocolParamsCodec = strictObject('ProtocolParams', {
+  symbol: t.string,
+  decimals: Count,
+  maxSupply: Amount,
+  cxtToken: Address,
+  genesisTimeSeconds: UnixSeconds,
+  epochLengthSeconds: PositiveCount,
+  halfLifeEpochs: PositiveCount,
+  computeBps: Bps,
+  stakingBps: Bps,
+  verificationBps: Bps,
+  kindWeightBps: strictObject('KindWeights', { compute: WeightBps, training: WeightBps, data: WeightBps }),
+  tiers: t.array(TierSpec),
+  boostBaseBps: Bps,
+  unbondingEpochs: Count,
+  slashBps: Bps,
+  protocolFeeBps: Bps,
+  stakerShareBps: Bps,
+  maxLateEpochs: Count,
+  distributionEveryEpochs: PositiveCount,
+  timelockSeconds: Count,
+});
+export type ProtocolParams = t.TypeOf<typeof ProtocolParamsCodec>;
+
+/** The CXT address used in leaves until genesis names the real one (the embedded chain replaces it). */
+export const PLACEHOLDER_CXT_TOKEN = '0x000000000000000000000000000000000000c0de';
+
+export const defaultParams = (overrides: Partial<ProtocolParams> = {}): ProtocolParams => ({
+  symbol: 'CXT',
+  decimals: 18,
+  maxSupply: cxt(1_000_000_000),
+  cxtToken: PLACEHOLDER_CXT_TOKEN,
+  genesisTimeSeconds: 1_767_225_600, // 2026-01-01T00:00:00Z
+  epochLengthSeconds: 86_400,
+  halfLifeEpochs: 1461,
+  computeBps: 7000,
+  stakingBps: 2000,
+  verificationBps: 1000,
+  kindWeightBps: { compute: 10_000, training: 12_000, data: 8_000 },
+  tiers: [
+    { name: 'bronze', minStake: 0n, minTenureEpochs: 0, bps: 10_000 },
+    { name: 'silver', minStake: cxt(5_000), minTenureEpochs: 7, bps: 11_000 },
+    { name: 'gold', minStake: cxt(25_000), minTenureEpochs: 30, bps: 12_500 },
+    { name: 'platinum', minStake: cxt(100_000), minTenureEpochs: 90, bps: 15_000 },
+  ],
+  boostBaseBps: 4000,
+  unbondingEpochs: 7,
+  slashBps: 500,
+  protocolFeeBps: 1000,
+  stakerShareBps: 5000,
+  maxLateEpochs: 2,
+  distributionEveryEpochs: 1,
+  timelockSeconds: 3600,
+  ...overrides,
+});
+
+/** Fields fixed at genesis: changing them would rewrite history (supply, time grid, token identity). */
+export const IMMUTABLE_PARAMS = ['symbol', 'decimals', 'maxSupply', 'cxtToken', 'genesisTimeSeconds', 'epochLengthSeconds'] as const;
+
+/** Coherence rules a codec cannot express. Left holds every problem found, each naming its field. */
+export const checkParams = (p: ProtocolParams): E.Either<string[], ProtocolParams> => {
+  const problems: string[] = [];
+  if (p.computeBps + p.stakingBps + p.verificationBps !== 10_000)
+    problems.push(`computeBps + stakingBps + verificationBps must be 10000, got ${p.computeBps + p.stakingBps + p.verificationBps}`);
+  if (p.tiers.length === 0) problems.push('tiers must list at least one tier');
+  const first = p.tiers[0];
+  if (first && (first.minStake !== 0n || first.minTenureEpochs !== 0))
+    problems.push('tiers[0] must be the entry tier with minStake 0 and minTenureEpochs 0');
+  const names = new Set(p.tiers.map((tier) => tier.name));
+  if (names.size !== p.tiers.length) problems.push('tiers must have distinct names');
+  for (let i = 1; i < p.tiers.length; i++) {
+    const prev = p.tiers[i - 1]!;
+    const cur = p.tiers[i]!;
+    if (cur.minStake < prev.minStake || cur.minTenureEpochs < prev.minTenureEpochs)
+      problems.push(`tiers[${i}] (${cur.name}) must not require less stake or tenure than tiers[${i - 1}] (${prev.name})`);
+  }
+  if (p.maxSupply === 0n) problems.push('maxSupply must be greater than zero');
+  if (p.timelockSeconds >= p.distributionEveryEpochs * p.epochLengthSeconds)
+    problems.push('timelockSeconds must be shorter than the distribution interval (distributionEveryEpochs × epochLengthSeconds)');
+  return problems.length === 0 ? E.right(p) : E.left(problems);
+};
+
+export const tierSpec = (p: ProtocolParams, name: TierName): TierSpec =>
+  p.tiers.find((tier) => tier.name === name) ?? p.tiers[0]!;
+
+export const entryTier = (p: ProtocolParams): TierName => p.tiers[0]!.name;
