@@ -16,7 +16,7 @@ export const BurnReason = literalUnion('BurnReason', ['buyback', 'slash', 'other
 export type HardwareClass = t.TypeOf<typeof HardwareClass>;
 export type ContributionKind = t.TypeOf<typeof ContributionKind>;
 
-const Region = new t.Type<string, string, unknown>(
+export const Region = new t.Type<string, string, unknown>(
   'Region',
   (u): u is string => typeof u === 'string' && u.length >= 1 && u.length <= 64,
   (u, c) => (typeof u === 'string' && u.length >= 1 && u.length <= 64 ? t.success(u) : t.failure(u, c, 'must be 1 to 64 characters')),

@@ -1,0 +1,193 @@
+/**
+ * decide(command, state, nowSeconds) → Either<Refusal, events>: the rules of DESIGN §5 as pure
+ * decisions. Time is an argument; a refusal writes nothing.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type { Command, CommandOf } from './commands.ts';
+import { event, type CorexEvent } from './events.ts';
+import { checkParams, IMMUTABLE_PARAMS, type ProtocolParams } from './params.ts';
+import {
+  epochEndSeconds,
+  genesisParams,
+  latestParams,
+  recordingEpoch,
+  unbondedWei,
+  type LedgerState,
+} from './state.ts';
+import { epochClosedData, settleEpoch } from './settlement.ts';
+import { refuse, type Refusal } from './errors.ts';
+import { formatCxt, formatUnits, mulBps, shortAddress } from './units.ts';
+import { jcs } from './hashChain.ts';
+
+export type Decision = E.Either<Refusal, CorexEvent[]>;
+
+const ok = (...events: CorexEvent[]): Decision => E.right(events);
+const no = (code: Refusal['code'], message: string): Decision => E.left(refuse(code, message));
+
+const configured = (state: LedgerState): E.Either<Refusal, ProtocolParams> => {
+  const p = latestParams(state);
+  return p ? E.right(p) : E.left(refuse('NOT_CONFIGURED', 'the protocol has no genesis configuration yet'));
+};
+
+const withParams = (state: LedgerState, f: (p: ProtocolParams) => Decision): Decision =>
+  E.chain(f)(configured(state));
+
+const configure = (c: CommandOf<'ConfigureProtocol'>, state: LedgerState, now: number): Decision => {
+  const checked = checkParams(c.params);
+  if (E.isLeft(checked)) return no('INVALID_CONFIG', `invalid parameters: ${checked.left.join('; ')}`);
+  const genesis = genesisParams(state);
+  if (!genesis) {
+    if ((c.effectiveEpoch ?? 0) !== 0) return no('INVALID_CONFIG', 'the genesis configuration must take effect at epoch 0');
+    return ok(event('ProtocolConfigured', { version: 1, effectiveEpoch: 0, params: c.params }));
+  }
+  for (const field of IMMUTABLE_PARAMS) {
+    if (jcs(String(c.params[field])) !== jcs(String(genesis[field])))
+      return no('INVALID_CONFIG', `${field} is fixed at genesis and cannot change (${String(genesis[field])} → ${String(c.params[field])})`);
+  }
+  const firstOpen = state.lastClosedEpoch + 1;
+  const effectiveEpoch = c.effectiveEpoch ?? recordingEpoch(state, now) + 1;
+  if (effectiveEpoch < firstOpen)
+    return no('INVALID_CONFIG', `effectiveEpoch ${effectiveEpoch} is already closed; the first open epoch is ${firstOpen}`);
+  return ok(event('ProtocolConfigured', { version: state.configs.length + 1, effectiveEpoch, params: c.params }));
+};
+
+const recordContribution = (c: CommandOf<'RecordContribution'>, state: LedgerState, now: number, p: ProtocolParams): Decision => {
+  if (!state.nodes.has(c.nodeId)) return no('NODE_UNKNOWN', `node ${c.nodeId} is not registered`);
+  if (state.contributions.has(c.contributionId)) return no('CONTRIBUTION_EXISTS', `contribution ${c.contributionId} is already recorded`);
+  const current = recordingEpoch(state, now);
+  if (c.epoch > current) return no('EPOCH_IN_FUTURE', `contribution epoch ${c.epoch} is in the future; the current epoch is ${current}`);
+  if (c.epoch < current - p.maxLateEpochs)
+    return no('EPOCH_TOO_OLD', `contribution epoch ${c.epoch} is more than ${p.maxLateEpochs} epochs before the current epoch ${current}`);
+  const { type: _type, ...data } = c;
+  return ok(event('ContributionRecorded', data));
+};
+
+const judge = (
+  c: CommandOf<'VerifyContribution'> | CommandOf<'RejectContribution'>,
+  state: LedgerState,
+  now: number,
+  p: ProtocolParams,
+): Decision => {
+  const contribution = state.contributions.get(c.contributionId);
+  if (!contribution) return no('CONTRIBUTION_UNKNOWN', `contribution ${c.contributionId} is not recorded`);
+  if (contribution.status !== 'recorded')
+    return no('CONTRIBUTION_ALREADY_JUDGED', `contribution ${c.contributionId} is already ${contribution.status}`);
+  if (!state.verifiers.has(c.verifier)) return no('NOT_A_VERIFIER', `${c.verifier} is not a registered verifier`);
+  const node = state.nodes.get(contribution.nodeId)!;
+  if (node.operator === c.verifier) return no('SELF_VERIFICATION', `verifier ${c.verifier} operates node ${node.nodeId} and cannot judge its work`);
+  const epoch = recordingEpoch(state, now);
+  const base = { contributionId: c.contributionId, nodeId: contribution.nodeId, verifier: c.verifier, epoch };
+  if (c.type === 'VerifyContribution') return ok(event('ContributionVerified', base));
+  const events: CorexEvent[] = [event('ContributionRejected', { ...base, reason: c.reason })];
+  if (c.reason === 'fraud') {
+    const bonded = state.accounts.get(node.operator)?.bondedWei ?? 0n;
+    const amount = mulBps(bonded, p.slashBps);
+    if (amount > 0n) {
+      events.push(event('StakeSlashed', { account: node.operator, amount, epoch, contributionId: c.contributionId }));
+      events.push(event('TokensBurned', { burnId: `slash:${c.contributionId}`, amount, epoch, reason: 'slash' }));
+    }
+  }
+  return E.right(events);
+};
+
+const unstake = (c: CommandOf<'RequestUnstake'>, state: LedgerState, now: number, p: ProtocolParams): Decision => {
+  const bonded = state.accounts.get(c.account)?.bondedWei ?? 0n;
+  if (c.amount > bonded)
+    return no('INSUFFICIENT_STAKE', `unstake of ${formatCxt(c.amount)} exceeds active stake ${formatCxt(bonded)} of ${shortAddress(c.account)}`);
+  const epoch = recordingEpoch(state, now);
+  return ok(event('UnstakeRequested', { account: c.account, amount: c.amount, epoch, releaseEpoch: epoch + p.unbondingEpochs }));
+};
+
+const withdraw = (c: CommandOf<'WithdrawStake'>, state: LedgerState, now: number): Decision => {
+  const a = state.accounts.get(c.account);
+  const epoch = recordingEpoch(state, now);
+  const free = a ? unbondedWei(a, epoch) : 0n;
+  if (c.amount > free) {
+    const next = a?.unbonding.filter((u) => u.releaseEpoch > epoch).map((u) => u.releaseEpoch).sort((x, y) => x - y)[0];
+    return no(
+      'NOT_UNBONDED',
+      `withdrawal of ${formatCxt(c.amount)} exceeds the ${formatCxt(free)} unbonded for ${shortAddress(c.account)} in epoch ${epoch}` +
+        (next !== undefined ? `; more unbonds at epoch ${next}` : ''),
+    );
+  }
+  return ok(event('StakeWithdrawn', { account: c.account, amount: c.amount, epoch }));
+};
+
+const burn = (c: CommandOf<'BurnTokens'>, state: LedgerState, now: number): Decision => {
+  if (state.burnIds.has(c.burnId)) return no('BURN_EXISTS', `burn ${c.burnId} is already recorded`);
+  const circulating = state.mintedWei - state.burnedWei;
+  if (c.amount > circulating)
+    return no('BURN_EXCEEDS_SUPPLY', `burn of ${formatCxt(c.amount)} exceeds the ${formatCxt(circulating)} minted and not yet burned`);
+  const epoch = recordingEpoch(state, now);
+  if (c.reason === 'other') {
+    if (c.asset !== undefined || c.spent !== undefined) return no('INVALID_CONFIG', 'asset and spent apply only to buyback burns');
+    return ok(event('TokensBurned', { burnId: c.burnId, amount: c.amount, epoch, reason: 'other' }));
+  }
+  if (c.asset === undefined || c.spent === undefined)
+    return no('BUYBACK_EXCEEDS_BUDGET', 'a buyback burn must name the asset spent and the amount spent');
+  const ledger = state.assets.get(c.asset);
+  const available = ledger ? ledger.buybackBudgetWei - ledger.buybackSpentWei : 0n;
+  if (c.spent > available)
+    return no(
+      'BUYBACK_EXCEEDS_BUDGET',
+      `buyback spends ${formatUnits(c.spent)} of asset ${shortAddress(c.asset)} but its buyback budget has ${formatUnits(available)} left`,
+    );
+  return ok(event('TokensBurned', { burnId: c.burnId, amount: c.amount, epoch, reason: 'buyback', asset: c.asset, spent: c.spent }));
+};
+
+const closeEpoch = (c: CommandOf<'CloseEpoch'>, state: LedgerState, now: number, p: ProtocolParams): Decision => {
+  const next = state.lastClosedEpoch + 1;
+  if (c.epoch !== next)
+    return no('EPOCH_OUT_OF_ORDER', `epoch ${c.epoch} cannot close: epochs close in order and the next to close is ${next}`);
+  const end = epochEndSeconds(p, c.epoch);
+  if (now < end) return no('EPOCH_NOT_ENDED', `epoch ${c.epoch} ends at ${end} (unix seconds); it is now ${now}`);
+  const s = settleEpoch(state, c.epoch);
+  return ok(
+    event('EpochClosed', epochClosedData(s, c.logHead)),
+    ...s.tierChanges.map((t) => event('TierChanged', { account: t.account, from: t.from, to: t.to, epoch: c.epoch + 1 })),
+  );
+};
+
+export const decide = (c: Command, state: LedgerState, nowSeconds: number): Decision => {
+  if (c.type === 'ConfigureProtocol') return configure(c, state, nowSeconds);
+  return withParams(state, (p) => {
+    const epoch = () => recordingEpoch(state, nowSeconds);
+    switch (c.type) {
+      case 'RegisterNode': {
+        if (state.nodes.has(c.nodeId)) return no('NODE_EXISTS', `node ${c.nodeId} is already registered`);
+        const { type: _type, ...data } = c;
+        return ok(event('NodeRegistered', data));
+      }
+      case 'RecordContribution':
+        return recordContribution(c, state, nowSeconds, p);
+      case 'VerifyContribution':
+      case 'RejectContribution':
+        return judge(c, state, nowSeconds, p);
+      case 'RegisterVerifier':
+        return state.verifiers.has(c.verifier)
+          ? no('VERIFIER_EXISTS', `${c.verifier} is already a verifier`)
+          : ok(event('VerifierRegistered', { verifier: c.verifier }));
+      case 'RemoveVerifier':
+        return state.verifiers.has(c.verifier)
+          ? ok(event('VerifierRemoved', { verifier: c.verifier }))
+          : no('VERIFIER_UNKNOWN', `${c.verifier} is not a verifier`);
+      case 'DepositStake':
+        return state.stakeRefs.has(c.ref)
+          ? no('REF_EXISTS', `stake deposit ${c.ref} is already recorded`)
+          : ok(event('StakeDeposited', { account: c.account, amount: c.amount, epoch: epoch(), ref: c.ref }));
+      case 'RequestUnstake':
+        return unstake(c, state, nowSeconds, p);
+      case 'WithdrawStake':
+        return withdraw(c, state, nowSeconds);
+      case 'RecordRevenue': {
+        if (state.revenueIds.has(c.revenueId)) return no('REVENUE_EXISTS', `revenue ${c.revenueId} is already recorded`);
+        const { type: _type, ...rest } = c;
+        return ok(event('RevenueRecorded', { ...rest, epoch: epoch() }));
+      }
+      case 'BurnTokens':
+        return burn(c, state, nowSeconds);
+      case 'CloseEpoch':
+        return closeEpoch(c, state, nowSeconds, p);
+    }
+  });
+};

@@ -1,0 +1,209 @@
+/**
+ * evolve(state, event) → state: folds one event into the ledger state (in place; see state.ts).
+ * EpochClosed is applied by re-running the settlement from the state, so allocations are always
+ * re-derived, never trusted from the log.
+ */
+import type { CorexEvent, EventOf } from './events.ts';
+import { entryTier } from './params.ts';
+import {
+  genesisParams,
+  newAccount,
+  newAssetLedger,
+  type AccountState,
+  type AssetLedger,
+  type LedgerState,
+} from './state.ts';
+import { settleEpoch, type Settlement } from './settlement.ts';
+
+const accountOf = (state: LedgerState, account: string): AccountState => {
+  let a = state.accounts.get(account);
+  if (!a) {
+    const p = genesisParams(state);
+    a = newAccount(account, p ? entryTier(p) : 'bronze');
+    state.accounts.set(account, a);
+  }
+  return a;
+};
+
+const assetOf = (state: LedgerState, asset: string): AssetLedger => {
+  let l = state.assets.get(asset);
+  if (!l) {
+    l = newAssetLedger();
+    state.assets.set(asset, l);
+  }
+  return l;
+};
+
+const changeStake = (state: LedgerState, account: string, epoch: number, deltaWei: bigint): AccountState => {
+  const a = accountOf(state, account);
+  a.bondedWei += deltaWei;
+  state.stakedWei += deltaWei;
+  // A change in an already-closed epoch (possible only through a racing writer) is folded at once.
+  if (epoch <= state.lastClosedEpoch) a.settledStakeWei += deltaWei;
+  else a.pendingChanges.push({ epoch, deltaWei });
+  return a;
+};
+
+/** Applies a settlement computed by settleEpoch to the state. */
+export const applySettlement = (state: LedgerState, s: Settlement): void => {
+  state.mintedWei += s.mintedWei;
+  for (const alloc of s.allocations) {
+    const a = accountOf(state, alloc.account);
+    a.cumulativeWei.set(alloc.token, (a.cumulativeWei.get(alloc.token) ?? 0n) + alloc.amountWei);
+  }
+  const paid = new Set(s.paidWork.map((w) => w.contributionId));
+  state.unpaidWork = state.unpaidWork.filter((w) => !paid.has(w.contributionId));
+  state.pendingVerdicts = state.pendingVerdicts.filter((v) => v.epoch > s.epoch);
+  const settled = new Set(s.settledRevenueIds);
+  state.unsettledRevenue = state.unsettledRevenue.filter((r) => !settled.has(r.revenueId));
+  for (const r of s.revenue) {
+    const l = assetOf(state, r.asset);
+    l.grossWei += r.grossWei;
+    l.feesWei += r.feesWei;
+    l.providerWei += r.providerWei;
+    l.stakersWei += r.stakersWei;
+    l.buybackBudgetWei += r.buybackWei;
+  }
+  for (const [operator, tenure] of s.tenureUpdates) accountOf(state, operator).tenureEpochs = tenure;
+  // Stake changes up to this epoch are final: fold them so later closes stay cheap.
+  for (const a of state.accounts.values()) {
+    if (a.pendingChanges.length === 0) continue;
+    const keep = [];
+    for (const c of a.pendingChanges) {
+      if (c.epoch <= s.epoch) a.settledStakeWei += c.deltaWei;
+      else keep.push(c);
+    }
+    a.pendingChanges = keep;
+  }
+  state.lastClosedEpoch = s.epoch;
+  state.lastAllocations = [...s.allocations];
+};
+
+const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>) => void } = {
+  ProtocolConfigured: (state, { data }) => {
+    state.configs.push({ version: data.version, effectiveEpoch: data.effectiveEpoch, params: data.params });
+  },
+  NodeRegistered: (state, { data }) => {
+    state.nodes.set(data.nodeId, { ...data });
+    accountOf(state, data.operator).nodeIds.push(data.nodeId);
+  },
+  ContributionRecorded: (state, { data }) => {
+    state.contributions.set(data.contributionId, {
+      contributionId: data.contributionId,
+      nodeId: data.nodeId,
+      epoch: data.epoch,
+      kind: data.kind,
+      units: data.units,
+      status: 'recorded',
+    });
+  },
+  ContributionVerified: (state, { data }) => {
+    const c = state.contributions.get(data.contributionId);
+    if (!c) return;
+    c.status = 'verified';
+    state.unpaidWork.push({ contributionId: c.contributionId, nodeId: c.nodeId, kind: c.kind, units: c.units, verifiedEpoch: data.epoch });
+    state.pendingVerdicts.push({ verifier: data.verifier, epoch: data.epoch });
+  },
+  ContributionRejected: (state, { data }) => {
+    const c = state.contributions.get(data.contributionId);
+    if (c) c.status = 'rejected';
+    state.pendingVerdicts.push({ verifier: data.verifier, epoch: data.epoch });
+    const node = state.nodes.get(data.nodeId);
+    if (data.reason === 'fraud' && node) accountOf(state, node.operator).tenureEpochs = 0;
+  },
+  VerifierRegistered: (state, { data }) => {
+    state.verifiers.add(data.verifier);
+  },
+  VerifierRemoved: (state, { data }) => {
+    state.verifiers.delete(data.verifier);
+  },
+  StakeDeposited: (state, { data }) => {
+    state.stakeRefs.add(data.ref);
+    changeStake(state, data.account, data.epoch, data.amount);
+  },
+  UnstakeRequested: (state, { data }) => {
+    changeStake(state, data.account, data.epoch, -data.amount).unbonding.push({
+      amountWei: data.amount,
+      releaseEpoch: data.releaseEpoch,
+    });
+  },
+  StakeWithdrawn: (state, { data }) => {
+    // Withdrawals consume released unbonding entries oldest first.
+    let left = data.amount;
+    const a = accountOf(state, data.account);
+    for (const u of a.unbonding) {
+      if (left === 0n) break;
+      if (u.releaseEpoch > data.epoch) continue;
+      const take = u.amountWei < left ? u.amountWei : left;
+      u.amountWei -= take;
+      left -= take;
+    }
+    a.unbonding = a.unbonding.filter((u) => u.amountWei > 0n);
+  },
+  StakeSlashed: (state, { data }) => {
+    changeStake(state, data.account, data.epoch, -data.amount).tenureEpochs = 0;
+  },
+  TierChanged: (state, { data }) => {
+    accountOf(state, data.account).tier = data.to;
+  },
+  RevenueRecorded: (state, { data }) => {
+    state.revenueIds.add(data.revenueId);
+    state.unsettledRevenue.push({
+      revenueId: data.revenueId,
+      epoch: data.epoch,
+      asset: data.asset,
+      grossWei: data.gross,
+      ...(data.provider ? { provider: data.provider } : {}),
+    });
+  },
+  TokensBurned: (state, { data }) => {
+    state.burnIds.add(data.burnId);
+    state.burnedWei += data.amount;
+    if (data.reason === 'buyback' && data.asset) assetOf(state, data.asset).buybackSpentWei += data.spent ?? 0n;
+  },
+  EpochClosed: (state, { data }) => {
+    applySettlement(state, settleEpoch(state, data.epoch));
+  },
+  DistributionCreated: (state, { data }) => {
+    state.distributions.push({
+      seq: data.seq,
+      throughEpoch: data.throughEpoch,
+      root: data.root,
+      logHead: data.logHead,
+      leafCount: data.leafCount,
+      totals: data.totals.map((t) => ({ token: t.token, cumulativeWei: t.cumulative })),
+      treeHash: data.treeHash,
+      status: 'created',
+    });
+  },
+  DistributionPublished: (state, { data }) => {
+    const d = state.distributions.find((x) => x.seq === data.seq);
+    if (!d) return;
+    d.status = 'published';
+    d.published = { chainId: data.chainId, contract: data.contract, txHash: data.txHash, blockNumber: data.blockNumber, validAt: data.validAt };
+  },
+  DistributionActivated: (state, { data }) => {
+    for (const d of state.distributions) if (d.status === 'active') d.status = 'superseded';
+    const d = state.distributions.find((x) => x.seq === data.seq);
+    if (d) d.status = 'active';
+  },
+  DistributionRevoked: (state, { data }) => {
+    const d = state.distributions.find((x) => x.seq === data.seq);
+    if (d) d.status = 'revoked';
+  },
+  RewardsClaimed: (state, { data }) => {
+    state.claimRefs.add(`${data.txHash}:${data.logIndex}`);
+    const a = accountOf(state, data.account);
+    a.claimedWei.set(data.token, (a.claimedWei.get(data.token) ?? 0n) + data.amount);
+  },
+};
+
+export const evolve = (state: LedgerState, e: CorexEvent): LedgerState => {
+  (handlers[e.type] as (s: LedgerState, ev: CorexEvent) => void)(state, e);
+  return state;
+};
+
+export const foldEvents = (events: Iterable<CorexEvent>, state: LedgerState): LedgerState => {
+  for (const e of events) evolve(state, e);
+  return state;
+};

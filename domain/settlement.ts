@@ -1,0 +1,189 @@
+/**
+ * Settlement of one epoch (DESIGN §5) as a pure computation over the ledger state.
+ * `decide` uses it to write EpochClosed; `evolve` re-runs it to apply the close, and the audit
+ * re-runs it to check the recorded numbers — one implementation for all three.
+ * What is settled depends only on the events' own epoch fields, never on when the close runs.
+ */
+import type { ProtocolParams, TierName } from './params.ts';
+import type { EventData } from './events.ts';
+import { activeStakeFor, paramsForEpoch, stakeAtEndOf, type LedgerState, type UnpaidWork } from './state.ts';
+import { epochBudget, splitBudget, type PoolBudgets } from './emission.ts';
+import { addAllocation, proRata, sortAllocations, type Allocation } from './allocation.ts';
+import { boostedWeight } from './boost.ts';
+import { evaluateTier, tierBps } from './tiers.ts';
+import { splitRevenue, type RevenueSplitResult } from './revenue.ts';
+import { keccakJcs } from './hashChain.ts';
+import { BPS } from './units.ts';
+
+export interface PoolOutcome {
+  readonly budgetWei: bigint;
+  readonly mintedWei: bigint;
+}
+
+export interface TierChange {
+  readonly account: string;
+  readonly from: TierName;
+  readonly to: TierName;
+}
+
+export interface Settlement {
+  readonly epoch: number;
+  readonly params: ProtocolParams;
+  readonly remainingBeforeWei: bigint;
+  readonly budgetWei: bigint;
+  readonly mintedWei: bigint;
+  readonly pools: { readonly compute: PoolOutcome; readonly staking: PoolOutcome; readonly verification: PoolOutcome };
+  readonly revenue: readonly RevenueSplitResult[];
+  /** Sorted by account then token; amounts > 0. */
+  readonly allocations: readonly Allocation[];
+  readonly allocationsHash: string;
+  /** Operator → compute weight W_o of this epoch (before boost). */
+  readonly computeWeights: ReadonlyMap<string, bigint>;
+  /** Account → active stake for this epoch. */
+  readonly activeStakes: ReadonlyMap<string, bigint>;
+  readonly paidWork: readonly UnpaidWork[];
+  readonly paidVerdicts: number;
+  readonly settledRevenueIds: readonly string[];
+  /** Tenure after this epoch, for every operator whose tenure changes. */
+  readonly tenureUpdates: ReadonlyMap<string, number>;
+  readonly tierChanges: readonly TierChange[];
+}
+
+/** keccak256 over the JCS of the sorted [account, token, amount] list (DESIGN §5). */
+export const allocationsHash = (sorted: readonly Allocation[]): string =>
+  keccakJcs(sorted.map((a) => [a.account, a.token, a.amountWei.toString()]));
+
+const sumValues = (m: ReadonlyMap<unknown, bigint>): bigint => {
+  let total = 0n;
+  for (const v of m.values()) total += v;
+  return total;
+};
+
+/** W_o per operator from the verified, unpaid work with verification epoch ≤ e. */
+const computeWeights = (state: LedgerState, p: ProtocolParams, work: readonly UnpaidWork[]): Map<string, bigint> => {
+  const weights = new Map<string, bigint>();
+  for (const w of work) {
+    const node = state.nodes.get(w.nodeId);
+    if (!node) continue;
+    const operator = state.accounts.get(node.operator);
+    const tier = tierBps(p, operator?.tier ?? p.tiers[0]!.name);
+    const kindWeighted = (BigInt(w.units) * BigInt(p.kindWeightBps[w.kind])) / BPS;
+    const weight = (kindWeighted * BigInt(tier)) / BPS;
+    weights.set(node.operator, (weights.get(node.operator) ?? 0n) + weight);
+  }
+  return weights;
+};
+
+export const settleEpoch = (state: LedgerState, epoch: number): Settlement => {
+  const p = paramsForEpoch(state, epoch);
+  if (!p) throw new Error(`no protocol parameters in force for epoch ${epoch}`);
+  const remainingBeforeWei = p.maxSupply - state.mintedWei;
+  const budgetWei = epochBudget(remainingBeforeWei, p.halfLifeEpochs);
+  const budgets: PoolBudgets = splitBudget(budgetWei, p);
+  const ledger = new Map<string, Allocation>();
+
+  const activeStakes = new Map<string, bigint>();
+  for (const a of state.accounts.values()) {
+    const stake = activeStakeFor(a, epoch);
+    if (stake > 0n) activeStakes.set(a.account, stake);
+  }
+  const totalStakeWei = sumValues(activeStakes);
+
+  // Compute pool: stake-boosted operator weights.
+  const paidWork = state.unpaidWork.filter((w) => w.verifiedEpoch <= epoch);
+  const weights = computeWeights(state, p, paidWork);
+  const totalWeight = sumValues(weights);
+  const boosted = new Map<string, bigint>();
+  for (const [operator, weight] of weights) {
+    boosted.set(operator, boostedWeight({ weight, stakeWei: activeStakes.get(operator) ?? 0n }, totalWeight, totalStakeWei, p.boostBaseBps));
+  }
+  let computeMinted = 0n;
+  for (const [operator, amount] of proRata(budgets.compute, boosted)) {
+    addAllocation(ledger, operator, p.cxtToken, amount);
+    computeMinted += amount;
+  }
+
+  // Staking pool.
+  let stakingMinted = 0n;
+  for (const [account, amount] of proRata(budgets.staking, activeStakes)) {
+    addAllocation(ledger, account, p.cxtToken, amount);
+    stakingMinted += amount;
+  }
+
+  // Verification pool: verdicts of registered verifiers with epoch ≤ e.
+  const verdictCounts = new Map<string, bigint>();
+  let paidVerdicts = 0;
+  for (const v of state.pendingVerdicts) {
+    if (v.epoch > epoch) continue;
+    paidVerdicts++;
+    if (state.verifiers.has(v.verifier)) verdictCounts.set(v.verifier, (verdictCounts.get(v.verifier) ?? 0n) + 1n);
+  }
+  let verificationMinted = 0n;
+  for (const [verifier, amount] of proRata(budgets.verification, verdictCounts)) {
+    addAllocation(ledger, verifier, p.cxtToken, amount);
+    verificationMinted += amount;
+  }
+
+  // Revenue, per asset.
+  const revenueRecords = state.unsettledRevenue.filter((r) => r.epoch <= epoch);
+  const revenue = splitRevenue(revenueRecords, activeStakes, p, ledger);
+
+  // Tenure and tiers, after rewards; effective from e+1.
+  const tenureUpdates = new Map<string, number>();
+  for (const [operator, weight] of weights) {
+    if (weight > 0n) tenureUpdates.set(operator, (state.accounts.get(operator)?.tenureEpochs ?? 0) + 1);
+  }
+  const tierChanges: TierChange[] = [];
+  for (const a of state.accounts.values()) {
+    const tenure = tenureUpdates.get(a.account) ?? a.tenureEpochs;
+    const to = evaluateTier(p, stakeAtEndOf(a, epoch), tenure);
+    if (to !== a.tier) tierChanges.push({ account: a.account, from: a.tier, to });
+  }
+  tierChanges.sort((x, y) => (x.account < y.account ? -1 : x.account > y.account ? 1 : 0));
+
+  const allocations = sortAllocations(ledger.values());
+  return {
+    epoch,
+    params: p,
+    remainingBeforeWei,
+    budgetWei,
+    mintedWei: computeMinted + stakingMinted + verificationMinted,
+    pools: {
+      compute: { budgetWei: budgets.compute, mintedWei: computeMinted },
+      staking: { budgetWei: budgets.staking, mintedWei: stakingMinted },
+      verification: { budgetWei: budgets.verification, mintedWei: verificationMinted },
+    },
+    revenue,
+    allocations,
+    allocationsHash: allocationsHash(allocations),
+    computeWeights: weights,
+    activeStakes,
+    paidWork,
+    paidVerdicts,
+    settledRevenueIds: revenueRecords.map((r) => r.revenueId),
+    tenureUpdates,
+    tierChanges,
+  };
+};
+
+/** The EpochClosed data a settlement is recorded as; `logHead` is the hash of the event before it. */
+export const epochClosedData = (s: Settlement, logHead: string): EventData<'EpochClosed'> => {
+  const pool = (o: PoolOutcome) => ({ budget: o.budgetWei, minted: o.mintedWei });
+  return {
+    epoch: s.epoch,
+    budget: s.budgetWei,
+    minted: s.mintedWei,
+    pools: { compute: pool(s.pools.compute), staking: pool(s.pools.staking), verification: pool(s.pools.verification) },
+    revenue: s.revenue.map((r) => ({
+      asset: r.asset,
+      gross: r.grossWei,
+      fees: r.feesWei,
+      provider: r.providerWei,
+      stakers: r.stakersWei,
+      buyback: r.buybackWei,
+    })),
+    allocationsHash: s.allocationsHash,
+    recipients: s.allocations.length,
+    logHead,
+  };
+};

@@ -1,0 +1,235 @@
+/**
+ * The ledger state every decision reads, folded from events by `evolve` (evolve.ts).
+ * It is plain data; `evolve` updates it in place for speed (a log of millions of events cannot
+ * afford copying maps per event), so whoever folds owns the object.
+ */
+import type { ProtocolParams, TierName } from './params.ts';
+import type { ContributionKind, HardwareClass } from './events.ts';
+import type { Allocation } from './allocation.ts';
+
+export interface ConfigVersion {
+  readonly version: number;
+  readonly effectiveEpoch: number;
+  readonly params: ProtocolParams;
+}
+
+export interface NodeState {
+  readonly nodeId: string;
+  readonly operator: string;
+  readonly signer: string;
+  readonly hardwareClass: HardwareClass;
+  readonly region?: string;
+}
+
+export type ContributionStatus = 'recorded' | 'verified' | 'rejected';
+
+export interface ContributionState {
+  readonly contributionId: string;
+  readonly nodeId: string;
+  readonly epoch: number;
+  readonly kind: ContributionKind;
+  readonly units: number;
+  status: ContributionStatus;
+}
+
+/** Verified work not yet paid; paid by the first close of an epoch ≥ its verification epoch. */
+export interface UnpaidWork {
+  readonly contributionId: string;
+  readonly nodeId: string;
+  readonly kind: ContributionKind;
+  readonly units: number;
+  readonly verifiedEpoch: number;
+}
+
+export interface PendingVerdict {
+  readonly verifier: string;
+  readonly epoch: number;
+}
+
+/** A stake movement not yet folded into `settledStakeWei` (its epoch is after the last close). */
+export interface StakeChange {
+  readonly epoch: number;
+  /** Positive for a deposit, negative for an unstake request or a slash. */
+  readonly deltaWei: bigint;
+}
+
+export interface UnbondingEntry {
+  amountWei: bigint;
+  readonly releaseEpoch: number;
+}
+
+export interface AccountState {
+  readonly account: string;
+  /** Deposits − unstake requests − slashes, everything recorded so far. */
+  bondedWei: bigint;
+  /** The part of bondedWei whose epochs are closed; the rest is in pendingChanges. */
+  settledStakeWei: bigint;
+  pendingChanges: StakeChange[];
+  unbonding: UnbondingEntry[];
+  tier: TierName;
+  /** Closed epochs with positive compute weight since the last slash. */
+  tenureEpochs: number;
+  nodeIds: string[];
+  /** Cumulative allocations per token address, through the last closed epoch. */
+  readonly cumulativeWei: Map<string, bigint>;
+  /** Claimed on-chain per token address, from RewardsClaimed. */
+  readonly claimedWei: Map<string, bigint>;
+}
+
+export interface UnsettledRevenue {
+  readonly revenueId: string;
+  readonly epoch: number;
+  readonly asset: string;
+  readonly grossWei: bigint;
+  readonly provider?: string;
+}
+
+export interface AssetLedger {
+  grossWei: bigint;
+  feesWei: bigint;
+  providerWei: bigint;
+  stakersWei: bigint;
+  /** Buyback budget credited by closes; spent by buyback burns. */
+  buybackBudgetWei: bigint;
+  buybackSpentWei: bigint;
+}
+
+export interface DistributionState {
+  readonly seq: number;
+  readonly throughEpoch: number;
+  readonly root: string;
+  readonly logHead: string;
+  readonly leafCount: number;
+  readonly totals: ReadonlyArray<{ readonly token: string; readonly cumulativeWei: bigint }>;
+  readonly treeHash: string;
+  status: 'created' | 'published' | 'active' | 'superseded' | 'revoked';
+  published?: { chainId: number; contract: string; txHash: string; blockNumber: number; validAt: number };
+}
+
+export interface LedgerState {
+  /** Every ProtocolConfigured in order; params for epoch e = last version with effectiveEpoch ≤ e. */
+  readonly configs: ConfigVersion[];
+  readonly nodes: Map<string, NodeState>;
+  readonly contributions: Map<string, ContributionState>;
+  readonly verifiers: Set<string>;
+  unpaidWork: UnpaidWork[];
+  pendingVerdicts: PendingVerdict[];
+  readonly accounts: Map<string, AccountState>;
+  readonly stakeRefs: Set<string>;
+  readonly revenueIds: Set<string>;
+  unsettledRevenue: UnsettledRevenue[];
+  readonly assets: Map<string, AssetLedger>;
+  readonly burnIds: Set<string>;
+  /** CXT burned, every reason. */
+  burnedWei: bigint;
+  /** CXT minted by all closed epochs. */
+  mintedWei: bigint;
+  stakedWei: bigint;
+  /** −1 before the first close. */
+  lastClosedEpoch: number;
+  /** Allocations of the most recent close (derived data: re-derived on replay, never stored). */
+  lastAllocations: Allocation[];
+  readonly distributions: DistributionState[];
+  readonly claimRefs: Set<string>;
+}
+
+export const initialState = (): LedgerState => ({
+  configs: [],
+  nodes: new Map(),
+  contributions: new Map(),
+  verifiers: new Set(),
+  unpaidWork: [],
+  pendingVerdicts: [],
+  accounts: new Map(),
+  stakeRefs: new Set(),
+  revenueIds: new Set(),
+  unsettledRevenue: [],
+  assets: new Map(),
+  burnIds: new Set(),
+  burnedWei: 0n,
+  mintedWei: 0n,
+  stakedWei: 0n,
+  lastClosedEpoch: -1,
+  lastAllocations: [],
+  distributions: [],
+  claimRefs: new Set(),
+});
+
+export const newAccount = (account: string, tier: TierName): AccountState => ({
+  account,
+  bondedWei: 0n,
+  settledStakeWei: 0n,
+  pendingChanges: [],
+  unbonding: [],
+  tier,
+  tenureEpochs: 0,
+  nodeIds: [],
+  cumulativeWei: new Map(),
+  claimedWei: new Map(),
+});
+
+export const newAssetLedger = (): AssetLedger => ({
+  grossWei: 0n,
+  feesWei: 0n,
+  providerWei: 0n,
+  stakersWei: 0n,
+  buybackBudgetWei: 0n,
+  buybackSpentWei: 0n,
+});
+
+/** Parameters in force for epoch e (undefined before genesis). */
+export const paramsForEpoch = (state: LedgerState, epoch: number): ProtocolParams | undefined => {
+  let found: ProtocolParams | undefined;
+  for (const c of state.configs) if (c.effectiveEpoch <= epoch) found = c.params;
+  return found;
+};
+
+export const genesisParams = (state: LedgerState): ProtocolParams | undefined => state.configs[0]?.params;
+
+/** The latest configured parameters, including ones effective only from a later epoch. */
+export const latestParams = (state: LedgerState): ProtocolParams | undefined => state.configs[state.configs.length - 1]?.params;
+
+/** Epoch that contains `nowSeconds` on the genesis time grid (0 before genesis). */
+export const epochAt = (state: LedgerState, nowSeconds: number): number => {
+  const p = genesisParams(state);
+  if (!p || nowSeconds < p.genesisTimeSeconds) return 0;
+  return Math.floor((nowSeconds - p.genesisTimeSeconds) / p.epochLengthSeconds);
+};
+
+/**
+ * The epoch a new event is recorded in: the epoch of `now`, but never one already closed
+ * (a clock slightly behind the closer must not write into a settled epoch).
+ */
+export const recordingEpoch = (state: LedgerState, nowSeconds: number): number =>
+  Math.max(epochAt(state, nowSeconds), state.lastClosedEpoch + 1);
+
+/** End of epoch e in unix seconds (exclusive). */
+export const epochEndSeconds = (p: ProtocolParams, epoch: number): number => p.genesisTimeSeconds + (epoch + 1) * p.epochLengthSeconds;
+
+/** Active stake for epoch e: deposits with epoch < e, minus unstakes and slashes with epoch ≤ e. */
+export const activeStakeFor = (a: AccountState, epoch: number): bigint => {
+  let stake = a.settledStakeWei;
+  for (const c of a.pendingChanges) {
+    if (c.deltaWei > 0n ? c.epoch < epoch : c.epoch <= epoch) stake += c.deltaWei;
+  }
+  return stake;
+};
+
+/** Stake at the end of epoch e: every change with epoch ≤ e. Tiers are evaluated on it. */
+export const stakeAtEndOf = (a: AccountState, epoch: number): bigint => {
+  let stake = a.settledStakeWei;
+  for (const c of a.pendingChanges) if (c.epoch <= epoch) stake += c.deltaWei;
+  return stake;
+};
+
+export const unbondedWei = (a: AccountState, epoch: number): bigint => {
+  let total = 0n;
+  for (const u of a.unbonding) if (u.releaseEpoch <= epoch) total += u.amountWei;
+  return total;
+};
+
+export const unbondingWei = (a: AccountState): bigint => {
+  let total = 0n;
+  for (const u of a.unbonding) total += u.amountWei;
+  return total;
+};
