@@ -4,8 +4,8 @@
  * what makes idempotent replays comparable (see `sameRequest`).
  */
 import * as t from 'io-ts';
-import { Address, Epoch, Hash32, Id, PositiveAmount, PositiveCount, literalUnion, strictObject } from './codecs.ts';
-import { ContributionKind, HardwareClass, Region, RejectReason, RevenueSource } from './events.ts';
+import { Address, Count, Epoch, Hash32, Id, PositiveAmount, PositiveCount, literalUnion, strictObject } from './codecs.ts';
+import { ContributionKind, HardwareClass, Reason, Region, RejectReason, RevenueSource } from './events.ts';
 import { ProtocolParamsCodec } from './params.ts';
 
 const cmd = <N extends string, R extends t.Props, O extends t.Props = {}>(type: N, required: R, optional?: O) =>
@@ -33,6 +33,18 @@ export const commandCodecs = {
     { asset: Address, spent: PositiveAmount },
   ),
   CloseEpoch: cmd('CloseEpoch', { epoch: Epoch, logHead: Hash32 }),
+  CreateDistribution: cmd('CreateDistribution', { throughEpoch: Epoch, logHead: Hash32 }),
+  RecordDistributionPublished: cmd('RecordDistributionPublished', {
+    seq: PositiveCount,
+    chainId: PositiveCount,
+    contract: Address,
+    txHash: Hash32,
+    blockNumber: Count,
+    validAt: Count,
+  }),
+  ActivateDistribution: cmd('ActivateDistribution', { seq: PositiveCount }, { txHash: Hash32 }),
+  RevokeDistribution: cmd('RevokeDistribution', { seq: PositiveCount }, { txHash: Hash32, reason: Reason }),
+  RecordClaim: cmd('RecordClaim', { account: Address, token: Address, amount: PositiveAmount, txHash: Hash32, logIndex: Count, blockNumber: Count }),
 } as const;
 
 type Codecs = typeof commandCodecs;
@@ -63,7 +75,65 @@ export const naturalKey = (c: Command): string | undefined => {
       return `burn:${c.burnId}`;
     case 'CloseEpoch':
       return `epoch:${c.epoch}`;
+    case 'CreateDistribution':
+      return `distribution:${c.throughEpoch}`;
+    case 'RecordDistributionPublished':
+      return `distribution-published:${c.seq}`;
+    case 'ActivateDistribution':
+      return `distribution-activated:${c.seq}`;
+    case 'RevokeDistribution':
+      return `distribution-revoked:${c.seq}`;
+    case 'RecordClaim':
+      return `claim:${c.txHash}:${c.logIndex}`;
     default:
       return undefined;
   }
+};
+
+const FIRST_EVENT_TYPE: { [K in CommandType]: string } = {
+  ConfigureProtocol: 'ProtocolConfigured',
+  RegisterNode: 'NodeRegistered',
+  RecordContribution: 'ContributionRecorded',
+  VerifyContribution: 'ContributionVerified',
+  RejectContribution: 'ContributionRejected',
+  RegisterVerifier: 'VerifierRegistered',
+  RemoveVerifier: 'VerifierRemoved',
+  DepositStake: 'StakeDeposited',
+  RequestUnstake: 'UnstakeRequested',
+  WithdrawStake: 'StakeWithdrawn',
+  RecordRevenue: 'RevenueRecorded',
+  BurnTokens: 'TokensBurned',
+  CloseEpoch: 'EpochClosed',
+  CreateDistribution: 'DistributionCreated',
+  RecordDistributionPublished: 'DistributionPublished',
+  ActivateDistribution: 'DistributionActivated',
+  RevokeDistribution: 'DistributionRevoked',
+  RecordClaim: 'RewardsClaimed',
+};
+
+/** Fields that vary with when a command runs, not with what it asks: ignored when comparing a replay. */
+const CONTEXT_FIELDS = new Set(['type', 'logHead']);
+
+/**
+ * Idempotency (DESIGN §3): is `c` the same request as the one that produced `firstEvent` (JSON form)?
+ * Every command field the event also records must be equal; fields the command cannot know
+ * (recording epoch, version) are not compared.
+ */
+export const sameRequest = (c: Command, firstEvent: { type: string; data: Record<string, unknown> }): boolean => {
+  if (FIRST_EVENT_TYPE[c.type] !== firstEvent.type) return false;
+  const encoded = (commandCodecs[c.type] as unknown as t.Type<unknown, Record<string, unknown>, unknown>).encode(c);
+  for (const [field, value] of Object.entries(encoded)) {
+    if (CONTEXT_FIELDS.has(field) || value === undefined) continue;
+    if (!(field in firstEvent.data)) continue;
+    if (JSON.stringify(canonicalValue(value)) !== JSON.stringify(canonicalValue(firstEvent.data[field]))) return false;
+  }
+  return true;
+};
+
+/** Key-order independent form for comparison of JSON values. */
+const canonicalValue = (v: unknown): unknown => {
+  if (Array.isArray(v)) return v.map(canonicalValue);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonicalValue((v as Record<string, unknown>)[k])]));
+  return v;
 };

@@ -7,9 +7,11 @@ import type { Command, CommandOf } from './commands.ts';
 import { event, type CorexEvent } from './events.ts';
 import { checkParams, IMMUTABLE_PARAMS, type ProtocolParams } from './params.ts';
 import {
+  activeStakeFor,
   epochEndSeconds,
   genesisParams,
   latestParams,
+  paramsForEpoch,
   recordingEpoch,
   unbondedWei,
   type LedgerState,
@@ -18,19 +20,24 @@ import { epochClosedData, settleEpoch } from './settlement.ts';
 import { refuse, type Refusal } from './errors.ts';
 import { formatCxt, formatUnits, mulBps, shortAddress } from './units.ts';
 import { jcs } from './hashChain.ts';
+import { planDistribution, type DistributionPlan } from './distribution.ts';
 
 export type Decision = E.Either<Refusal, CorexEvent[]>;
 
 const ok = (...events: CorexEvent[]): Decision => E.right(events);
 const no = (code: Refusal['code'], message: string): Decision => E.left(refuse(code, message));
 
-const configured = (state: LedgerState): E.Either<Refusal, ProtocolParams> => {
-  const p = latestParams(state);
+/**
+ * Parameters in force for the epoch a decision is recorded in: a version configured for a later
+ * epoch must not already govern today's unbonding, slashing or late-work window.
+ */
+const configured = (state: LedgerState, now: number): E.Either<Refusal, ProtocolParams> => {
+  const p = paramsForEpoch(state, recordingEpoch(state, now)) ?? latestParams(state);
   return p ? E.right(p) : E.left(refuse('NOT_CONFIGURED', 'the protocol has no genesis configuration yet'));
 };
 
-const withParams = (state: LedgerState, f: (p: ProtocolParams) => Decision): Decision =>
-  E.chain(f)(configured(state));
+const withParams = (state: LedgerState, now: number, f: (p: ProtocolParams) => Decision): Decision =>
+  E.chain(f)(configured(state, now));
 
 const configure = (c: CommandOf<'ConfigureProtocol'>, state: LedgerState, now: number): Decision => {
   const checked = checkParams(c.params);
@@ -80,8 +87,11 @@ const judge = (
   if (c.type === 'VerifyContribution') return ok(event('ContributionVerified', base));
   const events: CorexEvent[] = [event('ContributionRejected', { ...base, reason: c.reason })];
   if (c.reason === 'fraud') {
-    const bonded = state.accounts.get(node.operator)?.bondedWei ?? 0n;
-    const amount = mulBps(bonded, p.slashBps);
+    // DESIGN §5: the slash is a share of the operator's *active* stake for this epoch (a deposit made
+    // in it is not at stake yet), so it can never exceed that stake nor drive it negative.
+    const operator = state.accounts.get(node.operator);
+    const active = operator ? activeStakeFor(operator, epoch) : 0n;
+    const amount = active > 0n ? mulBps(active, p.slashBps) : 0n;
     if (amount > 0n) {
       events.push(event('StakeSlashed', { account: node.operator, amount, epoch, contributionId: c.contributionId }));
       events.push(event('TokensBurned', { burnId: `slash:${c.contributionId}`, amount, epoch, reason: 'slash' }));
@@ -148,9 +158,50 @@ const closeEpoch = (c: CommandOf<'CloseEpoch'>, state: LedgerState, now: number,
   );
 };
 
+const distributionStep = (
+  c: CommandOf<'RecordDistributionPublished'> | CommandOf<'ActivateDistribution'> | CommandOf<'RevokeDistribution'>,
+  state: LedgerState,
+): Decision => {
+  const d = state.distributions.find((x) => x.seq === c.seq);
+  if (!d) return no('DISTRIBUTION_UNKNOWN', `distribution ${c.seq} does not exist`);
+  switch (c.type) {
+    case 'RecordDistributionPublished': {
+      const { type: _type, ...data } = c;
+      return d.status === 'created'
+        ? ok(event('DistributionPublished', data))
+        : no('DISTRIBUTION_STATE', `distribution ${c.seq} is ${d.status}; only a created one can be published`);
+    }
+    case 'ActivateDistribution': {
+      const { type: _type, ...data } = c;
+      return d.status === 'published'
+        ? ok(event('DistributionActivated', data))
+        : no('DISTRIBUTION_STATE', `distribution ${c.seq} is ${d.status}; only a published one can be activated`);
+    }
+    case 'RevokeDistribution': {
+      const { type: _type, ...data } = c;
+      return d.status === 'created' || d.status === 'published'
+        ? ok(event('DistributionRevoked', data))
+        : no('DISTRIBUTION_STATE', `distribution ${c.seq} is ${d.status}; only a created or published one can be revoked`);
+    }
+  }
+};
+
+const recordClaim = (c: CommandOf<'RecordClaim'>, state: LedgerState): Decision => {
+  const a = state.accounts.get(c.account);
+  const cumulative = a?.cumulativeWei.get(c.token) ?? 0n;
+  const claimed = a?.claimedWei.get(c.token) ?? 0n;
+  if (claimed + c.amount > cumulative)
+    return no(
+      'CLAIM_EXCEEDS_ENTITLEMENT',
+      `claim of ${formatUnits(c.amount)} by ${shortAddress(c.account)} in token ${shortAddress(c.token)} would exceed its cumulative ${formatUnits(cumulative)} (already claimed ${formatUnits(claimed)})`,
+    );
+  const { type: _type, ...data } = c;
+  return ok(event('RewardsClaimed', data));
+};
+
 export const decide = (c: Command, state: LedgerState, nowSeconds: number): Decision => {
   if (c.type === 'ConfigureProtocol') return configure(c, state, nowSeconds);
-  return withParams(state, (p) => {
+  return withParams(state, nowSeconds, (p) => {
     const epoch = () => recordingEpoch(state, nowSeconds);
     switch (c.type) {
       case 'RegisterNode': {
@@ -188,6 +239,16 @@ export const decide = (c: Command, state: LedgerState, nowSeconds: number): Deci
         return burn(c, state, nowSeconds);
       case 'CloseEpoch':
         return closeEpoch(c, state, nowSeconds, p);
+      case 'CreateDistribution':
+        return E.map((plan: DistributionPlan): CorexEvent[] => [event('DistributionCreated', plan.data)])(
+          planDistribution(state, c.throughEpoch, c.logHead),
+        );
+      case 'RecordDistributionPublished':
+      case 'ActivateDistribution':
+      case 'RevokeDistribution':
+        return distributionStep(c, state);
+      case 'RecordClaim':
+        return recordClaim(c, state);
     }
   });
 };

@@ -68,6 +68,11 @@ export type RefusalCode =
   | 'REVENUE_EXISTS'
   | 'BURN_EXISTS'
   | 'BURN_EXCEEDS_SUPPLY'
-  | 'BUYBACK_EXCEEDS_BUDGET';
+  | 'BUYBACK_EXCEEDS_BUDGET'
+  | 'NOTHING_TO_DISTRIBUTE'
+  | 'CUMULATIVE_DECREASED'
+  | 'DISTRIBUTION_UNKNOWN'
+  | 'DISTRIBUTION_STATE'
+  | 'CLAIM_EXCEEDS_ENTITLEMENT';
 
 export const refuse = (code: RefusalCode, message: string): Refusal => ({ code, message });

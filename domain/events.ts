@@ -22,7 +22,7 @@ export const Region = new t.Type<string, string, unknown>(
   (u, c) => (typeof u === 'string' && u.length >= 1 && u.length <= 64 ? t.success(u) : t.failure(u, c, 'must be 1 to 64 characters')),
   (v) => v,
 );
-const Reason = new t.Type<string, string, unknown>(
+export const Reason = new t.Type<string, string, unknown>(
   'Reason',
   (u): u is string => typeof u === 'string' && u.length <= 500,
   (u, c) => (typeof u === 'string' && u.length <= 500 ? t.success(u) : t.failure(u, c, 'must be at most 500 characters')),

@@ -44,6 +44,14 @@ const changeStake = (state: LedgerState, account: string, epoch: number, deltaWe
   return a;
 };
 
+/** A slash (or fraud) resets tenure; the close of `epoch` is the first to build on the reset. */
+const resetTenure = (state: LedgerState, account: string, epoch: number): void => {
+  const a = accountOf(state, account);
+  a.tenureEpochs = 0;
+  if (epoch <= state.lastClosedEpoch) a.settledTenureEpochs = 0;
+  else a.pendingTenureResets.push(epoch);
+};
+
 /** Applies a settlement computed by settleEpoch to the state. */
 export const applySettlement = (state: LedgerState, s: Settlement): void => {
   state.mintedWei += s.mintedWei;
@@ -64,9 +72,11 @@ export const applySettlement = (state: LedgerState, s: Settlement): void => {
     l.stakersWei += r.stakersWei;
     l.buybackBudgetWei += r.buybackWei;
   }
-  for (const [operator, tenure] of s.tenureUpdates) accountOf(state, operator).tenureEpochs = tenure;
+  for (const [operator, tenure] of s.tenureUpdates) accountOf(state, operator).settledTenureEpochs = tenure;
   // Stake changes up to this epoch are final: fold them so later closes stay cheap.
   for (const a of state.accounts.values()) {
+    if (a.pendingTenureResets.length > 0) a.pendingTenureResets = a.pendingTenureResets.filter((epoch) => epoch > s.epoch);
+    a.tenureEpochs = a.pendingTenureResets.length > 0 ? 0 : a.settledTenureEpochs;
     if (a.pendingChanges.length === 0) continue;
     const keep = [];
     for (const c of a.pendingChanges) {
@@ -109,7 +119,7 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
     if (c) c.status = 'rejected';
     state.pendingVerdicts.push({ verifier: data.verifier, epoch: data.epoch });
     const node = state.nodes.get(data.nodeId);
-    if (data.reason === 'fraud' && node) accountOf(state, node.operator).tenureEpochs = 0;
+    if (data.reason === 'fraud' && node) resetTenure(state, node.operator, data.epoch);
   },
   VerifierRegistered: (state, { data }) => {
     state.verifiers.add(data.verifier);
@@ -141,7 +151,8 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
     a.unbonding = a.unbonding.filter((u) => u.amountWei > 0n);
   },
   StakeSlashed: (state, { data }) => {
-    changeStake(state, data.account, data.epoch, -data.amount).tenureEpochs = 0;
+    changeStake(state, data.account, data.epoch, -data.amount);
+    resetTenure(state, data.account, data.epoch);
   },
   TierChanged: (state, { data }) => {
     accountOf(state, data.account).tier = data.to;
@@ -175,6 +186,9 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
       treeHash: data.treeHash,
       status: 'created',
     });
+    // The distribution covers everything allocated so far (throughEpoch is the last close).
+    for (const a of state.accounts.values())
+      for (const [token, amount] of a.cumulativeWei) if (amount > 0n) state.distributedWei.set(`${a.account}|${token}`, amount);
   },
   DistributionPublished: (state, { data }) => {
     const d = state.distributions.find((x) => x.seq === data.seq);

@@ -18,3 +18,5 @@ export * from './state.ts';
 export * from './settlement.ts';
 export * from './evolve.ts';
 export * from './decide.ts';
+export * from './distribution.ts';
+export * from './merkle/index.ts';

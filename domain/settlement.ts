@@ -44,7 +44,7 @@ export interface Settlement {
   readonly paidWork: readonly UnpaidWork[];
   readonly paidVerdicts: number;
   readonly settledRevenueIds: readonly string[];
-  /** Tenure after this epoch, for every operator whose tenure changes. */
+  /** Tenure after this epoch, for every account whose tenure changes (positive weight or a reset). */
   readonly tenureUpdates: ReadonlyMap<string, number>;
   readonly tierChanges: readonly TierChange[];
 }
@@ -128,14 +128,21 @@ export const settleEpoch = (state: LedgerState, epoch: number): Settlement => {
   const revenueRecords = state.unsettledRevenue.filter((r) => r.epoch <= epoch);
   const revenue = splitRevenue(revenueRecords, activeStakes, p, ledger);
 
-  // Tenure and tiers, after rewards; effective from e+1.
+  // Tenure and tiers, after rewards; effective from e+1. Only resets recorded in epochs ≤ e count,
+  // so a slash recorded in a later epoch before this (late) close does not change its outcome.
   const tenureUpdates = new Map<string, number>();
+  for (const a of state.accounts.values()) {
+    if (a.pendingTenureResets.some((r) => r <= epoch)) tenureUpdates.set(a.account, 0);
+  }
   for (const [operator, weight] of weights) {
-    if (weight > 0n) tenureUpdates.set(operator, (state.accounts.get(operator)?.tenureEpochs ?? 0) + 1);
+    if (weight > 0n) {
+      const base = tenureUpdates.get(operator) ?? state.accounts.get(operator)?.settledTenureEpochs ?? 0;
+      tenureUpdates.set(operator, base + 1);
+    }
   }
   const tierChanges: TierChange[] = [];
   for (const a of state.accounts.values()) {
-    const tenure = tenureUpdates.get(a.account) ?? a.tenureEpochs;
+    const tenure = tenureUpdates.get(a.account) ?? a.settledTenureEpochs;
     const to = evaluateTier(p, stakeAtEndOf(a, epoch), tenure);
     if (to !== a.tier) tierChanges.push({ account: a.account, from: a.tier, to });
   }

@@ -67,8 +67,15 @@ export interface AccountState {
   pendingChanges: StakeChange[];
   unbonding: UnbondingEntry[];
   tier: TierName;
-  /** Closed epochs with positive compute weight since the last slash. */
+  /** Closed epochs with positive compute weight since the last slash (0 as soon as a slash is recorded). */
   tenureEpochs: number;
+  /** Tenure as of the last close, before any pending reset: what the next close builds on. */
+  settledTenureEpochs: number;
+  /**
+   * Epochs of slash/fraud tenure resets recorded for epochs not yet closed. The close of e applies
+   * only those with epoch ≤ e, so a late close counts tenure exactly as an on-time one (DESIGN §5).
+   */
+  pendingTenureResets: number[];
   nodeIds: string[];
   /** Cumulative allocations per token address, through the last closed epoch. */
   readonly cumulativeWei: Map<string, bigint>;
@@ -130,6 +137,8 @@ export interface LedgerState {
   /** Allocations of the most recent close (derived data: re-derived on replay, never stored). */
   lastAllocations: Allocation[];
   readonly distributions: DistributionState[];
+  /** Leaves of the latest created distribution, "account|token" → cumulative: no later one may be lower. */
+  readonly distributedWei: Map<string, bigint>;
   readonly claimRefs: Set<string>;
 }
 
@@ -152,6 +161,7 @@ export const initialState = (): LedgerState => ({
   lastClosedEpoch: -1,
   lastAllocations: [],
   distributions: [],
+  distributedWei: new Map(),
   claimRefs: new Set(),
 });
 
@@ -163,6 +173,8 @@ export const newAccount = (account: string, tier: TierName): AccountState => ({
   unbonding: [],
   tier,
   tenureEpochs: 0,
+  settledTenureEpochs: 0,
+  pendingTenureResets: [],
   nodeIds: [],
   cumulativeWei: new Map(),
   claimedWei: new Map(),

@@ -1,0 +1,76 @@
+/**
+ * Cumulative distributions (DESIGN §6): one leaf per (account, token) with everything allocated
+ * through the last closed epoch. Pure: the same ledger state gives the same tree, byte for byte.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type { EventData } from './events.ts';
+import type { LedgerState } from './state.ts';
+import { refuse, type Refusal } from './errors.ts';
+import { buildMerkleTree, dumpMerkleTree, merkleTreeHash, type LeafValue, type MerkleTree, type StandardMerkleDump } from './merkle/index.ts';
+import { formatUnits, shortAddress } from './units.ts';
+
+export interface DistributionPlan {
+  readonly data: EventData<'DistributionCreated'>;
+  readonly tree: MerkleTree;
+  readonly dump: StandardMerkleDump;
+}
+
+export const leafKey = (account: string, token: string): string => `${account}|${token}`;
+
+/** Every positive cumulative allocation, sorted by account then token. */
+export const distributionLeaves = (state: LedgerState): LeafValue[] => {
+  const leaves: LeafValue[] = [];
+  for (const account of [...state.accounts.keys()].sort()) {
+    const a = state.accounts.get(account)!;
+    for (const token of [...a.cumulativeWei.keys()].sort()) {
+      const amount = a.cumulativeWei.get(token)!;
+      if (amount > 0n) leaves.push({ account, token, amount });
+    }
+  }
+  return leaves;
+};
+
+export const planDistribution = (state: LedgerState, throughEpoch: number, logHead: string): E.Either<Refusal, DistributionPlan> => {
+  if (state.lastClosedEpoch < 0) return E.left(refuse('NOTHING_TO_DISTRIBUTE', 'no epoch has closed yet'));
+  if (throughEpoch !== state.lastClosedEpoch)
+    return E.left(refuse('EPOCH_OUT_OF_ORDER', `a distribution covers every closed epoch: throughEpoch must be ${state.lastClosedEpoch}, got ${throughEpoch}`));
+  const previous = [...state.distributions].reverse().find((d) => d.status !== 'revoked');
+  if (previous && previous.throughEpoch >= throughEpoch)
+    return E.left(refuse('NOTHING_TO_DISTRIBUTE', `distribution ${previous.seq} already covers epochs through ${previous.throughEpoch}`));
+  const leaves = distributionLeaves(state);
+  if (leaves.length === 0) return E.left(refuse('NOTHING_TO_DISTRIBUTE', `nothing has been allocated through epoch ${throughEpoch}`));
+  for (const leaf of leaves) {
+    const before = state.distributedWei.get(leafKey(leaf.account, leaf.token)) ?? 0n;
+    if (leaf.amount < before)
+      return E.left(
+        refuse(
+          'CUMULATIVE_DECREASED',
+          `cumulative of ${shortAddress(leaf.account)} in token ${shortAddress(leaf.token)} would fall from ${formatUnits(before)} to ${formatUnits(leaf.amount)}`,
+        ),
+      );
+  }
+  const current = new Set(leaves.map((l) => leafKey(l.account, l.token)));
+  for (const [key, before] of state.distributedWei) {
+    if (before > 0n && !current.has(key)) {
+      const [account, token] = key.split('|') as [string, string];
+      return E.left(refuse('CUMULATIVE_DECREASED', `leaf of ${shortAddress(account)} in token ${shortAddress(token)} would disappear`));
+    }
+  }
+  const totals = new Map<string, bigint>();
+  for (const l of leaves) totals.set(l.token, (totals.get(l.token) ?? 0n) + l.amount);
+  const tree = buildMerkleTree(leaves);
+  const dump = dumpMerkleTree(tree);
+  return E.right({
+    tree,
+    dump,
+    data: {
+      seq: state.distributions.length + 1,
+      throughEpoch,
+      root: tree.root,
+      leafCount: tree.leafCount,
+      totals: [...totals.keys()].sort().map((token) => ({ token, cumulative: totals.get(token)! })),
+      treeHash: merkleTreeHash(dump),
+      logHead,
+    },
+  });
+};

@@ -1,0 +1,112 @@
+/**
+ * Hex at the edges of the Merkle tree: parsing addresses and amounts straight into a byte buffer,
+ * and turning 32-byte nodes back into `0x…` strings in bulk. Per-leaf work here runs a million
+ * times per build, so it avoids intermediate strings and arrays.
+ */
+
+/**
+ * Per char code: the nibble value, plus UPPERCASE_FLAG for A–F; -1 when not a hex digit. OR-ing
+ * the entries of a whole address tells in one pass whether it is malformed (negative) or has
+ * uppercase letters, so validation and parsing are the same loop.
+ */
+const UPPERCASE_FLAG = 16;
+const NIBBLE = (() => {
+  const table = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 10; i++) table[48 + i] = i;
+  for (let i = 0; i < 6; i++) {
+    table[65 + i] = (10 + i) | UPPERCASE_FLAG;
+    table[97 + i] = 10 + i;
+  }
+  return table;
+})();
+
+const nibbleEntry = (text: string, index: number): number => {
+  const code = text.charCodeAt(index);
+  return code < 128 ? NIBBLE[code]! : -1;
+};
+
+/** Outcome of writeAddress. */
+export const ADDRESS_LOWERCASE = 0;
+export const ADDRESS_HAS_UPPERCASE = 1;
+export const ADDRESS_MALFORMED = -1;
+
+/**
+ * Parses `0x` + 40 hex digits into 20 bytes at `offset`. Returns ADDRESS_MALFORMED (bytes then
+ * unspecified), ADDRESS_HAS_UPPERCASE or ADDRESS_LOWERCASE.
+ */
+export const writeAddress = (address: string, out: Uint8Array, offset: number): number => {
+  if (address.length !== 42 || address.charCodeAt(0) !== 48 || address.charCodeAt(1) !== 120) return ADDRESS_MALFORMED;
+  let seen = 0;
+  for (let i = 0; i < 20; i++) {
+    const high = nibbleEntry(address, 2 + 2 * i);
+    const low = nibbleEntry(address, 3 + 2 * i);
+    seen |= high | low;
+    out[offset + i] = ((high & 15) << 4) | (low & 15);
+  }
+  return seen < 0 ? ADDRESS_MALFORMED : seen & UPPERCASE_FLAG ? ADDRESS_HAS_UPPERCASE : ADDRESS_LOWERCASE;
+};
+
+const addressScratch = new Uint8Array(20);
+/** True for `0x` followed by exactly 40 hex digits of either case. */
+export const isAddressHex = (text: string): boolean => writeAddress(text, addressScratch, 0) !== ADDRESS_MALFORMED;
+
+export const UINT256_MAX = (1n << 256n) - 1n;
+
+/** Writes 0 ≤ amount ≤ 2^256 − 1 as a 32-byte big-endian word at `offset` (ABI uint256). */
+export const writeUint256 = (amount: bigint, out: Uint8Array, offset: number): void => {
+  out.fill(0, offset, offset + 32);
+  // One toString(16) per leaf beats 32 bigint shifts, each of which allocates.
+  const digits = amount.toString(16);
+  let at = offset + 32;
+  let i = digits.length;
+  for (; i >= 2; i -= 2) out[--at] = (nibbleEntry(digits, i - 2) << 4) | nibbleEntry(digits, i - 1);
+  if (i === 1) out[--at] = nibbleEntry(digits, 0);
+};
+
+/** Parses `0x` + 64 hex digits into 32 bytes at `offset`; false (and nothing guaranteed written) if malformed. */
+export const writeHash32 = (text: string, out: Uint8Array, offset: number): boolean => {
+  if (text.length !== 66 || text.charCodeAt(0) !== 48 || text.charCodeAt(1) !== 120) return false;
+  for (let i = 0; i < 32; i++) {
+    const high = nibbleEntry(text, 2 + 2 * i);
+    const low = nibbleEntry(text, 3 + 2 * i);
+    if (high < 0 || low < 0) return false;
+    out[offset + i] = ((high & 15) << 4) | (low & 15);
+  }
+  return true;
+};
+
+/** Two lowercase hex ASCII codes per byte, packed for one 16-bit little-endian store. */
+const HEX_PAIR_LE = (() => {
+  const table = new Uint16Array(256);
+  const digits = '0123456789abcdef';
+  for (let b = 0; b < 256; b++) table[b] = digits.charCodeAt(b >> 4) | (digits.charCodeAt(b & 15) << 8);
+  return table;
+})();
+
+const HEX32_CHARS = 66;
+const decoder = new TextDecoder();
+
+/**
+ * `0x…` strings for `count` consecutive 32-byte words starting at `offset`. One TextDecoder call per
+ * batch is far cheaper than building each string separately; the results are slices of it.
+ */
+export const hex32Batch = (bytes: Uint8Array, offset: number, count: number): string[] => {
+  const ascii = new Uint8Array(count * HEX32_CHARS);
+  for (let k = 0; k < count; k++) {
+    const src = offset + 32 * k;
+    let dst = k * HEX32_CHARS;
+    ascii[dst++] = 48;
+    ascii[dst++] = 120;
+    for (let i = 0; i < 32; i++) {
+      const pair = HEX_PAIR_LE[bytes[src + i]!]!;
+      ascii[dst++] = pair & 0xff;
+      ascii[dst++] = pair >> 8;
+    }
+  }
+  const text = decoder.decode(ascii);
+  const out = new Array<string>(count);
+  for (let k = 0; k < count; k++) out[k] = text.slice(k * HEX32_CHARS, (k + 1) * HEX32_CHARS);
+  return out;
+};
+
+export const hex32 = (bytes: Uint8Array, offset = 0): string => hex32Batch(bytes, offset, 1)[0]!;

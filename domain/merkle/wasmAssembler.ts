@@ -1,0 +1,85 @@
+/**
+ * Just enough of the WebAssembly binary format to emit a module of i32/i64 functions over one
+ * exported memory. It exists so the Keccak kernel (keccakWasm.ts) is generated from readable
+ * TypeScript in this repository instead of being an opaque blob checked in from elsewhere.
+ */
+
+export type Bytes = readonly number[];
+
+/** Unsigned LEB128, for sizes, counts and indices. */
+export const uleb = (value: number): number[] => {
+  const out: number[] = [];
+  let rest = value >>> 0;
+  do {
+    const byte = rest & 0x7f;
+    rest >>>= 7;
+    out.push(rest === 0 ? byte : byte | 0x80);
+  } while (rest !== 0);
+  return out;
+};
+
+/** Signed LEB128 of a 64-bit two's complement value (i64.const immediates). */
+export const sleb64 = (value: bigint): number[] => {
+  const out: number[] = [];
+  let rest = BigInt.asIntN(64, value);
+  for (;;) {
+    const byte = Number(rest & 0x7fn);
+    rest >>= 7n;
+    const done = (rest === 0n && (byte & 0x40) === 0) || (rest === -1n && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+};
+
+const utf8 = (text: string): number[] => [...new TextEncoder().encode(text)];
+const vec = (items: readonly Bytes[]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: Bytes): number[] => [id, ...uleb(body.length), ...body];
+
+export const I32 = 0x7f;
+export const I64 = 0x7e;
+
+/** Opcodes used by the kernel; the immediates are added by the helpers below. */
+export const op = {
+  end: 0x0b,
+  localGet: (index: number): number[] => [0x20, ...uleb(index)],
+  localSet: (index: number): number[] => [0x21, ...uleb(index)],
+  i64Const: (value: bigint): number[] => [0x42, ...sleb64(value)],
+  /** Alignment hint 2^3; unaligned addresses stay correct in wasm, only the hint is wrong. */
+  i64Load: (offsetBytes: number): number[] => [0x29, 3, ...uleb(offsetBytes)],
+  i64Store: (offsetBytes: number): number[] => [0x37, 3, ...uleb(offsetBytes)],
+  i64And: 0x83,
+  i64Or: 0x84,
+  i64Xor: 0x85,
+  i64Rotl: 0x89,
+} as const;
+
+export interface WasmFunction {
+  readonly name: string;
+  readonly params: readonly number[];
+  readonly i64Locals: number;
+  readonly body: Bytes;
+}
+
+/** A module exporting `memory` (initial size in 64 KiB pages, growable) and the given functions. */
+export const assembleModule = (functions: readonly WasmFunction[], initialPages: number): Uint8Array => {
+  const types = functions.map((f) => [0x60, ...vec(f.params.map((p) => [p])), ...vec([])]);
+  const typeSection = section(1, vec(types));
+  const functionSection = section(3, vec(functions.map((_, i) => uleb(i))));
+  const memorySection = section(5, vec([[0x00, ...uleb(initialPages)]]));
+  const exportEntry = (name: string, kind: number, index: number): number[] => [...uleb(utf8(name).length), ...utf8(name), kind, ...uleb(index)];
+  const exports = [exportEntry('memory', 0x02, 0), ...functions.map((f, i) => exportEntry(f.name, 0x00, i))];
+  const exportSection = section(7, vec(exports));
+  const bodies = functions.map((f) => {
+    const code = [...vec(f.i64Locals > 0 ? [[...uleb(f.i64Locals), I64]] : []), ...f.body, op.end];
+    return [...uleb(code.length), ...code];
+  });
+  const codeSection = section(10, vec(bodies));
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...typeSection,
+    ...functionSection,
+    ...memorySection,
+    ...exportSection,
+    ...codeSection,
+  ]);
+};
