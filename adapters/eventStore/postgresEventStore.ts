@@ -1,0 +1,125 @@
+/**
+ * Event store on PostgreSQL or PGlite: the same SQL through a `SqlExecutor`. Each append is one
+ * transaction that first locks the head row (the global append lock, see postgresSchema.ts), then
+ * writes the whole batch with a single INSERT, whatever its size.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import type { StoredEvent } from '../../domain/hashChain.ts';
+import type { EventStore, LogHead, ReadAllOptions, ReadStreamOptions } from './port.ts';
+import { eventStoreTables, migrateEventStore, type EventStoreTables } from './postgresSchema.ts';
+import { DEFAULT_PAGE_SIZE, appendToLockedLog, systemClock, type Clock, type LockedLog } from './shared.ts';
+import { pgliteExecutor, type SqlExecutor, type SqlQueryable, type SqlRow } from './sqlExecutor.ts';
+
+export interface PostgresEventStoreOptions {
+  /** The store owns it: `close()` closes it. */
+  readonly db: SqlExecutor;
+  /** Schema holding the tables; default: the connection's search_path. */
+  readonly schema?: string;
+  readonly clock?: Clock;
+}
+
+export interface PostgresEventStore extends EventStore {
+  /** The executor, shared with components that must read or write in the store's transactions. */
+  readonly db: SqlExecutor;
+  readonly tables: EventStoreTables;
+  /** Creates the tables if missing; idempotent. */
+  migrate(): Promise<void>;
+}
+
+const COLUMNS = 'position, id, type, stream, stream_version, recorded_at, data, prev_hash, hash';
+
+/** bigint arrives as a string from pg (and may be a BigInt or number elsewhere): normalize once here. */
+export const rowToStoredEvent = (row: SqlRow): StoredEvent => ({
+  id: String(row.id),
+  type: String(row.type),
+  stream: String(row.stream),
+  streamVersion: Number(row.stream_version),
+  position: Number(row.position),
+  recordedAt: String(row.recorded_at),
+  data: (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as Record<string, unknown>,
+  prevHash: String(row.prev_hash),
+  hash: String(row.hash),
+});
+
+const readHead = async (db: SqlQueryable, t: EventStoreTables, lock: boolean): Promise<LogHead> => {
+  const [row] = await db.query(`select position, hash from ${t.head}${lock ? ' for update' : ''}`);
+  if (!row) throw new Error(`the event store head row is missing in ${t.head}: run migrate() first`);
+  return { position: Number(row.position), hash: String(row.hash) };
+};
+
+/**
+ * JSON in, jsonb_array_elements out: one parameter and one statement for any batch size, identical on
+ * pg and PGlite. The head moves in the same statement (a data-modifying CTE always runs to completion).
+ */
+const writeSql = (t: EventStoreTables): string => `
+  with inserted as (
+    insert into ${t.events} (${COLUMNS})
+    select (e->>'position')::bigint, e->>'id', e->>'type', e->>'stream', (e->>'streamVersion')::bigint,
+           e->>'recordedAt', e->'data', e->>'prevHash', e->>'hash'
+    from jsonb_array_elements($1::jsonb) as e
+  )
+  update ${t.head} set position = $2, hash = $3`;
+
+/** Stream version and already-stored ids in one round trip; the events come back as one jsonb array. */
+const lookupSql = (t: EventStoreTables): string => `
+  select
+    (select coalesce(max(stream_version), 0) from ${t.events} where stream = $1) as stream_version,
+    (select coalesce(jsonb_agg(to_jsonb(e)), '[]'::jsonb) from (
+       select ${COLUMNS} from ${t.events} where id in (select jsonb_array_elements_text($2::jsonb))
+     ) as e) as existing`;
+
+const lockedLog = (tx: SqlQueryable, t: EventStoreTables): LockedLog => ({
+  head: () => readHead(tx, t, true),
+  lookup: async (stream, ids) => {
+    const [row] = await tx.query(lookupSql(t), [stream, JSON.stringify(ids)]);
+    const existing = (typeof row?.existing === 'string' ? JSON.parse(row.existing) : (row?.existing ?? [])) as SqlRow[];
+    return { streamVersion: Number(row?.stream_version ?? 0), existing: existing.map(rowToStoredEvent) };
+  },
+  write: async (events) => {
+    const last = events[events.length - 1]!;
+    await tx.query(writeSql(t), [JSON.stringify(events), last.position, last.hash]);
+  },
+});
+
+export const createPostgresEventStore = ({ db, schema, clock = systemClock }: PostgresEventStoreOptions): PostgresEventStore => {
+  const t = eventStoreTables(schema);
+  return {
+    db,
+    tables: t,
+    migrate: () => migrateEventStore(db, schema),
+    append: (stream, events, options = {}) => db.transaction((tx) => appendToLockedLog(lockedLog(tx, t), stream, events, options, clock)),
+    readStream: async (stream, { fromVersion = 1, maxCount }: ReadStreamOptions = {}) =>
+      (
+        await db.query(
+          `select ${COLUMNS} from ${t.events} where stream = $1 and stream_version >= $2 order by stream_version limit $3`,
+          [stream, fromVersion, maxCount ?? null],
+        )
+      ).map(rowToStoredEvent),
+    readAll: async ({ fromPosition = 1, maxCount = DEFAULT_PAGE_SIZE }: ReadAllOptions = {}) =>
+      (
+        await db.query(`select ${COLUMNS} from ${t.events} where position >= $1 order by position limit $2`, [fromPosition, maxCount])
+      ).map(rowToStoredEvent),
+    head: () => readHead(db, t, false),
+    close: () => db.close(),
+  };
+};
+
+export interface PgliteEventStoreOptions {
+  readonly clock?: Clock;
+}
+
+/**
+ * The embedded default: PGlite in `dataDir` (persisted, survives restarts) or in memory when undefined.
+ * Migrated and ready to use; `close()` shuts PGlite down, flushing it to disk.
+ */
+export const openPgliteEventStore = async (dataDir: string | undefined, options: PgliteEventStoreOptions = {}): Promise<PostgresEventStore> => {
+  const pglite = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  const store = createPostgresEventStore({ db: pgliteExecutor(pglite), ...options });
+  try {
+    await store.migrate();
+  } catch (error) {
+    await pglite.close().catch(() => undefined);
+    throw error;
+  }
+  return store;
+};

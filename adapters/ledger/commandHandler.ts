@@ -1,0 +1,93 @@
+/**
+ * Command handling: catch up, decide on the current state, append with optimistic concurrency on
+ * the global log position (the decision read global state), and retry on conflict.
+ * Idempotency: a command whose key already exists returns the original events when it is the same
+ * request (DESIGN §3), and is a conflict otherwise.
+ */
+import { randomUUID } from 'node:crypto';
+import * as E from 'fp-ts/lib/Either.js';
+import { decide, naturalKey, sameRequest, type Command, type Refusal, type StoredEvent } from '../../domain/index.ts';
+import { isConcurrencyError, type EventStore } from '../eventStore/port.ts';
+import type { Ledger } from './ledger.ts';
+import { toNewEvents } from './eventCodec.ts';
+import { streamFor } from './streams.ts';
+
+export type HandleResult =
+  | { readonly status: 'accepted'; readonly events: readonly StoredEvent[] }
+  | { readonly status: 'duplicate'; readonly events: readonly StoredEvent[] }
+  | { readonly status: 'refused'; readonly refusal: Refusal };
+
+export class RequestConflictError extends Error {
+  readonly code = 'IDEMPOTENCY_CONFLICT';
+  constructor(
+    readonly key: string,
+    readonly position: number,
+  ) {
+    super(`request ${key} was already recorded at position ${position} with different content`);
+    this.name = 'RequestConflictError';
+  }
+}
+
+export interface CommandHandlerOptions {
+  readonly store: EventStore;
+  readonly ledger: Ledger;
+  /** Unix seconds; injected so tests and replays control time. */
+  readonly clock: () => number;
+  readonly maxAttempts?: number;
+}
+
+export interface CommandHandler {
+  handle(command: Command, options?: { idempotencyKey?: string }): Promise<HandleResult>;
+}
+
+export const createCommandHandler = ({ store, ledger, clock, maxAttempts = 20 }: CommandHandlerOptions): CommandHandler => {
+  // Commands of this process run one at a time; other processes are handled by the position check.
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const originalEvents = async (position: number, key: string): Promise<StoredEvent[]> => {
+    const page = await store.readAll({ fromPosition: position, maxCount: 1000 });
+    return page.filter((e) => e.id === key || e.id.startsWith(`${key}/`));
+  };
+
+  const attempt = async (command: Command, key: string): Promise<HandleResult | undefined> => {
+    await ledger.catchUp();
+    const existing = ledger.positionOfKey(key);
+    if (existing !== undefined) {
+      const original = await originalEvents(existing, key);
+      if (original[0] && sameRequest(command, original[0])) return { status: 'duplicate', events: original };
+      throw new RequestConflictError(key, existing);
+    }
+        // The log head a close or distribution commits to is the store's, not the caller's.
+    const cmd: Command =
+      command.type === 'CloseEpoch' || command.type === 'CreateDistribution' ? { ...command, logHead: ledger.headHash } : command;
+    const decision = decide(cmd, ledger.state, clock());
+    if (E.isLeft(decision)) return { status: 'refused', refusal: decision.left };
+    try {
+      const result = await store.append(streamFor(cmd, ledger.state), toNewEvents(key, decision.right), {
+        expectedPosition: ledger.position,
+      });
+      await ledger.catchUp();
+      return { status: result.duplicate ? 'duplicate' : 'accepted', events: result.events };
+    } catch (error) {
+      if (isConcurrencyError(error)) return undefined;
+      throw error;
+    }
+  };
+
+  const run = async (command: Command, key: string): Promise<HandleResult> => {
+    for (let i = 0; i < maxAttempts; i++) {
+      const result = await attempt(command, key);
+      if (result) return result;
+    }
+    throw new Error(`command ${command.type} (${key}) still conflicted after ${maxAttempts} attempts`);
+  };
+
+  return {
+    handle(command, options = {}) {
+      const key = naturalKey(command) ?? options.idempotencyKey ?? `${command.type}:${randomUUID()}`;
+      const next = queue.then(() => run(command, key));
+      queue = next.catch(() => undefined);
+      return next;
+    },
+  };
+};

@@ -1,0 +1,5 @@
+/** adapters/ledger — the ledger kept current from a store, and command handling on top of it. */
+export * from './eventCodec.ts';
+export * from './ledger.ts';
+export * from './streams.ts';
+export * from './commandHandler.ts';

@@ -1,0 +1,64 @@
+/**
+ * The ledger: domain state kept current by folding the store's log from where it left off.
+ * Also indexes command keys (first-event ids) so idempotent replays find their original result.
+ */
+import { evolve, initialState, ZERO_HASH, type LedgerState, type StoredEvent } from '../../domain/index.ts';
+import type { EventStore } from '../eventStore/port.ts';
+import { toDomainEvent } from './eventCodec.ts';
+
+export interface Ledger {
+  readonly state: LedgerState;
+  /** Position and hash of the last event folded. */
+  readonly position: number;
+  readonly headHash: string;
+  /** Folds every event appended since the last call. */
+  catchUp(): Promise<void>;
+  /** Position of the event with this id when it is the first event of a command. */
+  positionOfKey(key: string): number | undefined;
+  /** Called for every event folded, after evolve (projections, metrics). */
+  onEvent(listener: (e: StoredEvent, state: LedgerState) => void): void;
+}
+
+export const createLedger = (store: EventStore, options: { pageSize?: number } = {}): Ledger => {
+  const state = initialState();
+  const keys = new Map<string, number>();
+  const listeners: Array<(e: StoredEvent, s: LedgerState) => void> = [];
+  let position = 0;
+  let headHash = ZERO_HASH;
+  let running: Promise<void> | undefined;
+
+  const fold = async (): Promise<void> => {
+    for (;;) {
+      const page = await store.readAll({ fromPosition: position + 1, maxCount: options.pageSize ?? 5000 });
+      for (const e of page) {
+        evolve(state, toDomainEvent(e));
+        // Sub-events carry "/n" after their command's key; only first events are keys.
+        if (!/\/\d+$/.test(e.id)) keys.set(e.id, e.position);
+        position = e.position;
+        headHash = e.hash;
+        for (const l of listeners) l(e, state);
+      }
+      if (page.length === 0) return;
+    }
+  };
+
+  return {
+    state,
+    get position() {
+      return position;
+    },
+    get headHash() {
+      return headHash;
+    },
+    catchUp() {
+      // Folds run one after another: a call made after an append always sees that append.
+      const next = (running ?? Promise.resolve()).then(fold);
+      running = next.catch(() => undefined);
+      return next;
+    },
+    positionOfKey: (key) => keys.get(key),
+    onEvent: (listener) => {
+      listeners.push(listener);
+    },
+  };
+};

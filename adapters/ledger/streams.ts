@@ -1,0 +1,33 @@
+/** Which stream a command's events are appended to: one stream per entity the command is about. */
+import type { Command, LedgerState } from '../../domain/index.ts';
+
+export const streamFor = (c: Command, state: LedgerState): string => {
+  switch (c.type) {
+    case 'ConfigureProtocol':
+    case 'RegisterVerifier':
+    case 'RemoveVerifier':
+      return 'protocol';
+    case 'RegisterNode':
+    case 'RecordContribution':
+      return `node-${c.nodeId}`;
+    case 'VerifyContribution':
+    case 'RejectContribution':
+      return `node-${state.contributions.get(c.contributionId)?.nodeId ?? 'unknown'}`;
+    case 'DepositStake':
+    case 'RequestUnstake':
+    case 'WithdrawStake':
+      return `account-${c.account}`;
+    case 'RecordRevenue':
+    case 'BurnTokens':
+      return 'treasury';
+    case 'CloseEpoch':
+      return 'epochs';
+    case 'CreateDistribution':
+    case 'RecordDistributionPublished':
+    case 'ActivateDistribution':
+    case 'RevokeDistribution':
+      return 'distributions';
+    case 'RecordClaim':
+      return `claims-${c.account}`;
+  }
+};

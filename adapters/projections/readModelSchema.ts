@@ -1,0 +1,65 @@
+/**
+ * Read-model tables on PostgreSQL/PGlite. Amounts are numeric(78,0) (any uint256) and come back as
+ * strings; the checkpoint row lives beside them so both change in one transaction.
+ */
+import type { SqlQueryable } from '../eventStore/sqlExecutor.ts';
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/i;
+
+export const readModelTables = (schema?: string) => {
+  if (schema !== undefined && !IDENTIFIER.test(schema)) throw new Error(`schema name ${JSON.stringify(schema)} is not a plain SQL identifier`);
+  const q = (table: string) => (schema === undefined ? table : `"${schema}".${table}`);
+  return {
+    supply: q('rm_supply'),
+    accounts: q('rm_accounts'),
+    accountTokens: q('rm_account_tokens'),
+    epochs: q('rm_epochs'),
+    assets: q('rm_assets'),
+    checkpoint: q('rm_checkpoint'),
+  };
+};
+export type ReadModelTables = ReturnType<typeof readModelTables>;
+
+export const migrateReadModels = async (db: SqlQueryable, schema?: string): Promise<void> => {
+  const t = readModelTables(schema);
+  if (schema !== undefined) await db.query(`create schema if not exists "${schema}"`);
+  const amount = 'numeric(78,0) not null';
+  for (const sql of [
+    `create table if not exists ${t.supply} (singleton boolean primary key default true check (singleton),
+      max_supply ${amount}, minted ${amount}, burned ${amount}, circulating numeric(78,0) not null, remaining ${amount},
+      staked ${amount}, last_closed_epoch bigint not null)`,
+    `create table if not exists ${t.accounts} (address text primary key, active_stake ${amount}, unbonding ${amount},
+      tier text not null, tenure_epochs bigint not null, governance_weight ${amount}, node_count bigint not null)`,
+    `create table if not exists ${t.accountTokens} (address text not null, token text not null, cumulative ${amount},
+      claimed ${amount}, primary key (address, token))`,
+    `create table if not exists ${t.epochs} (epoch bigint primary key, position bigint not null, recorded_at text not null,
+      budget ${amount}, minted ${amount}, allocations_hash text not null, recipients bigint not null, log_head text not null,
+      pools jsonb not null, revenue jsonb not null)`,
+    `create table if not exists ${t.assets} (asset text primary key, gross ${amount}, fees ${amount}, provider ${amount},
+      stakers ${amount}, buyback_budget ${amount}, buyback_spent ${amount})`,
+    `create table if not exists ${t.checkpoint} (name text primary key, position bigint not null, hash text not null)`,
+  ])
+    await db.query(sql);
+};
+
+/** Upsert many rows in chunks, one statement per chunk (PostgreSQL allows 65535 parameters). */
+export const upsertRows = async (
+  db: SqlQueryable,
+  table: string,
+  columns: readonly string[],
+  keyColumns: readonly string[],
+  rows: ReadonlyArray<readonly unknown[]>,
+): Promise<void> => {
+  const chunk = Math.max(1, Math.floor(30_000 / columns.length));
+  const updates = columns.filter((c) => !keyColumns.includes(c)).map((c) => `${c} = excluded.${c}`);
+  for (let start = 0; start < rows.length; start += chunk) {
+    const slice = rows.slice(start, start + chunk);
+    const params: unknown[] = [];
+    const tuples = slice.map((row) => `(${row.map((v) => `$${params.push(v)}`).join(', ')})`);
+    await db.query(
+      `insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}
+       on conflict (${keyColumns.join(', ')}) do update set ${updates.join(', ')}`,
+      params,
+    );
+  }
+};
