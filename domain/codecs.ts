@@ -127,7 +127,11 @@ export const strictObject = <R extends t.Props, O extends t.Props = {}>(name: st
             message: 'is not a known field',
           })),
         );
-      return inner.validate(u, c);
+      // Validate under a context whose last entry is the intersection itself, so the branch index
+      // it adds ("0", "1") is recognised as such and left out of field paths (errors.ts pathOf).
+      const last = c[c.length - 1];
+      const innerContext: t.Context = last ? [...c.slice(0, -1), { ...last, type: inner }] : [{ key: '', type: inner, actual: u }];
+      return inner.validate(u, innerContext);
     },
     (a) => {
       const out = inner.encode(a) as Record<string, unknown>;

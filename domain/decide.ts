@@ -225,7 +225,16 @@ export const decide = (c: Command, state: LedgerState, nowSeconds: number): Deci
       case 'DepositStake':
         return state.stakeRefs.has(c.ref)
           ? no('REF_EXISTS', `stake deposit ${c.ref} is already recorded`)
-          : ok(event('StakeDeposited', { account: c.account, amount: c.amount, epoch: epoch(), ref: c.ref }));
+          : ok(
+              event('StakeDeposited', {
+                account: c.account,
+                amount: c.amount,
+                epoch: epoch(),
+                ref: c.ref,
+                // Stake deposited before genesis time (the genesis staking window) earns from epoch 0.
+                ...(nowSeconds < p.genesisTimeSeconds ? { preGenesis: true as const } : {}),
+              }),
+            );
       case 'RequestUnstake':
         return unstake(c, state, nowSeconds, p);
       case 'WithdrawStake':

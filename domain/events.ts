@@ -62,7 +62,8 @@ export const eventDataCodecs = {
   }),
   VerifierRegistered: strictObject('VerifierRegistered', { verifier: Address }),
   VerifierRemoved: strictObject('VerifierRemoved', { verifier: Address }),
-  StakeDeposited: strictObject('StakeDeposited', { account: Address, amount: PositiveAmount, epoch: Epoch, ref: Id }),
+  /** preGenesis: recorded before genesis time (the genesis staking window), so active from epoch 0. */
+  StakeDeposited: strictObject('StakeDeposited', { account: Address, amount: PositiveAmount, epoch: Epoch, ref: Id }, { preGenesis: t.literal(true) }),
   UnstakeRequested: strictObject('UnstakeRequested', { account: Address, amount: PositiveAmount, epoch: Epoch, releaseEpoch: Epoch }),
   StakeWithdrawn: strictObject('StakeWithdrawn', { account: Address, amount: PositiveAmount, epoch: Epoch }),
   StakeSlashed: strictObject('StakeSlashed', { account: Address, amount: PositiveAmount, epoch: Epoch, contributionId: Id }),

@@ -129,7 +129,8 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
   },
   StakeDeposited: (state, { data }) => {
     state.stakeRefs.add(data.ref);
-    changeStake(state, data.account, data.epoch, data.amount);
+    // A genesis-window deposit is final at once: active for epoch 0 and every epoch after.
+    changeStake(state, data.account, data.preGenesis ? -1 : data.epoch, data.amount);
   },
   UnstakeRequested: (state, { data }) => {
     changeStake(state, data.account, data.epoch, -data.amount).unbonding.push({

@@ -5,9 +5,7 @@
  */
 
 /**
- * Per char code: the nibble value, plus UPPERCASE_FLAG for A–F; -1 when not a hex digit. OR-ing
- * the entries of a whole address tells in one pass whether it is malformed (negative) or has
- * uppercase letters, so validation and parsing are the same loop.
+ * Per char code: the nibble value, plus UPPERCASE_FLAG for A–F; -1 when not a hex digit.
  */
 const UPPERCASE_FLAG = 16;
 const NIBBLE = (() => {
@@ -25,6 +23,24 @@ const nibbleEntry = (text: string, index: number): number => {
   return code < 128 ? NIBBLE[code]! : -1;
 };
 
+/**
+ * Per pair of ASCII codes (high << 7 | low): the byte they spell, plus PAIR_UPPERCASE when either
+ * is A–F; -1 when either is not a hex digit. OR-ing the entries of a whole address tells in the
+ * same pass whether it is malformed (negative) or needs lowercasing. One lookup per byte, not two.
+ */
+const PAIR_UPPERCASE = 256;
+const HEX_PAIR = (() => {
+  const table = new Int16Array(128 * 128).fill(-1);
+  for (let high = 0; high < 128; high++)
+    for (let low = 0; low < 128; low++) {
+      const h = NIBBLE[high]!;
+      const l = NIBBLE[low]!;
+      if (h < 0 || l < 0) continue;
+      table[(high << 7) | low] = (((h & 15) << 4) | (l & 15)) | ((h | l) & UPPERCASE_FLAG ? PAIR_UPPERCASE : 0);
+    }
+  return table;
+})();
+
 /** Outcome of writeAddress. */
 export const ADDRESS_LOWERCASE = 0;
 export const ADDRESS_HAS_UPPERCASE = 1;
@@ -38,12 +54,13 @@ export const writeAddress = (address: string, out: Uint8Array, offset: number): 
   if (address.length !== 42 || address.charCodeAt(0) !== 48 || address.charCodeAt(1) !== 120) return ADDRESS_MALFORMED;
   let seen = 0;
   for (let i = 0; i < 20; i++) {
-    const high = nibbleEntry(address, 2 + 2 * i);
-    const low = nibbleEntry(address, 3 + 2 * i);
-    seen |= high | low;
-    out[offset + i] = ((high & 15) << 4) | (low & 15);
+    const high = address.charCodeAt(2 + 2 * i);
+    const low = address.charCodeAt(3 + 2 * i);
+    const entry = (high | low) < 128 ? HEX_PAIR[(high << 7) | low]! : -1;
+    seen |= entry;
+    out[offset + i] = entry;
   }
-  return seen < 0 ? ADDRESS_MALFORMED : seen & UPPERCASE_FLAG ? ADDRESS_HAS_UPPERCASE : ADDRESS_LOWERCASE;
+  return seen < 0 ? ADDRESS_MALFORMED : seen & PAIR_UPPERCASE ? ADDRESS_HAS_UPPERCASE : ADDRESS_LOWERCASE;
 };
 
 const addressScratch = new Uint8Array(20);
@@ -83,14 +100,15 @@ const HEX_PAIR_LE = (() => {
   return table;
 })();
 
-const HEX32_CHARS = 66;
+export const HEX32_CHARS = 66;
 const decoder = new TextDecoder();
 
 /**
- * `0x…` strings for `count` consecutive 32-byte words starting at `offset`. One TextDecoder call per
- * batch is far cheaper than building each string separately; the results are slices of it.
+ * `count` consecutive 32-byte words from `offset` as one string of `0x…` entries, 66 chars each:
+ * one TextDecoder call per batch is far cheaper than building each string, and callers slice
+ * entries out of it on demand, so the only long-lived allocation is this one string.
  */
-export const hex32Batch = (bytes: Uint8Array, offset: number, count: number): string[] => {
+export const hex32Batch = (bytes: Uint8Array, offset: number, count: number): string => {
   const ascii = new Uint8Array(count * HEX32_CHARS);
   for (let k = 0; k < count; k++) {
     const src = offset + 32 * k;
@@ -103,10 +121,7 @@ export const hex32Batch = (bytes: Uint8Array, offset: number, count: number): st
       ascii[dst++] = pair >> 8;
     }
   }
-  const text = decoder.decode(ascii);
-  const out = new Array<string>(count);
-  for (let k = 0; k < count; k++) out[k] = text.slice(k * HEX32_CHARS, (k + 1) * HEX32_CHARS);
-  return out;
+  return decoder.decode(ascii);
 };
 
-export const hex32 = (bytes: Uint8Array, offset = 0): string => hex32Batch(bytes, offset, 1)[0]!;
+export const hex32 = (bytes: Uint8Array, offset = 0): string => hex32Batch(bytes, offset, 1);

@@ -9,7 +9,7 @@
  * are made lazily, in batches, only for nodes someone asks for.
  */
 import { createKeccakKernel } from './keccakWasm.ts';
-import { ADDRESS_MALFORMED, hex32Batch, writeAddress } from './hex.ts';
+import { ADDRESS_MALFORMED, HEX32_CHARS, hex32Batch, writeAddress } from './hex.ts';
 import {
   ABI_ENCODED_LEAF_BYTES,
   ACCOUNT_AT,
@@ -21,7 +21,7 @@ import {
   type LeafValue,
 } from './leaf.ts';
 import { createPairIndex, pairKeyHash, type PairIndex } from './pairIndex.ts';
-import { leafTreeIndex, nodeCountFor, proofIndices } from './layout.ts';
+import { leafTreeIndex, nodeCountFor, parentIndex, siblingIndex } from './layout.ts';
 import { compare32, sortHashIndices } from './sortHashes.ts';
 import { MerkleError } from './errors.ts';
 
@@ -131,20 +131,27 @@ export const buildMerkleTree = (input: readonly LeafValue[]): MerkleTree => {
   checkCount(input.length);
   const { bytes, nodeCount, values, pairs, treeIndexByValue } = computeNodes(input);
 
-  const hexBatches: (string[] | undefined)[] = new Array(Math.ceil(nodeCount / HEX_BATCH_NODES));
+  // Hex is made per batch of nodes on first use and kept as one string per batch; nodeHex slices
+  // from it, so proofs allocate only short-lived slices and the cache holds no per-node objects.
+  const hexBatches: (string | undefined)[] = new Array(Math.ceil(nodeCount / HEX_BATCH_NODES));
   const nodeHex = (treeIndex: number): string => {
     if (!(treeIndex >= 0 && treeIndex < nodeCount)) throw new RangeError(`no node ${treeIndex} in a tree of ${nodeCount} nodes`);
     const batch = Math.floor(treeIndex / HEX_BATCH_NODES);
     const first = batch * HEX_BATCH_NODES;
-    const hexes = (hexBatches[batch] ??= hex32Batch(bytes, NODES_BASE + 32 * first, Math.min(HEX_BATCH_NODES, nodeCount - first)));
-    return hexes[treeIndex - first]!;
+    const text = (hexBatches[batch] ??= hex32Batch(bytes, NODES_BASE + 32 * first, Math.min(HEX_BATCH_NODES, nodeCount - first)));
+    const at = (treeIndex - first) * HEX32_CHARS;
+    return text.slice(at, at + HEX32_CHARS);
   };
   const treeIndexOf = (valueIndex: number): number => {
     if (!(Number.isInteger(valueIndex) && valueIndex >= 0 && valueIndex < values.length))
       throw new RangeError(`no value ${valueIndex} in a tree of ${values.length} values`);
     return treeIndexByValue[valueIndex]!;
   };
-  const proof = (valueIndex: number): string[] => proofIndices(treeIndexOf(valueIndex)).map(nodeHex);
+  const proof = (valueIndex: number): string[] => {
+    const path: string[] = [];
+    for (let i = treeIndexOf(valueIndex); i > 0; i = parentIndex(i)) path.push(nodeHex(siblingIndex(i)));
+    return path;
+  };
   const indexOf = createIndexOf(values, pairs);
 
   return {
