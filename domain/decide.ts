@@ -103,7 +103,7 @@ const judge = (
 const unstake = (c: CommandOf<'RequestUnstake'>, state: LedgerState, now: number, p: ProtocolParams): Decision => {
   const bonded = state.accounts.get(c.account)?.bondedWei ?? 0n;
   if (c.amount > bonded)
-    return no('INSUFFICIENT_STAKE', `unstake of ${formatCxt(c.amount)} exceeds active stake ${formatCxt(bonded)} of ${shortAddress(c.account)}`);
+    return no('INSUFFICIENT_STAKE', `unstake of ${formatCxt(c.amount)} exceeds the bonded stake ${formatCxt(bonded)} of ${shortAddress(c.account)}`);
   const epoch = recordingEpoch(state, now);
   return ok(event('UnstakeRequested', { account: c.account, amount: c.amount, epoch, releaseEpoch: epoch + p.unbondingEpochs }));
 };

@@ -110,13 +110,14 @@ export const settleEpoch = (state: LedgerState, epoch: number): Settlement => {
     stakingMinted += amount;
   }
 
-  // Verification pool: verdicts of registered verifiers with epoch ≤ e.
+  // Verification pool: verdicts with epoch ≤ e. decide only accepts verdicts from registered verifiers;
+  // a later removal does not take back pay for verdicts already given (and keeps late closes equal).
   const verdictCounts = new Map<string, bigint>();
   let paidVerdicts = 0;
   for (const v of state.pendingVerdicts) {
     if (v.epoch > epoch) continue;
     paidVerdicts++;
-    if (state.verifiers.has(v.verifier)) verdictCounts.set(v.verifier, (verdictCounts.get(v.verifier) ?? 0n) + 1n);
+    verdictCounts.set(v.verifier, (verdictCounts.get(v.verifier) ?? 0n) + 1n);
   }
   let verificationMinted = 0n;
   for (const [verifier, amount] of proRata(budgets.verification, verdictCounts)) {

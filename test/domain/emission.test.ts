@@ -70,16 +70,15 @@ describe('epoch budget B(e) = floor(R(e)·λ)', () => {
   });
 
   it('what a pool with no weight does not mint stays in R and flows into the next, larger budget', () => {
-    // Epoch 0: compute weight only (the verifier is removed before the close, nobody has active stake).
+    // Epoch 0: compute and verification weight, but nobody has active stake (a stake made in 0 earns from 1).
     const s = scenario().at(0).node('n1', OPERATOR).verifier(VERIFIER).stake(STAKER, cxt(1000));
     s.work('c0', 'n1', 10, { verifier: VERIFIER });
-    s.run({ type: 'RemoveVerifier', verifier: VERIFIER });
     s.close(0);
     const c0 = s.closed(0);
     expect(c0.pools.staking.minted).toBe(0n);
-    expect(c0.pools.verification.minted).toBe(0n);
+    expect(c0.pools.verification.minted).toBe(c0.pools.verification.budget);
     expect(c0.pools.compute.minted).toBe(c0.pools.compute.budget);
-    expect(c0.minted).toBe((c0.budget * 7000n) / 10000n);
+    expect(c0.minted).toBe((c0.budget * 7000n) / 10000n + (c0.budget * 1000n) / 10000n);
 
     s.close(1);
     const R1 = s.params.maxSupply - c0.minted;

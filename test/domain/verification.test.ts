@@ -63,24 +63,24 @@ describe('the verification pool', () => {
     expect(s.refused({ type: 'RejectContribution', contributionId: 'c1', verifier: OP, reason: 'invalid' }).code).toBe('SELF_VERIFICATION');
   });
 
-  it('a verifier removed before the close earns nothing for its verdicts, even if registered again later', () => {
+  it('a verifier removed before the close is still paid for the verdicts it gave while registered (a late close pays the same)', () => {
     const s = scenario().at(0).node('n1', OP).verifier(V1).verifier(V2);
     s.run(record('c1'));
     s.run(record('c2'));
+    s.run(record('c3'));
     s.run({ type: 'VerifyContribution', contributionId: 'c1', verifier: V1 });
     s.run({ type: 'VerifyContribution', contributionId: 'c2', verifier: V2 });
+    s.run({ type: 'VerifyContribution', contributionId: 'c3', verifier: V2 });
     s.run({ type: 'RemoveVerifier', verifier: V1 });
     s.close(0);
     const pool = s.closed(0).pools.verification.budget;
-    expect(s.allocated(V1)).toBe(0n);
-    expect(s.allocated(V2)).toBe(pool); // 1 of 1 counted verdicts
-    // The verified work itself is still paid.
+    expect(s.allocated(V1)).toBe(pool / 3n); // 1 of 3 verdicts
+    expect(s.allocated(V2)).toBe((pool * 2n) / 3n);
     expect(s.allocated(OP)).toBe(s.closed(0).pools.compute.budget);
-
-    s.at(1).verifier(V1);
-    s.close(1);
-    expect(s.allocated(V1)).toBe(0n);
-    expect(s.closed(1).pools.verification.minted).toBe(0n);
+    // Removed, it cannot give verdicts any more, so it earns nothing later.
+    s.at(1);
+    s.run(record('c4', 1));
+    expect(s.refused({ type: 'VerifyContribution', contributionId: 'c4', verifier: V1 }).code).toBe('NOT_A_VERIFIER');
   });
 
   it('a removed verifier can no longer judge; registry refusals are VERIFIER_EXISTS and VERIFIER_UNKNOWN', () => {
