@@ -8,6 +8,7 @@ import { createCommandHandler, createLedger } from '../../adapters/ledger/index.
 import { createProjectionRunner } from '../../adapters/projections/index.ts';
 import { accountView, supplyView } from '../../projections/index.ts';
 import { addr, driveHistory, type Clock } from '../support/history.ts';
+import { canonicalState } from '../support/canonicalState.ts';
 
 export const projectionRunnerContract = (name: string, open: () => Promise<{ store: PostgresEventStore; cleanup: () => Promise<void> }>) => {
   describe(`projection runner on ${name}`, () => {
@@ -47,6 +48,9 @@ export const projectionRunnerContract = (name: string, open: () => Promise<{ sto
         const rebuilt = createProjectionRunner({ store, db: store.db, batchSize: 3 });
         expect(await rebuilt.rebuild()).toBe(head + 1);
         expect(await rebuilt.dump()).toEqual(afterMore);
+        // Replay determinism: the state re-derived from the stored log equals the live ledger's, byte for byte.
+        await ledger.catchUp();
+        expect(canonicalState(rebuilt.models.state)).toBe(canonicalState(ledger.state));
       } finally {
         await cleanup();
       }
