@@ -125,9 +125,16 @@ const withdraw = (c: CommandOf<'WithdrawStake'>, state: LedgerState, now: number
 
 const burn = (c: CommandOf<'BurnTokens'>, state: LedgerState, now: number): Decision => {
   if (state.burnIds.has(c.burnId)) return no('BURN_EXISTS', `burn ${c.burnId} is already recorded`);
-  const circulating = state.mintedWei - state.burnedWei;
-  if (c.amount > circulating)
-    return no('BURN_EXCEEDS_SUPPLY', `burn of ${formatCxt(c.amount)} exceeds the ${formatCxt(circulating)} minted and not yet burned`);
+  // Staked and unbonding CXT is locked in the staking contract: only free circulating supply can be
+  // burned, which keeps burned ≤ minted even when locked stake is slashed and burned later.
+  let lockedWei = state.stakedWei;
+  for (const a of state.accounts.values()) for (const u of a.unbonding) lockedWei += u.amountWei;
+  const free = state.mintedWei - state.burnedWei - lockedWei;
+  if (c.amount > free)
+    return no(
+      'BURN_EXCEEDS_SUPPLY',
+      `burn of ${formatCxt(c.amount)} exceeds the free supply of ${formatCxt(free > 0n ? free : 0n)} (minted, not burned, not staked or unbonding)`,
+    );
   const epoch = recordingEpoch(state, now);
   if (c.reason === 'other') {
     if (c.asset !== undefined || c.spent !== undefined) return no('INVALID_CONFIG', 'asset and spent apply only to buyback burns');

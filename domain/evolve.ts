@@ -34,13 +34,13 @@ const assetOf = (state: LedgerState, asset: string): AssetLedger => {
   return l;
 };
 
-const changeStake = (state: LedgerState, account: string, epoch: number, deltaWei: bigint): AccountState => {
+const changeStake = (state: LedgerState, account: string, epoch: number, deltaWei: bigint, slash = false): AccountState => {
   const a = accountOf(state, account);
   a.bondedWei += deltaWei;
   state.stakedWei += deltaWei;
   // A change in an already-closed epoch (possible only through a racing writer) is folded at once.
   if (epoch <= state.lastClosedEpoch) a.settledStakeWei += deltaWei;
-  else a.pendingChanges.push({ epoch, deltaWei });
+  else a.pendingChanges.push(slash ? { epoch, deltaWei, slash: true } : { epoch, deltaWei });
   return a;
 };
 
@@ -152,7 +152,7 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
     a.unbonding = a.unbonding.filter((u) => u.amountWei > 0n);
   },
   StakeSlashed: (state, { data }) => {
-    changeStake(state, data.account, data.epoch, -data.amount);
+    changeStake(state, data.account, data.epoch, -data.amount, true);
     resetTenure(state, data.account, data.epoch);
   },
   TierChanged: (state, { data }) => {

@@ -81,6 +81,9 @@ export const defaultParams = (overrides: Partial<ProtocolParams> = {}): Protocol
   ...overrides,
 });
 
+/** Largest maxSupply for which 50-digit λ gives exact budgets (checked by the emission properties). */
+export const MAX_SUPPLY_WEI = 10n ** 45n;
+
 /** Fields fixed at genesis: changing them would rewrite history (supply, time grid, token identity). */
 export const IMMUTABLE_PARAMS = ['symbol', 'decimals', 'maxSupply', 'cxtToken', 'genesisTimeSeconds', 'epochLengthSeconds'] as const;
 
@@ -102,6 +105,8 @@ export const checkParams = (p: ProtocolParams): E.Either<string[], ProtocolParam
       problems.push(`tiers[${i}] (${cur.name}) must not require less stake or tenure than tiers[${i - 1}] (${prev.name})`);
   }
   if (p.maxSupply === 0n) problems.push('maxSupply must be greater than zero');
+  // λ carries 50 significant digits: floor(R·λ) is exact for R up to ~10^45 base units (10^27 whole tokens).
+  if (p.maxSupply > MAX_SUPPLY_WEI) problems.push(`maxSupply must be at most 10^45 base units, got ${p.maxSupply}`);
   if (p.timelockSeconds >= p.distributionEveryEpochs * p.epochLengthSeconds)
     problems.push('timelockSeconds must be shorter than the distribution interval (distributionEveryEpochs × epochLengthSeconds)');
   return problems.length === 0 ? E.right(p) : E.left(problems);

@@ -51,6 +51,7 @@ export interface StakeChange {
   readonly epoch: number;
   /** Positive for a deposit, negative for an unstake request or a slash. */
   readonly deltaWei: bigint;
+  readonly slash?: true;
 }
 
 export interface UnbondingEntry {
@@ -218,13 +219,24 @@ export const recordingEpoch = (state: LedgerState, nowSeconds: number): number =
 /** End of epoch e in unix seconds (exclusive). */
 export const epochEndSeconds = (p: ProtocolParams, epoch: number): number => p.genesisTimeSeconds + (epoch + 1) * p.epochLengthSeconds;
 
-/** Active stake for epoch e: deposits with epoch < e, minus unstakes and slashes with epoch ≤ e. */
+/**
+ * Active stake for epoch e (DESIGN §5: deposits with epoch < e, minus unstakes and slashes with
+ * epoch ≤ e), refined so that an unstake in e first draws on stake deposited in e itself:
+ * min(stake at the start of e, stake at the end of e before e's slashes) − e's slashes.
+ * Never negative for a valid history, and because min is superadditive, splitting an account can
+ * never raise the total (Sybil neutrality).
+ */
 export const activeStakeFor = (a: AccountState, epoch: number): bigint => {
-  let stake = a.settledStakeWei;
+  let atStart = a.settledStakeWei;
+  let atEnd = a.settledStakeWei;
+  let slashedInEpoch = 0n;
   for (const c of a.pendingChanges) {
-    if (c.deltaWei > 0n ? c.epoch < epoch : c.epoch <= epoch) stake += c.deltaWei;
+    if (c.epoch < epoch) atStart += c.deltaWei;
+    if (c.epoch === epoch && c.slash) slashedInEpoch -= c.deltaWei;
+    else if (c.epoch <= epoch) atEnd += c.deltaWei;
   }
-  return stake;
+  const active = (atStart < atEnd ? atStart : atEnd) - slashedInEpoch;
+  return active > 0n ? active : 0n;
 };
 
 /** Stake at the end of epoch e: every change with epoch ≤ e. Tiers are evaluated on it. */

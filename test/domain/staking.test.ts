@@ -44,15 +44,24 @@ describe('active stake and the staking pool', () => {
   it('active stake for e combines deposits before e, unstakes up to e and slashes', () => {
     const s = scenario().at(0).stake(A, cxt(500)).stake(B, cxt(40));
     s.at(1).stake(A, cxt(200)); // active from 2
-    s.run({ type: 'RequestUnstake', account: A, amount: cxt(100) }); // inactive from 1
+    s.run({ type: 'RequestUnstake', account: A, amount: cxt(100) }); // drawn first from the fresh 200
     s.at(2).run({ type: 'RequestUnstake', account: B, amount: cxt(40) });
     expect(settleEpoch(s.state, 0).activeStakes).toEqual(new Map());
-    expect(settleEpoch(s.state, 1).activeStakes).toEqual(new Map([[A, cxt(400)], [B, cxt(40)]]));
+    // min(start of 1 = 500, end of 1 = 600): the unstake in 1 is covered by that epoch's deposit.
+    expect(settleEpoch(s.state, 1).activeStakes).toEqual(new Map([[A, cxt(500)], [B, cxt(40)]]));
     // B has nothing left in epoch 2 and is left out of the pool altogether.
     expect(settleEpoch(s.state, 2).activeStakes).toEqual(new Map([[A, cxt(600)]]));
     expect(settleEpoch(s.state, 3).activeStakes).toEqual(new Map([[A, cxt(600)]]));
     expect(s.state.accounts.get(A)?.bondedWei).toBe(cxt(600));
     expect(s.state.stakedWei).toBe(cxt(600));
+  });
+
+  it('an unstake larger than the same-epoch deposit eats into older stake, never below zero', () => {
+    const s = scenario().at(0).stake(A, cxt(500));
+    s.at(1).stake(A, cxt(200));
+    s.run({ type: 'RequestUnstake', account: A, amount: cxt(650) });
+    // start of 1 = 500, end of 1 = 50 → 50 active for epoch 1.
+    expect(settleEpoch(s.state, 1).activeStakes).toEqual(new Map([[A, cxt(50)]]));
   });
 
   it('shares the pool floor(pool·s/S) per staker; the rounding dust is not minted', () => {
