@@ -22,6 +22,26 @@ export interface TxOutcome {
   readonly gasUsed: bigint;
 }
 
+/**
+ * A transaction handed to the node but not necessarily mined: its hash is known at once, so a
+ * caller can note it (or look for it after a crash) before waiting.
+ */
+export interface SentTx {
+  readonly txHash: string;
+  /** Resolves once mined (throws if it reverted), with the distributor events it emitted. */
+  readonly wait: () => Promise<MinedTx>;
+}
+
+export interface MinedTx extends TxOutcome {
+  readonly events: readonly DistributorEvent[];
+}
+
+export interface BlockRef {
+  readonly blockNumber: number;
+  /** Unix seconds. */
+  readonly timestamp: number;
+}
+
 export interface PendingRoot {
   readonly root: string;
   readonly dataHash: string;
@@ -75,6 +95,9 @@ export interface DistributorClient {
   readonly revokePendingRoot: () => Promise<TxOutcome>;
   readonly claim: (claim: ClaimArgs) => Promise<TxOutcome>;
   readonly claimMany: (claims: readonly ClaimArgs[]) => Promise<TxOutcome>;
+  /** proposeRoot / acceptRoot split in two: send (hash known), then `wait()` for the receipt. */
+  readonly sendProposeRoot: (root: string, dataHash: string) => Promise<SentTx>;
+  readonly sendAcceptRoot: () => Promise<SentTx>;
   /** Active root; 32 zero bytes before the first acceptRoot. */
   readonly root: () => Promise<string>;
   readonly pending: () => Promise<PendingRoot | undefined>;
@@ -83,6 +106,13 @@ export interface DistributorClient {
   /** ERC-20 balance of `holder` (default: the distributor itself). */
   readonly tokenBalance: (token: string, holder?: string) => Promise<bigint>;
   readonly events: (query: EventQuery) => Promise<DistributorEvent[]>;
+  readonly chainId: () => Promise<number>;
+  readonly latestBlock: () => Promise<BlockRef>;
+  /**
+   * Transactions of the sending account that the node knows of but has not mined (pending nonce −
+   * mined nonce); 0 for a read-only client. Lets a restarted sender see its own tx still in flight.
+   */
+  readonly unminedTransactions: () => Promise<number>;
 }
 
 const ERC20_ABI = ['function balanceOf(address) view returns (uint256)'];
@@ -103,6 +133,22 @@ const settle = async (sent: Promise<ContractTransactionResponse>): Promise<TxOut
   const receipt = await (await sent).wait();
   if (receipt === null) throw new Error('transaction was not mined');
   return { txHash: receipt.hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed };
+};
+
+const sendOnly = async (address: string, sent: Promise<ContractTransactionResponse>): Promise<SentTx> => {
+  const response = await sent;
+  return {
+    txHash: response.hash,
+    wait: async () => {
+      const receipt = await response.wait();
+      if (receipt === null) throw new Error(`transaction ${response.hash} was not mined`);
+      const iface = distributorInterface();
+      const events = receipt.logs
+        .filter((log) => lower(log.address) === lower(address))
+        .flatMap((log) => toEvent(iface, log) ?? []);
+      return { txHash: receipt.hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, events };
+    },
+  };
 };
 
 const claimArrays = (claims: readonly ClaimArgs[]): [string[], string[], bigint[], string[][]] => [
@@ -152,6 +198,9 @@ export const distributorClient = (address: string, runner: Signer | Provider): D
   const send = (name: string, ...args: unknown[]): Promise<TxOutcome> =>
     settle(contract.getFunction(name).send(...args) as Promise<ContractTransactionResponse>);
   const provider = (): Provider => providerOf(runner);
+  const start = (name: string, ...args: unknown[]): Promise<SentTx> =>
+    sendOnly(address, contract.getFunction(name).send(...args) as Promise<ContractTransactionResponse>);
+  const sender = (): Promise<string> | undefined => ('getAddress' in runner ? (runner as Signer).getAddress() : undefined);
   return {
     address: lower(address),
     connect: (signer) => distributorClient(address, signer),
@@ -160,6 +209,8 @@ export const distributorClient = (address: string, runner: Signer | Provider): D
     revokePendingRoot: () => send('revokePendingRoot'),
     claim: (c) => send('claim', c.account, c.token, c.cumulative, [...c.proof]),
     claimMany: (claims) => send('claimMany', ...claimArrays(claims)),
+    sendProposeRoot: (root, dataHash) => start('proposeRoot', root, dataHash),
+    sendAcceptRoot: () => start('acceptRoot'),
     root: () => call<string>('root'),
     pending: async () => {
       const [root, dataHash, validAt] = await call<[string, string, bigint]>('pending');
@@ -178,6 +229,18 @@ export const distributorClient = (address: string, runner: Signer | Provider): D
     tokenBalance: (token, holder = address) =>
       new Contract(token, ERC20_ABI, provider()).getFunction('balanceOf').staticCall(holder) as Promise<bigint>,
     events: (query) => queryEvents(provider(), address, query),
+    chainId: async () => Number((await provider().getNetwork()).chainId),
+    latestBlock: async () => {
+      const block = await provider().getBlock('latest');
+      if (block === null) throw new Error('the chain returned no latest block');
+      return { blockNumber: block.number, timestamp: block.timestamp };
+    },
+    unminedTransactions: async () => {
+      const from = await sender();
+      if (from === undefined) return 0;
+      const [pending, mined] = await Promise.all([provider().getTransactionCount(from, 'pending'), provider().getTransactionCount(from, 'latest')]);
+      return pending - mined;
+    },
   };
 };
 

@@ -11,6 +11,7 @@ export {
 export type { Deployment, DevEnvironment, DistributorRoles, JsonRpcEndpoint, LocalChain, LocalChainOptions } from './localChain.ts';
 export { DISTRIBUTOR_EVENT_TYPES, distributorClient, distributorInterface, revertOf } from './distributorClient.ts';
 export type {
+  BlockRef,
   ClaimArgs,
   DistributorClient,
   DistributorEvent,
@@ -18,7 +19,9 @@ export type {
   DistributorRolesView,
   EventQuery,
   LogRef,
+  MinedTx,
   PendingRoot,
   Revert,
+  SentTx,
   TxOutcome,
 } from './distributorClient.ts';

@@ -35,9 +35,16 @@ const must = async (p: Promise<HandleResult>): Promise<HandleResult> => {
 export const driveHistory = async (
   handler: CommandHandler,
   clock: Clock,
-  options: { epochs?: number; nodes?: number; params?: ProtocolParams } = {},
+  options: {
+    epochs?: number;
+    nodes?: number;
+    params?: ProtocolParams;
+    /** ERC-20 address of the revenue asset (default ASSET_USDC); chain suites pass a deployed token. */
+    asset?: string;
+  } = {},
 ): Promise<void> => {
   const params = options.params ?? historyParams();
+  const asset = options.asset ?? ASSET_USDC;
   const epochs = options.epochs ?? 4;
   const nodes = options.nodes ?? 4;
   const start = (e: number) => params.genesisTimeSeconds + e * params.epochLengthSeconds;
@@ -62,8 +69,8 @@ export const driveHistory = async (
     }
     await run({ type: 'DepositStake', account: addr(100 + (e % 3)), amount: cxt(50 + 400 * e), ref: `dep-${e}` });
     await run({ type: 'DepositStake', account: addr(300), amount: cxt(777) + BigInt(e), ref: `dep-s-${e}` });
-    await run({ type: 'RecordRevenue', revenueId: `rev-${e}-a`, source: 'api', asset: ASSET_USDC, gross: 1_000_003n * BigInt(e + 1), provider: addr(101) });
-    await run({ type: 'RecordRevenue', revenueId: `rev-${e}-b`, source: 'subscription', asset: ASSET_USDC, gross: 999_999n });
+    await run({ type: 'RecordRevenue', revenueId: `rev-${e}-a`, source: 'api', asset, gross: 1_000_003n * BigInt(e + 1), provider: addr(101) });
+    await run({ type: 'RecordRevenue', revenueId: `rev-${e}-b`, source: 'subscription', asset, gross: 999_999n });
     if (e === 1) await run({ type: 'RequestUnstake', account: addr(300), amount: cxt(100) }, 'unstake-1');
     if (e === 3) await run({ type: 'WithdrawStake', account: addr(300), amount: cxt(60) }, 'withdraw-3');
     if (e === 2) await run({ type: 'BurnTokens', burnId: 'burn-1', amount: cxt(1), reason: 'other' });

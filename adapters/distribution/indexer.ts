@@ -1,0 +1,100 @@
+/**
+ * Records on-chain claims in the ledger (RewardsClaimed), reading the distributor's Claimed logs
+ * forward from a persisted block checkpoint in bounded ranges. A claim's command key is
+ * claim:txHash:logIndex, so scanning a range again — after a crash between recording and saving
+ * the checkpoint, or from an older checkpoint on purpose — records nothing twice.
+ */
+import type { CommandHandler } from '../ledger/commandHandler.ts';
+import type { DistributorClient, DistributorEvent } from '../chain/distributorClient.ts';
+import { DEFAULT_MAX_BLOCK_RANGE, findEvents } from './chainScan.ts';
+import type { CheckpointStore } from './checkpointStore.ts';
+
+export interface ClaimIndexerOptions {
+  readonly handler: CommandHandler;
+  /** A read-only client is enough. */
+  readonly distributor: DistributorClient;
+  readonly checkpoints: CheckpointStore;
+  /** Checkpoint name; default "claims:<distributor address>", so two contracts never share one. */
+  readonly name?: string;
+  /** Where the first run starts: the distributor's deployment block (default 0). */
+  readonly fromBlock?: number;
+  readonly maxBlockRange?: number;
+  /**
+   * Blocks left unread behind the head (default 0, right for an instant-finality or local chain).
+   * The log is append-only: a claim recorded from a block that a reorganisation then drops cannot
+   * be taken back, so on a chain that reorganises set this to its finality depth.
+   */
+  readonly confirmations?: number;
+}
+
+export interface IndexerStep {
+  readonly fromBlock: number;
+  /** Inclusive; the new checkpoint. Below fromBlock when there was nothing to read. */
+  readonly toBlock: number;
+  readonly recorded: number;
+  readonly duplicates: number;
+  /** True when this range reached the readable head. */
+  readonly caughtUp: boolean;
+}
+
+export interface ClaimIndexer {
+  /** Reads one bounded range after the checkpoint. */
+  step(): Promise<IndexerStep>;
+  /** Steps until the readable head; returns the totals. */
+  catchUp(): Promise<{ readonly toBlock: number; readonly recorded: number; readonly duplicates: number }>;
+}
+
+type Claimed = Extract<DistributorEvent, { type: 'Claimed' }>;
+
+export const createClaimIndexer = (options: ClaimIndexerOptions): ClaimIndexer => {
+  const { handler, distributor, checkpoints } = options;
+  const name = options.name ?? `claims:${distributor.address}`;
+  const maxBlocks = options.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE;
+  let running: Promise<IndexerStep> | undefined;
+
+  const recordClaim = async (c: Claimed): Promise<'accepted' | 'duplicate'> => {
+    const result = await handler.handle({
+      type: 'RecordClaim',
+      account: c.account,
+      token: c.token,
+      amount: c.amount,
+      txHash: c.txHash,
+      logIndex: c.logIndex,
+      blockNumber: c.blockNumber,
+    });
+    // The ledger and the chain disagree (a claim beyond what the ledger allocated): stop here,
+    // without moving the checkpoint, rather than skip a payment.
+    if (result.status === 'refused')
+      throw new Error(`the ledger refused the claim in tx ${c.txHash} log ${c.logIndex}: ${result.refusal.code} ${result.refusal.message}`);
+    return result.status;
+  };
+
+  const run = async (): Promise<IndexerStep> => {
+    const checkpoint = await checkpoints.load(name);
+    const fromBlock = checkpoint === undefined ? (options.fromBlock ?? 0) : checkpoint + 1;
+    const readable = (await distributor.latestBlock()).blockNumber - (options.confirmations ?? 0);
+    const toBlock = Math.min(readable, fromBlock + maxBlocks - 1);
+    if (toBlock < fromBlock) return { fromBlock, toBlock: fromBlock - 1, recorded: 0, duplicates: 0, caughtUp: true };
+    const claims = (await findEvents(distributor, { fromBlock, toBlock, types: ['Claimed'], maxBlocks })) as Claimed[];
+    let recorded = 0;
+    for (const c of claims) if ((await recordClaim(c)) === 'accepted') recorded++;
+    await checkpoints.save(name, toBlock);
+    return { fromBlock, toBlock, recorded, duplicates: claims.length - recorded, caughtUp: toBlock >= readable };
+  };
+
+  const step = (): Promise<IndexerStep> => (running ??= run().finally(() => (running = undefined)));
+
+  return {
+    step,
+    async catchUp() {
+      let recorded = 0;
+      let duplicates = 0;
+      for (;;) {
+        const s = await step();
+        recorded += s.recorded;
+        duplicates += s.duplicates;
+        if (s.caughtUp) return { toBlock: s.toBlock, recorded, duplicates };
+      }
+    },
+  };
+};

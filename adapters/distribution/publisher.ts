@@ -1,0 +1,193 @@
+/**
+ * Takes each distribution on-chain (DESIGN §6): created → proposed (DistributionPublished) →
+ * accepted after the timelock (DistributionActivated), or revoked by the guardian
+ * (DistributionRevoked). `step()` moves the oldest unfinished distribution one stage and is safe
+ * to call as often as a scheduler likes.
+ *
+ * Crash safety: the chain is read before anything is sent. A proposal is recognised by its root
+ * AND its dataHash — the distribution's logHead, unique to it — so a publisher that stopped after
+ * proposing and before recording finds its RootProposed log and records that, never proposing
+ * twice; an accept sent but not recorded is likewise found as a RootAccepted log.
+ */
+import type { Command, DistributionState } from '../../domain/index.ts';
+import { revertOf, type DistributorClient, type DistributorEvent } from '../chain/distributorClient.ts';
+import type { EventStore } from '../eventStore/port.ts';
+import type { CommandHandler } from '../ledger/commandHandler.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import { DEFAULT_MAX_BLOCK_RANGE, findEvents, findLatestEvent } from './chainScan.ts';
+import { ensureDistributionDump } from './createDistribution.ts';
+import { findShortfalls, InsufficientFundingError } from './solvency.ts';
+import type { TreeStore } from './treeStore.ts';
+
+export interface PublisherOptions {
+  readonly handler: CommandHandler;
+  readonly ledger: Ledger;
+  readonly treeStore: TreeStore;
+  /** Lets a lost dump of an older distribution be rebuilt by replaying the log (see rebuildTree.ts). */
+  readonly store?: EventStore;
+  /** Sends as the distributor's updater. */
+  readonly distributor: DistributorClient;
+  /** The chain the distributor lives on; checked against the node once. */
+  readonly chainId: number;
+  /**
+   * Unix seconds. The next block's timestamp is what the contract checks, and on a chain that only
+   * mines on demand (the embedded one) the latest block can be hours old, so "now" is the later of
+   * this clock and the latest block; a contract that disagrees reverts in gas estimation, before
+   * anything is sent, and the step just waits.
+   */
+  readonly clock: () => number;
+  /** First block that can hold this distributor's logs (its deployment block); default 0. */
+  readonly fromBlock?: number;
+  readonly maxBlockRange?: number;
+}
+
+export type PublisherStep =
+  | { readonly action: 'idle' }
+  | { readonly action: 'waiting'; readonly seq: number; readonly reason: string }
+  | { readonly action: 'published'; readonly seq: number; readonly txHash: string; readonly blockNumber: number; readonly validAt: number; readonly recovered: boolean }
+  | { readonly action: 'activated'; readonly seq: number; readonly txHash?: string; readonly recovered: boolean }
+  | { readonly action: 'revoked'; readonly seq: number; readonly txHash: string };
+
+export interface Publisher {
+  step(): Promise<PublisherStep>;
+}
+
+type RootProposed = Extract<DistributorEvent, { type: 'RootProposed' }>;
+
+const waiting = (seq: number, reason: string): PublisherStep => ({ action: 'waiting', seq, reason });
+
+/** Reverts that mean "not yet" rather than "wrong": gas estimation fails on them, so nothing was sent. */
+const NOT_YET = new Set(['PendingRootWaiting', 'RootNotReady', 'NoPendingRoot']);
+
+export const createPublisher = (options: PublisherOptions): Publisher => {
+  const { handler, ledger, treeStore, distributor, chainId, clock } = options;
+  const maxBlocks = options.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE;
+  let chainChecked = false;
+  let running: Promise<PublisherStep> | undefined;
+
+  const record = async (command: Command): Promise<void> => {
+    const result = await handler.handle(command);
+    if (result.status === 'refused') throw new Error(`the ledger refused ${command.type}: ${result.refusal.code} ${result.refusal.message}`);
+  };
+
+  const checkChain = async (): Promise<void> => {
+    if (chainChecked) return;
+    const actual = await distributor.chainId();
+    if (actual !== chainId) throw new Error(`the publisher is configured for chain ${chainId} but its node is on chain ${actual}`);
+    chainChecked = true;
+  };
+
+  const nowSeconds = async (): Promise<{ blockNumber: number; nowSeconds: number }> => {
+    const head = await distributor.latestBlock();
+    return { blockNumber: head.blockNumber, nowSeconds: Math.max(head.timestamp, clock()) };
+  };
+
+  /** Our proposal can only be newer than the last distribution this contract has published. */
+  const scanStart = (): number =>
+    Math.max(
+      options.fromBlock ?? 0,
+      ...ledger.state.distributions.flatMap((x) =>
+        x.published !== undefined && x.published.contract === distributor.address && x.published.chainId === chainId ? [x.published.blockNumber] : [],
+      ),
+    );
+
+  const findProposal = async (d: DistributionState, toBlock: number): Promise<RootProposed | undefined> =>
+    (await findLatestEvent(
+      distributor,
+      { fromBlock: scanStart(), toBlock, types: ['RootProposed'], maxBlocks },
+      (e) => e.type === 'RootProposed' && e.root === d.root && e.dataHash === d.logHead,
+    )) as RootProposed | undefined;
+
+  const recordPublished = async (d: DistributionState, log: RootProposed, recovered: boolean): Promise<PublisherStep> => {
+    const { txHash, blockNumber, validAt } = log;
+    await record({ type: 'RecordDistributionPublished', seq: d.seq, chainId, contract: distributor.address, txHash, blockNumber, validAt });
+    return { action: 'published', seq: d.seq, txHash, blockNumber, validAt, recovered };
+  };
+
+  const propose = async (d: DistributionState): Promise<PublisherStep> => {
+    // A root whose proofs nobody can serve must not become claimable: the dump is checked (or rebuilt) first.
+    const dump = await ensureDistributionDump(d, { ledger, treeStore, store: options.store });
+    const head = await nowSeconds();
+    const proposed = await findProposal(d, head.blockNumber);
+    if (proposed !== undefined) return recordPublished(d, proposed, true);
+    if ((await distributor.unminedTransactions()) > 0) return waiting(d.seq, 'a transaction of the updater is still unmined; it may be this proposal');
+    const pending = await distributor.pending();
+    if (pending !== undefined && head.nowSeconds < pending.validAt)
+      return waiting(d.seq, `root ${pending.root} is pending until ${pending.validAt} (unix seconds); it is never proposed over`);
+    const shortfalls = await findShortfalls({ distribution: d, dump, state: ledger.state, distributor });
+    if (shortfalls.length > 0) throw new InsufficientFundingError(d.seq, distributor.address, shortfalls);
+    let mined;
+    try {
+      mined = await (await distributor.sendProposeRoot(d.root, d.logHead)).wait();
+    } catch (error) {
+      const revert = revertOf(error);
+      if (revert !== undefined && NOT_YET.has(revert.name)) return waiting(d.seq, `the contract refused the proposal for now (${revert.name})`);
+      throw error;
+    }
+    const log = mined.events.find((e): e is RootProposed => e.type === 'RootProposed' && e.root === d.root);
+    if (log === undefined) throw new Error(`transaction ${mined.txHash} proposed no root ${d.root}`);
+    return recordPublished(d, log, false);
+  };
+
+  const accept = async (d: DistributionState): Promise<PublisherStep> => {
+    let mined;
+    try {
+      mined = await (await distributor.sendAcceptRoot()).wait();
+    } catch (error) {
+      const revert = revertOf(error);
+      if (revert !== undefined && NOT_YET.has(revert.name)) return waiting(d.seq, `the contract refused acceptRoot for now (${revert.name})`);
+      throw error;
+    }
+    const log = mined.events.find((e) => e.type === 'RootAccepted');
+    if (log?.type !== 'RootAccepted' || log.root !== d.root) throw new Error(`acceptRoot in ${mined.txHash} did not accept root ${d.root} of distribution ${d.seq}`);
+    await record({ type: 'ActivateDistribution', seq: d.seq, txHash: mined.txHash });
+    return { action: 'activated', seq: d.seq, txHash: mined.txHash, recovered: false };
+  };
+
+  /** The proposal is no longer pending: its logs say whether it was accepted or revoked. */
+  const concluded = async (d: DistributionState, fromBlock: number): Promise<PublisherStep> => {
+    // Read after pending(): whatever ended the proposal is in a block up to this one.
+    const { blockNumber: toBlock } = await distributor.latestBlock();
+    const [outcome] = await findEvents(
+      distributor,
+      { fromBlock, toBlock, types: ['RootAccepted', 'RootRevoked'], maxBlocks },
+      (e) => (e.type === 'RootAccepted' && e.root === d.root && e.dataHash === d.logHead) || (e.type === 'RootRevoked' && e.root === d.root),
+    );
+    if (outcome?.type === 'RootRevoked') {
+      await record({ type: 'RevokeDistribution', seq: d.seq, txHash: outcome.txHash, reason: 'pending root revoked on-chain' });
+      return { action: 'revoked', seq: d.seq, txHash: outcome.txHash };
+    }
+    if (outcome?.type === 'RootAccepted' || (await distributor.root()) === d.root) {
+      await record({ type: 'ActivateDistribution', seq: d.seq, ...(outcome === undefined ? {} : { txHash: outcome.txHash }) });
+      return { action: 'activated', seq: d.seq, ...(outcome === undefined ? {} : { txHash: outcome.txHash }), recovered: true };
+    }
+    throw new Error(
+      `distribution ${d.seq} (root ${d.root}) is neither pending nor active on-chain and no RootAccepted or RootRevoked log names it ` +
+        `since block ${fromBlock}: another proposal probably replaced it; check, then revoke it in the ledger`,
+    );
+  };
+
+  const activate = async (d: DistributionState): Promise<PublisherStep> => {
+    const published = d.published!;
+    if (published.contract !== distributor.address || published.chainId !== chainId)
+      throw new Error(`distribution ${d.seq} was published to ${published.contract} on chain ${published.chainId}, not to this publisher's ${distributor.address} on chain ${chainId}`);
+    const pending = await distributor.pending();
+    if (pending === undefined || pending.root !== d.root || pending.dataHash !== d.logHead) return concluded(d, published.blockNumber);
+    const head = await nowSeconds();
+    if (head.nowSeconds < pending.validAt) return waiting(d.seq, `timelock: root ${d.root} can be accepted from ${pending.validAt} (unix seconds)`);
+    return accept(d);
+  };
+
+  const run = async (): Promise<PublisherStep> => {
+    await ledger.catchUp();
+    await checkChain();
+    const d = ledger.state.distributions.find((x) => x.status === 'created' || x.status === 'published');
+    if (d === undefined) return { action: 'idle' };
+    return d.status === 'created' ? propose(d) : activate(d);
+  };
+
+  return {
+    // One step at a time: a second caller shares the step in progress instead of racing it to the chain.
+    step: () => (running ??= run().finally(() => (running = undefined))),
+  };
+};

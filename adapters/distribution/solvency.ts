@@ -1,0 +1,87 @@
+/**
+ * Before publishing (DESIGN §6): the distributor's balance of each token must cover what the new
+ * root makes claimable, `cumulative total − claimed so far`.
+ *
+ * Claimed so far comes from the ledger first: the indexer may lag the chain but never leads it, so
+ * the ledger's figure is a lower bound and the need it gives an upper bound — enough to pass.
+ * Only a token that fails that test is re-checked exactly, summing `claimed()` on-chain over the
+ * tree's leaves of that token (every account that ever had a leaf still has one: leaves never
+ * disappear), so a lagging indexer cannot block a publication that is in fact covered.
+ */
+import type { DistributionState, LedgerState, StandardMerkleDump } from '../../domain/index.ts';
+import type { DistributorClient } from '../chain/distributorClient.ts';
+
+export interface Shortfall {
+  readonly token: string;
+  readonly cumulativeWei: bigint;
+  readonly claimedWei: bigint;
+  /** cumulativeWei − claimedWei. */
+  readonly neededWei: bigint;
+  /** The distributor's balance of the token. */
+  readonly availableWei: bigint;
+}
+
+export class InsufficientFundingError extends Error {
+  readonly code = 'INSUFFICIENT_FUNDING';
+  constructor(
+    readonly seq: number,
+    readonly distributor: string,
+    readonly shortfalls: readonly Shortfall[],
+  ) {
+    // Base units, not formatted: the ledger does not know each token's decimals.
+    super(
+      `distribution ${seq} was not published: the distributor ${distributor} ` +
+        shortfalls
+          .map((s) => `holds ${s.availableWei} base units of token ${s.token} but needs ${s.neededWei} (cumulative ${s.cumulativeWei} − claimed ${s.claimedWei})`)
+          .join('; and '),
+    );
+    this.name = 'InsufficientFundingError';
+  }
+}
+
+const ledgerClaimedWei = (state: LedgerState, token: string): bigint => {
+  let total = 0n;
+  for (const a of state.accounts.values()) total += a.claimedWei.get(token) ?? 0n;
+  return total;
+};
+
+/** Σ claimed(account, token) over the tree's leaves of `token`, a few calls at a time. */
+const chainClaimedWei = async (distributor: DistributorClient, dump: StandardMerkleDump, token: string, concurrency: number): Promise<bigint> => {
+  const accounts = dump.values.filter((v) => v.value[1] === token).map((v) => v.value[0]);
+  let total = 0n;
+  for (let i = 0; i < accounts.length; i += concurrency) {
+    const batch = await Promise.all(accounts.slice(i, i + concurrency).map((account) => distributor.claimed(account, token)));
+    for (const claimed of batch) total += claimed;
+  }
+  return total;
+};
+
+const balanceOf = async (distributor: DistributorClient, token: string): Promise<bigint> => {
+  try {
+    return await distributor.tokenBalance(token);
+  } catch (error) {
+    throw new Error(`cannot read the distributor's balance of token ${token} (is it an ERC-20 on this chain?): ${(error as Error).message}`);
+  }
+};
+
+export interface SolvencyInput {
+  readonly distribution: DistributionState;
+  readonly dump: StandardMerkleDump;
+  readonly state: LedgerState;
+  readonly distributor: DistributorClient;
+  /** Parallel `claimed()` calls in the exact re-check (default 16). */
+  readonly concurrency?: number;
+}
+
+/** Every token the distributor cannot cover; empty when publishing is safe. */
+export const findShortfalls = async ({ distribution, dump, state, distributor, concurrency = 16 }: SolvencyInput): Promise<Shortfall[]> => {
+  const shortfalls: Shortfall[] = [];
+  for (const { token, cumulativeWei } of distribution.totals) {
+    const availableWei = await balanceOf(distributor, token);
+    if (availableWei >= cumulativeWei - ledgerClaimedWei(state, token)) continue;
+    const claimedWei = await chainClaimedWei(distributor, dump, token, concurrency);
+    const neededWei = cumulativeWei - claimedWei;
+    if (availableWei < neededWei) shortfalls.push({ token, cumulativeWei, claimedWei, neededWei, availableWei });
+  }
+  return shortfalls;
+};
