@@ -119,19 +119,19 @@ export const strictObject = <R extends t.Props, O extends t.Props = {}>(name: st
     (u, c) => {
       if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, 'must be a JSON object');
       const unknownKeys = Object.keys(u).filter((k) => !known.has(k));
-      if (unknownKeys.length > 0)
-        return t.failures(
-          unknownKeys.map((k) => ({
-            value: (u as Record<string, unknown>)[k],
-            context: [...c, { key: k, type: t.never, actual: (u as Record<string, unknown>)[k] }],
-            message: 'is not a known field',
-          })),
-        );
+      const unknownErrors: t.Errors = unknownKeys.map((k) => ({
+        value: (u as Record<string, unknown>)[k],
+        context: [...c, { key: k, type: t.never, actual: (u as Record<string, unknown>)[k] }],
+        message: 'is not a known field',
+      }));
       // Validate under a context whose last entry is the intersection itself, so the branch index
       // it adds ("0", "1") is recognised as such and left out of field paths (errors.ts pathOf).
       const last = c[c.length - 1];
       const innerContext: t.Context = last ? [...c.slice(0, -1), { ...last, type: inner }] : [{ key: '', type: inner, actual: u }];
-      return inner.validate(u, innerContext);
+      const result = inner.validate(u, innerContext);
+      // Every problem is reported at once: unknown fields and the known fields' own errors.
+      if (unknownErrors.length === 0) return result;
+      return t.failures(result._tag === 'Left' ? [...unknownErrors, ...result.left] : unknownErrors);
     },
     (a) => {
       const out = inner.encode(a) as Record<string, unknown>;

@@ -181,4 +181,9 @@ describe('strict objects and field errors', () => {
     const missing = commandCodecs.DepositStake.decode({ type: 'DepositStake', account, amount: '5' });
     expect(errorsOf(missing).map((e) => e.field)).toEqual(['ref']);
   });
+
+  it('an unknown field does not hide the errors of the known fields: every problem is listed', () => {
+    const r = commandCodecs.DepositStake.decode({ type: 'DepositStake', account: '0x12', amount: '-5', acount: account });
+    expect(errorsOf(r).map((e) => e.field).sort()).toEqual(['account', 'acount', 'amount', 'ref']);
+  });
 });
