@@ -1,0 +1,102 @@
+/**
+ * The fastify application: JSON only, bodies bounded, every error as problem+json, OpenAPI at
+ * /docs built from the route specs (so from the io-ts codecs). Fastify's own JSON Schema
+ * validation and response serialization are switched off: io-ts is the one validator, and the
+ * schemas exist for the docs only.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { RequestConflictError } from '../ledger/index.ts';
+import type { HttpDeps } from './ports.ts';
+import { problems, sendProblem, type Problem } from './problem.ts';
+import { registerDistributionWrites } from './routes/distributionWrites.ts';
+import { registerOperations } from './routes/operations.ts';
+import { registerOperatorWrites } from './routes/operatorWrites.ts';
+import { registerReads } from './routes/reads.ts';
+import { registerSignedWrites } from './routes/signedWrites.ts';
+import { createSignatureRecovery } from './signatureRecovery.ts';
+
+export interface HttpAppOptions {
+  /** pino logger; false for silence (tests). */
+  readonly logger?: FastifyBaseLogger | false;
+  readonly version?: string;
+  /** Worker threads recovering EIP-712 signers (0: on the event loop); default: cores − 1, at most 4. */
+  readonly recoveryWorkers?: number;
+}
+
+/** Fastify's own errors (body parsing, limits) as problems; anything else is a 500. */
+const problemFor = (error: FastifyError, bodyLimitBytes: number): Problem | undefined => {
+  if (error instanceof RequestConflictError) return problems.conflict(error.message);
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problems.tooLarge(bodyLimitBytes);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problems.unsupportedMediaType('request bodies must be application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problems.invalidJson('the body is empty but the content type says JSON');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return problems.invalidJson(`the body is not valid JSON: ${error.message}`);
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message)))
+    return problems.invalidJson(`the body is not valid JSON: ${error.message}`);
+  if (error.statusCode === 413) return problems.tooLarge(bodyLimitBytes);
+  if (error.statusCode === 415) return problems.unsupportedMediaType('request bodies must be application/json');
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)
+    return problems.invalidRequest([{ field: 'body', message: error.message }]);
+  return undefined;
+};
+
+const registerDocs = async (app: FastifyInstance, version: string): Promise<void> => {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Corex settlement service',
+        version,
+        description:
+          'Amounts are decimal strings of base units. Errors are RFC 9457 problem+json. Contributions and verdicts are EIP-712 signed (see /v1/info for the domain).',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+};
+
+export const createHttpApp = async (deps: HttpDeps, options: HttpAppOptions = {}): Promise<FastifyInstance> => {
+  const app = Fastify({
+    bodyLimit: deps.bodyLimitBytes,
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    // Clients may send the same JSON key twice or __proto__: refuse rather than guess.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+  app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const problem = problemFor(error, deps.bodyLimitBytes);
+    if (problem) return sendProblem(reply, problem);
+    request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, problems.internal());
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, problems.notFound(`no route ${request.method} ${request.url.split('?')[0]}`)));
+  app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  await registerDocs(app, options.version ?? '0.1.0');
+  registerOperations(app, deps);
+  registerReads(app, deps);
+  const signatures = createSignatureRecovery(options.recoveryWorkers);
+  app.addHook('onClose', () => signatures.close());
+  registerSignedWrites(app, deps, signatures);
+  registerOperatorWrites(app, deps);
+  registerDistributionWrites(app, deps);
+  await app.ready();
+  return app;
+};

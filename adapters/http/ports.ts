@@ -1,0 +1,70 @@
+/**
+ * What the HTTP layer needs from the rest of the service. The service (adapters/service) provides
+ * these; tests may provide their own.
+ */
+import type { Command, LedgerState } from '../../domain/index.ts';
+import type { HandleResult } from '../ledger/index.ts';
+import type { AccessTokens } from './auth.ts';
+
+export type Json = Record<string, unknown>;
+
+export interface CommandPort {
+  /** Throws RequestConflictError for a known key with different content. */
+  handle(command: Command, options?: { idempotencyKey?: string }): Promise<HandleResult>;
+}
+
+export interface QueryPort {
+  account(address: string): Promise<Json>;
+  proofs(address: string): Promise<Json>;
+  epochs(fromEpoch: number, limit: number): Promise<Json>;
+  epoch(epoch: number): Promise<Json>;
+  supply(): Promise<Json>;
+  distributions(): Promise<Json>;
+  distribution(seq: number): Promise<Json | undefined>;
+  tree(seq: number): Promise<Json | undefined>;
+}
+
+/**
+ * Outcome of an admin distribution action: something was recorded (`accepted`, 201), nothing had
+ * to be (`unchanged`, 200: already created, or the publisher is waiting, with the reason), or a
+ * rule said no (422 with its code and sentence).
+ */
+export type DistributionActionResult =
+  | { readonly status: 'accepted' | 'unchanged'; readonly distribution: Json; readonly action?: string; readonly detail?: string }
+  | { readonly status: 'refused'; readonly refusal: { readonly code: string; readonly message: string } };
+
+export interface DistributionPort {
+  /** Creates the distribution through `throughEpoch` (default: the last closed epoch) and saves its tree. */
+  create(throughEpoch: number | undefined): Promise<DistributionActionResult>;
+  /** Drives the publisher for `seq`: proposes its root, or accepts it once the timelock has passed. */
+  publish(seq: number): Promise<DistributionActionResult>;
+}
+
+export interface ReadinessReport {
+  readonly ready: boolean;
+  readonly checks: Readonly<Record<string, 'ok' | string>>;
+}
+
+export interface HttpMetricsPort {
+  observe(method: string, route: string, statusCode: number, seconds: number): void;
+  render(): Promise<string>;
+  readonly contentType: string;
+}
+
+export interface HttpDeps {
+  readonly chainId: number;
+  readonly tokens: AccessTokens;
+  readonly bodyLimitBytes: number;
+  readonly commands: CommandPort;
+  /** The ledger state caught up before answering (signer and verifier checks read it). */
+  readonly fresh: () => Promise<LedgerState>;
+  /** The ledger state as last folded, without a store round trip. */
+  readonly current: () => LedgerState;
+  readonly queries: QueryPort;
+  /** Absent until the distribution adapters are wired: the endpoints answer 503. */
+  readonly distributions?: DistributionPort;
+  readonly readiness: () => Promise<ReadinessReport>;
+  readonly metrics: HttpMetricsPort;
+  /** Public facts a client needs (chain, contracts, EIP-712 domain), served at /v1/info. */
+  readonly info: Json;
+}

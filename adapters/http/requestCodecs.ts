@@ -1,0 +1,110 @@
+/**
+ * The io-ts codecs of every request the HTTP layer accepts, built from the domain's pieces so a
+ * body that passes here is one field away from a domain command (its `type`). The same codecs
+ * feed /docs through jsonSchema.ts.
+ */
+import * as t from 'io-ts';
+import {
+  Address,
+  ContributionKind,
+  Epoch,
+  HardwareClass,
+  Hash32,
+  Id,
+  PositiveAmount,
+  PositiveCount,
+  Region,
+  RevenueSource,
+  literalUnion,
+} from '../../domain/index.ts';
+import { describeScalar, describedObject } from './jsonSchema.ts';
+
+/** A 65-byte secp256k1 signature (r ‖ s ‖ v) as 0x-prefixed hex, what eth_signTypedData_v4 returns. */
+export const Signature = describeScalar(
+  new t.Type<string, string, unknown>(
+    'Signature',
+    (u): u is string => typeof u === 'string' && /^0x[0-9a-f]{130}$/.test(u),
+    (u, c) =>
+      typeof u === 'string' && /^0x[0-9a-fA-F]{130}$/.test(u) ? t.success(u.toLowerCase()) : t.failure(u, c, 'must be a 0x-prefixed 65-byte hex signature'),
+    (v) => v,
+  ),
+  { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$', description: '65-byte EIP-712 signature (r ‖ s ‖ v), 0x-prefixed hex.' },
+);
+
+/** Path and query values arrive as text: whole numbers are parsed here, then checked by the domain codec. */
+const wholeNumberText = (inner: t.Type<number, number, unknown>, name: string) =>
+  new t.Type<number, string, unknown>(
+    name,
+    inner.is,
+    (u, c) => {
+      if (typeof u !== 'string' || !/^(0|[1-9][0-9]{0,15})$/.test(u)) return t.failure(u, c, 'must be a whole number written in decimal');
+      const r = inner.validate(Number(u), c);
+      return r._tag === 'Left' ? t.failure(u, c, r.left[0]?.message ?? 'is out of range') : r;
+    },
+    (v) => String(v),
+  );
+
+export const EpochText = describeScalar(wholeNumberText(Epoch, 'EpochText'), { type: 'integer', minimum: 0, maximum: 2 ** 40 });
+export const SeqText = describeScalar(wholeNumberText(PositiveCount, 'SeqText'), { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+const LimitText = describeScalar(
+  wholeNumberText(
+    new t.Type<number, number, unknown>(
+      'Limit',
+      (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 1 && u <= 1000,
+      (u, c) => (typeof u === 'number' && Number.isInteger(u) && u >= 1 && u <= 1000 ? t.success(u) : t.failure(u, c, 'must be from 1 to 1000')),
+      (v) => v,
+    ),
+    'LimitText',
+  ),
+  { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+);
+
+// ---------------------------------------------------------------- signed messages (EIP-712)
+
+export const ContributionMessage = describedObject(
+  'Contribution',
+  { contributionId: Id, nodeId: Id, epoch: Epoch, kind: ContributionKind, units: PositiveCount, proofHash: Hash32 },
+  { taskId: Id },
+  'The EIP-712 `Contribution` message; an absent taskId is signed as the empty string.',
+);
+export const VerdictValue = literalUnion('VerdictValue', ['verified', 'invalid', 'fraud']);
+export const VerdictMessage = describedObject('Verdict', { contributionId: Id, verdict: VerdictValue }, {}, 'The EIP-712 `Verdict` message.');
+
+export const bodies = {
+  contribution: describedObject('SignedContribution', { contribution: ContributionMessage, signature: Signature }, {}, 'Signed by the node’s registered signer.'),
+  verdict: describedObject('SignedVerdict', { verdict: VerdictMessage, signature: Signature }, {}, 'Signed by a registered verifier.'),
+  registerNode: describedObject('RegisterNodeRequest', { nodeId: Id, operator: Address, signer: Address, hardwareClass: HardwareClass }, { region: Region }),
+  registerVerifier: describedObject('RegisterVerifierRequest', { verifier: Address }),
+  deposit: describedObject(
+    'StakeDepositRequest',
+    { account: Address, amount: PositiveAmount, ref: Id },
+    {},
+    '`ref` identifies the deposit (e.g. the chain tx:logIndex); a repeated ref is the same deposit.',
+  ),
+  unstake: describedObject('UnstakeRequest', { account: Address, amount: PositiveAmount }),
+  withdrawal: describedObject('WithdrawalRequest', { account: Address, amount: PositiveAmount }),
+  revenue: describedObject('RevenueRequest', { revenueId: Id, source: RevenueSource, asset: Address, gross: PositiveAmount }, { provider: Address }),
+  burn: describedObject(
+    'BurnRequest',
+    { burnId: Id, amount: PositiveAmount, reason: literalUnion('ManualBurnReason', ['buyback', 'other']) },
+    { asset: Address, spent: PositiveAmount },
+    'A buyback burn names the revenue asset and the amount of it spent; an `other` burn names neither.',
+  ),
+  closeEpoch: describedObject('CloseEpochRequest', { epoch: Epoch }),
+  createDistribution: describedObject('CreateDistributionRequest', {}, { throughEpoch: Epoch }, 'throughEpoch defaults to the last closed epoch.'),
+} as const;
+
+export const params = {
+  address: describedObject('AddressParams', { address: Address }),
+  epoch: describedObject('EpochParams', { epoch: EpochText }),
+  seq: describedObject('SeqParams', { seq: SeqText }),
+} as const;
+
+export const queries = {
+  epochs: describedObject('EpochsQuery', {}, { fromEpoch: EpochText, limit: LimitText }),
+  none: describedObject('NoQuery', {}),
+} as const;
+
+/** Commands without a natural key (unstake, withdrawal) need one from the caller to be retried safely. */
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+export const IdempotencyKey = Id;

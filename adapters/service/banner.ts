@@ -1,0 +1,41 @@
+/** What `cxt serve` prints at start, and the deployment facts /v1/info serves. */
+import type { ProtocolParams } from '../../domain/index.ts';
+import { CONTRIBUTION_TYPES, VERDICT_TYPES, eip712Domain } from '../http/eip712.ts';
+import type { ChainRuntime } from './chainRuntime.ts';
+
+export const describeDeployment = (chain: ChainRuntime, genesis: ProtocolParams): Record<string, unknown> => ({
+  chain: { kind: chain.kind, chainId: chain.chainId, rpcUrl: chain.kind === 'embedded' ? chain.rpcUrl : null },
+  contracts: { distributor: chain.distributor, cxtToken: chain.cxtToken, wbnbToken: chain.wbnbToken ?? null },
+  eip712: { domain: eip712Domain(chain.chainId), types: { ...CONTRIBUTION_TYPES, ...VERDICT_TYPES } },
+  protocol: {
+    symbol: genesis.symbol,
+    decimals: genesis.decimals,
+    genesisTimeSeconds: genesis.genesisTimeSeconds,
+    epochLengthSeconds: genesis.epochLengthSeconds,
+    distributionEveryEpochs: genesis.distributionEveryEpochs,
+    timelockSeconds: genesis.timelockSeconds,
+  },
+});
+
+export interface BannerFacts {
+  readonly url: string;
+  readonly storage: string;
+  readonly chain: ChainRuntime;
+  readonly generatedAdminToken: string | undefined;
+}
+
+export const printBanner = (print: (line: string) => void, f: BannerFacts): void => {
+  const { chain } = f;
+  print(`Corex settlement service listening on ${f.url} (OpenAPI: ${f.url}/docs)`);
+  print(`  store:       ${f.storage}`);
+  print(
+    chain.kind === 'embedded'
+      ? `  chain:       embedded EVM, chain id ${chain.chainId}, JSON-RPC ${chain.rpcUrl}`
+      : `  chain:       chain id ${chain.chainId} via ${chain.rpcUrl.replace(/\/\/[^/@]*@/, '//***@')}`,
+  );
+  print(`  distributor: ${chain.distributor}`);
+  print(`  CXT token:   ${chain.cxtToken}`);
+  if (chain.wbnbToken) print(`  WBNB token:  ${chain.wbnbToken}`);
+  if (f.generatedAdminToken)
+    print(`  admin token: ${f.generatedAdminToken}  (shown once; only its digest is kept — delete <data-dir>/admin-token.sha256 to make a new one)`);
+};

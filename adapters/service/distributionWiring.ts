@@ -1,0 +1,156 @@
+/**
+ * The distribution adapters (tree store, creation, publisher, claim indexer) wired to this
+ * service's store, ledger and chain: as scheduler jobs, as the admin endpoints' port, and as the
+ * source of the trees that reads serve proofs from.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { planDistribution, refuse, type DistributionState } from '../../domain/index.ts';
+import { distributorClient } from '../chain/index.ts';
+import {
+  createClaimIndexer,
+  createDistribution,
+  createPublisher,
+  createSqlCheckpointStore,
+  createSqlTreeStore,
+  ensureDistributionDump,
+  InsufficientFundingError,
+  type PublisherStep,
+} from '../distribution/index.ts';
+import type { DistributionActionResult, DistributionPort, Json } from '../http/ports.ts';
+import type { CommandHandler, Ledger } from '../ledger/index.ts';
+import type { SchedulerJob } from '../scheduler/scheduler.ts';
+import { distributionDue } from '../scheduler/distributionCadence.ts';
+import type { PostgresEventStore } from '../eventStore/index.ts';
+import type { ChainRuntime } from './chainRuntime.ts';
+import type { DumpSource } from './treeCache.ts';
+
+export interface DistributionWiringInput {
+  readonly store: PostgresEventStore;
+  readonly schema: string | undefined;
+  readonly ledger: Ledger;
+  readonly commands: CommandHandler;
+  readonly chain: ChainRuntime;
+  /** Unix seconds. */
+  readonly clock: () => number;
+  /** JSON of a distribution for answers (the reads' form). */
+  readonly describe: (d: DistributionState) => Json;
+}
+
+export interface DistributionWiring {
+  readonly port: DistributionPort;
+  readonly dumpSource: DumpSource;
+  readonly jobs: readonly SchedulerJob[];
+}
+
+const ledgerClaimedWei = (ledger: Ledger, token: string): bigint => {
+  let total = 0n;
+  for (const a of ledger.state.accounts.values()) total += a.claimedWei.get(token) ?? 0n;
+  return total;
+};
+
+const publisherSummary = (s: PublisherStep): string | undefined => {
+  switch (s.action) {
+    case 'idle':
+      return undefined;
+    case 'waiting':
+      return `distribution ${s.seq} waits: ${s.reason}`;
+    case 'published':
+      return `distribution ${s.seq} proposed in ${s.txHash}, acceptable from ${s.validAt}${s.recovered ? ' (found on-chain after a restart)' : ''}`;
+    case 'activated':
+      return `distribution ${s.seq} accepted${s.txHash ? ` in ${s.txHash}` : ''}${s.recovered ? ' (found on-chain after a restart)' : ''}`;
+    case 'revoked':
+      return `distribution ${s.seq} was revoked on-chain in ${s.txHash}`;
+  }
+};
+
+export const wireDistribution = async (input: DistributionWiringInput): Promise<DistributionWiring> => {
+  const { store, schema, ledger, commands, chain, clock } = input;
+  const treeStore = createSqlTreeStore(store.db, schema === undefined ? {} : { schema });
+  const checkpoints = createSqlCheckpointStore(store.db, schema === undefined ? {} : { schema });
+  await treeStore.migrate();
+  await checkpoints.migrate();
+  const updater = distributorClient(chain.distributor, chain.signer);
+  const publisher = createPublisher({ handler: commands, ledger, treeStore, distributor: updater, chainId: chain.chainId, clock, fromBlock: chain.deployBlock });
+  const indexer = createClaimIndexer({ handler: commands, distributor: distributorClient(chain.distributor, chain.provider), checkpoints, fromBlock: chain.deployBlock });
+
+  /** Embedded chain: mint what the next proposal needs, so the local flow never stalls on funding. */
+  const fundNext = async (): Promise<void> => {
+    if (!chain.ensureFunded) return;
+    const next = ledger.state.distributions.find((d) => d.status === 'created');
+    for (const { token, cumulativeWei } of next?.totals ?? []) await chain.ensureFunded(token, cumulativeWei - ledgerClaimedWei(ledger, token));
+  };
+
+  const create = async (): Promise<Awaited<ReturnType<typeof createDistribution>>> => createDistribution({ handler: commands, ledger, treeStore, store });
+
+  const step = async (): Promise<PublisherStep> => {
+    await ledger.catchUp();
+    await fundNext();
+    return publisher.step();
+  };
+
+  const port: DistributionPort = {
+    async create(throughEpoch): Promise<DistributionActionResult> {
+      await ledger.catchUp();
+      if (throughEpoch !== undefined && throughEpoch !== ledger.state.lastClosedEpoch) {
+        const planned = planDistribution(ledger.state, throughEpoch, ledger.headHash);
+        if (E.isLeft(planned)) return { status: 'refused', refusal: planned.left };
+      }
+      const r = await create();
+      if (r.status === 'refused') return r;
+      return { status: r.status === 'created' ? 'accepted' : 'unchanged', distribution: input.describe(r.distribution) };
+    },
+    async publish(seq): Promise<DistributionActionResult> {
+      await ledger.catchUp();
+      const next = ledger.state.distributions.find((d) => d.status === 'created' || d.status === 'published');
+      const d = ledger.state.distributions.find((x) => x.seq === seq);
+      if (d === undefined) return { status: 'refused', refusal: refuse('DISTRIBUTION_UNKNOWN', `distribution ${seq} does not exist`) };
+      if (next?.seq !== seq)
+        return {
+          status: 'refused',
+          refusal: refuse(
+            'DISTRIBUTION_STATE',
+            next === undefined
+              ? `distribution ${seq} is ${d.status}; nothing is waiting to be published`
+              : `distribution ${seq} is ${d.status}; distributions go on-chain in order and distribution ${next.seq} is next`,
+          ),
+        };
+      try {
+        const s = await step();
+        const changed = s.action === 'published' || s.action === 'activated' || s.action === 'revoked';
+        return {
+          status: changed ? 'accepted' : 'unchanged',
+          action: s.action,
+          ...(s.action === 'waiting' ? { detail: s.reason } : {}),
+          distribution: input.describe(ledger.state.distributions.find((x) => x.seq === seq)!),
+        };
+      } catch (error) {
+        if (error instanceof InsufficientFundingError) return { status: 'refused', refusal: { code: error.code, message: error.message } };
+        throw error;
+      }
+    },
+  };
+
+  const jobs: SchedulerJob[] = [
+    {
+      name: 'distribution',
+      run: async () => {
+        await ledger.catchUp();
+        if (!distributionDue(ledger.state)) return undefined;
+        const r = await create();
+        if (r.status === 'refused') return r.refusal.code === 'NOTHING_TO_DISTRIBUTE' ? undefined : `not created: ${r.refusal.message}`;
+        return r.status === 'created' ? `distribution ${r.distribution.seq} created through epoch ${r.distribution.throughEpoch}, root ${r.distribution.root}` : undefined;
+      },
+    },
+    { name: 'publisher', run: async () => publisherSummary(await step()) },
+    {
+      name: 'claims',
+      run: async () => {
+        const r = await indexer.catchUp();
+        return r.recorded > 0 ? `${r.recorded} claim(s) recorded through block ${r.toBlock}` : undefined;
+      },
+    },
+  ];
+
+  const dumpSource: DumpSource = (d: DistributionState) => ensureDistributionDump(d, { ledger, treeStore, store });
+  return { port, dumpSource, jobs };
+};

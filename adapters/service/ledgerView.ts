@@ -1,0 +1,104 @@
+/**
+ * What reads are answered from: the in-memory ledger (the same fold every decision uses), caught
+ * up from the store before answering, plus the records the ledger state does not keep (each
+ * EpochClosed and each distribution's lifecycle events, as stored JSON).
+ *
+ * Catch-ups are coalesced: however many requests arrive while a fold is running, they share at
+ * most one follow-up fold, which starts after they arrived and so sees every event committed
+ * before them. That is read-your-writes across processes at one store query per burst of reads.
+ * When no other process can write (PGlite: the data dir is claimed by this process), every append
+ * is this process's own and is folded by the command handler before it answers, so reads need no
+ * store query at all.
+ */
+import type { LedgerState, StoredEvent } from '../../domain/index.ts';
+import type { Ledger } from '../ledger/index.ts';
+
+export interface StoredRecord {
+  readonly position: number;
+  readonly recordedAt: string;
+  readonly data: Record<string, unknown>;
+}
+
+export interface DistributionRecord {
+  readonly created: StoredRecord;
+  published?: StoredRecord;
+  activated?: StoredRecord;
+  revoked?: StoredRecord;
+}
+
+export interface LedgerView {
+  readonly ledger: Ledger;
+  /** The ledger caught up with everything committed before the call. */
+  fresh(): Promise<LedgerState>;
+  epochRecord(epoch: number): StoredRecord | undefined;
+  /** Closed epochs from `fromEpoch` on, ascending. */
+  epochRecords(fromEpoch: number, limit: number): StoredRecord[];
+  distributionRecord(seq: number): DistributionRecord | undefined;
+}
+
+const recordOf = (e: StoredEvent): StoredRecord => ({ position: e.position, recordedAt: e.recordedAt, data: e.data });
+
+export interface LedgerViewOptions {
+  /** False when this process is the only writer of the store. */
+  readonly otherWriters: boolean;
+}
+
+/** Must be created before the ledger's first catch-up: it sees only events folded after it. */
+export const createLedgerView = (ledger: Ledger, { otherWriters }: LedgerViewOptions): LedgerView => {
+  const epochs: StoredRecord[] = [];
+  const distributions = new Map<number, DistributionRecord>();
+
+  ledger.onEvent((e) => {
+    const seq = Number(e.data.seq);
+    switch (e.type) {
+      case 'EpochClosed':
+        // Epochs close in order from 0, so the array index is the epoch.
+        epochs[Number(e.data.epoch)] = recordOf(e);
+        break;
+      case 'DistributionCreated':
+        distributions.set(seq, { created: recordOf(e) });
+        break;
+      case 'DistributionPublished':
+        distributions.get(seq)!.published = recordOf(e);
+        break;
+      case 'DistributionActivated':
+        distributions.get(seq)!.activated = recordOf(e);
+        break;
+      case 'DistributionRevoked':
+        distributions.get(seq)!.revoked = recordOf(e);
+        break;
+      default:
+        break;
+    }
+  });
+
+  let inFlight: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  const fresh = (): Promise<void> => {
+    if (inFlight === undefined) {
+      inFlight = ledger.catchUp().finally(() => {
+        inFlight = undefined;
+      });
+      return inFlight;
+    }
+    // The running fold may have read the log before this caller arrived: wait for one that starts later.
+    next ??= inFlight
+      .catch(() => undefined)
+      .then(() => {
+        next = undefined;
+        return fresh();
+      });
+    return next;
+  };
+
+  return {
+    ledger,
+    fresh: async () => {
+      if (otherWriters) await fresh();
+      return ledger.state;
+    },
+    epochRecord: (epoch) => epochs[epoch],
+    epochRecords: (fromEpoch, limit) => epochs.slice(fromEpoch, fromEpoch + limit).filter((r) => r !== undefined),
+    distributionRecord: (seq) => distributions.get(seq),
+  };
+};

@@ -1,0 +1,202 @@
+/**
+ * The read side of the HTTP API, as JSON (amounts as decimal strings). Every answer comes from the
+ * ledger caught up before answering (ledgerView.ts), and the distribution trees (treeCache.ts).
+ */
+import {
+  epochEndSeconds,
+  genesisParams,
+  recordingEpoch,
+  unbondedWei,
+  type DistributionState,
+  type LedgerState,
+} from '../../domain/index.ts';
+import { accountView, supplyView } from '../../projections/index.ts';
+import type { LedgerView } from './ledgerView.ts';
+import type { IndexedTree, TreeCache } from './treeCache.ts';
+
+type Json = Record<string, unknown>;
+
+export interface Queries {
+  account(address: string): Promise<Json>;
+  proofs(address: string): Promise<Json>;
+  epochs(fromEpoch: number, limit: number): Promise<Json>;
+  /** A closed epoch as recorded, or the open/future epoch's time window. */
+  epoch(epoch: number): Promise<Json>;
+  supply(): Promise<Json>;
+  distributions(): Promise<Json>;
+  distribution(seq: number): Promise<Json | undefined>;
+  /** The OZ `standard-v1` dump, exactly as saved. */
+  tree(seq: number): Promise<Json | undefined>;
+}
+
+const s = (v: bigint): string => v.toString();
+
+/** The distribution whose root the distributor pays against (at most one is active). */
+export const activeDistribution = (state: LedgerState): DistributionState | undefined => state.distributions.find((d) => d.status === 'active');
+
+/** The newest distribution still on its way (created or proposed), after the active one. */
+export const pendingDistribution = (state: LedgerState): DistributionState | undefined => {
+  const activeSeq = activeDistribution(state)?.seq ?? 0;
+  return [...state.distributions].reverse().find((d) => d.seq > activeSeq && (d.status === 'created' || d.status === 'published'));
+};
+
+const leafAmounts = (tree: IndexedTree | undefined, account: string): Map<string, bigint> => {
+  const amounts = new Map<string, bigint>();
+  for (const i of tree?.byAccount.get(account) ?? []) {
+    const v = tree!.tree.values[i]!;
+    amounts.set(v.token, v.amount);
+  }
+  return amounts;
+};
+
+/** A distribution as reads show it: the ledger's state plus its recorded lifecycle events. */
+export const describeDistribution = (view: Pick<LedgerView, 'distributionRecord'>, d: DistributionState): Json => {
+  const r = view.distributionRecord(d.seq);
+  return {
+    seq: d.seq,
+    status: d.status,
+    throughEpoch: d.throughEpoch,
+    root: d.root,
+    leafCount: d.leafCount,
+    totals: d.totals.map((x) => ({ token: x.token, cumulative: s(x.cumulativeWei) })),
+    treeHash: d.treeHash,
+    logHead: d.logHead,
+    createdAt: r?.created.recordedAt ?? null,
+    published: r?.published?.data ?? null,
+    activated: r?.activated?.data ?? null,
+    revoked: r?.revoked?.data ?? null,
+  };
+};
+
+export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => number): Queries => {
+  const treeOf = async (d: DistributionState | undefined) => (d === undefined ? undefined : trees.get(d));
+
+  const distributionJson = (d: DistributionState): Json => describeDistribution(view, d);
+
+  const proofsFor = async (d: DistributionState | undefined, account: string, claimed: ReadonlyMap<string, bigint>): Promise<Json | null> => {
+    if (d === undefined) return null;
+    const tree = await treeOf(d);
+    return {
+      seq: d.seq,
+      status: d.status,
+      root: d.root,
+      throughEpoch: d.throughEpoch,
+      chainId: d.published?.chainId ?? null,
+      contract: d.published?.contract ?? null,
+      validAt: d.published?.validAt ?? null,
+      treeAvailable: tree !== undefined,
+      claims: (tree?.byAccount.get(account) ?? []).map((i) => {
+        const v = tree!.tree.values[i]!;
+        return { token: v.token, cumulative: s(v.amount), claimed: s(claimed.get(v.token) ?? 0n), proof: tree!.tree.proof(i) };
+      }),
+    };
+  };
+
+  return {
+    async account(address) {
+      const state = await view.fresh();
+      // Everything from the ledger is read before the tree is awaited, so it is one state's view.
+      const a = accountView(state, address);
+      const raw = state.accounts.get(address);
+      const active = activeDistribution(state);
+      const p = genesisParams(state);
+      const header = {
+        address,
+        activeStake: s(a?.activeStakeWei ?? 0n),
+        unbondingStake: s(a?.unbondingWei ?? 0n),
+        withdrawableStake: s(raw ? unbondedWei(raw, recordingEpoch(state, clock())) : 0n),
+        tier: a?.tier ?? p?.tiers[0]?.name ?? 'bronze',
+        tenureEpochs: a?.tenureEpochs ?? 0,
+        governanceWeight: s(a?.governanceWeightWei ?? 0n),
+        nodeIds: [...(raw?.nodeIds ?? [])],
+        activeDistribution: active ? { seq: active.seq, root: active.root } : null,
+      };
+      const lastClosedEpoch = state.lastClosedEpoch;
+      const inActive = leafAmounts(await treeOf(active), address);
+      const tokens = new Set([...(a?.tokens.map((x) => x.token) ?? []), ...inActive.keys()]);
+      return {
+        ...header,
+        tokens: [...tokens].sort().map((token) => {
+          const row = a?.tokens.find((x) => x.token === token);
+          const claimed = row?.claimedWei ?? 0n;
+          const activeCumulative = inActive.get(token) ?? 0n;
+          const claimable = activeCumulative > claimed ? activeCumulative - claimed : 0n;
+          return {
+            token,
+            cumulativeAllocated: s(row?.cumulativeWei ?? 0n),
+            activeDistributionCumulative: s(activeCumulative),
+            claimed: s(claimed),
+            claimable: s(claimable),
+          };
+        }),
+        lastClosedEpoch,
+      };
+    },
+
+    async proofs(address) {
+      const state = await view.fresh();
+      const claimed = new Map(state.accounts.get(address)?.claimedWei ?? []);
+      const [active, pending] = [activeDistribution(state), pendingDistribution(state)];
+      return { account: address, active: await proofsFor(active, address, claimed), pending: await proofsFor(pending, address, claimed) };
+    },
+
+    async epochs(fromEpoch, limit) {
+      const state = await view.fresh();
+      return {
+        lastClosedEpoch: state.lastClosedEpoch,
+        currentEpoch: recordingEpoch(state, clock()),
+        epochs: view.epochRecords(fromEpoch, limit).map((r) => ({ status: 'closed', ...r.data, position: r.position, recordedAt: r.recordedAt })),
+      };
+    },
+
+    async epoch(epoch) {
+      const state = await view.fresh();
+      const r = view.epochRecord(epoch);
+      if (r) return { status: 'closed', ...r.data, position: r.position, recordedAt: r.recordedAt };
+      const p = genesisParams(state);
+      const current = recordingEpoch(state, clock());
+      return {
+        epoch,
+        status: epoch <= current ? 'open' : 'future',
+        startsAt: p ? epochEndSeconds(p, epoch) - p.epochLengthSeconds : null,
+        endsAt: p ? epochEndSeconds(p, epoch) : null,
+      };
+    },
+
+    async supply() {
+      const state = await view.fresh();
+      const v = supplyView(state);
+      const p = genesisParams(state);
+      return {
+        symbol: p?.symbol ?? 'CXT',
+        decimals: p?.decimals ?? 18,
+        cxtToken: p?.cxtToken ?? null,
+        maxSupply: s(v.maxSupplyWei),
+        minted: s(v.mintedWei),
+        burned: s(v.burnedWei),
+        circulating: s(v.circulatingWei),
+        remaining: s(v.remainingWei),
+        staked: s(v.stakedWei),
+        lastClosedEpoch: v.lastClosedEpoch,
+        currentEpoch: recordingEpoch(state, clock()),
+      };
+    },
+
+    async distributions() {
+      const state = await view.fresh();
+      return { distributions: state.distributions.map(distributionJson) };
+    },
+
+    async distribution(seq) {
+      const state = await view.fresh();
+      const d = state.distributions.find((x) => x.seq === seq);
+      return d && distributionJson(d);
+    },
+
+    async tree(seq) {
+      const state = await view.fresh();
+      const tree = await treeOf(state.distributions.find((x) => x.seq === seq));
+      return tree?.dump as Json | undefined;
+    },
+  };
+};

@@ -1,0 +1,78 @@
+/** Configuration from the environment: embedded defaults, switches to real infrastructure, one-sentence errors. */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../adapters/service/config.ts';
+
+const KEY = `0x${'11'.repeat(32)}`;
+const ADDR = `0x${'22'.repeat(20)}`;
+const errorOf = (env: Record<string, string>): string => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('service configuration', () => {
+  it('has embedded defaults for everything and ignores unrelated variables', () => {
+    expect(loadConfig({ PATH: '/usr/bin', HOME: '/root' })).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      storage: { kind: 'pglite', dataDir: './.cxt' },
+      chain: { kind: 'embedded', rpcPort: 8545 },
+      tokens: { admin: undefined, indexer: undefined, billing: undefined },
+      logLevel: 'info',
+      schedule: '* * * * * *',
+      bodyLimitBytes: 65_536,
+      genesis: {},
+    });
+  });
+
+  it('--data-dir wins over DATA_DIR; empty values count as unset', () => {
+    expect(loadConfig({ DATA_DIR: '/var/cxt', PORT: '' }, { dataDir: '/tmp/x' })).toMatchObject({ port: 8080, storage: { dataDir: '/tmp/x' } });
+    expect(loadConfig({ DATA_DIR: '/var/cxt' }).storage).toEqual({ kind: 'pglite', dataDir: '/var/cxt' });
+  });
+
+  it('DATABASE_URL switches to PostgreSQL, the four chain variables to a real chain', () => {
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://u:p@db:5432/corex',
+      DATABASE_SCHEMA: 'settlement',
+      RPC_URL: 'https://rpc.example',
+      PRIVATE_KEY: KEY.slice(2),
+      DISTRIBUTOR_ADDRESS: ADDR,
+      CXT_TOKEN_ADDRESS: ADDR.toUpperCase().replace('0X', '0x'),
+      CHAIN_ID: '56',
+    });
+    expect(c.storage).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/corex', schema: 'settlement', dataDir: './.cxt' });
+    expect(c.chain).toEqual({ kind: 'external', rpcUrl: 'https://rpc.example', privateKey: KEY, distributor: ADDR, cxtToken: ADDR, chainId: 56 });
+  });
+
+  it('names the missing chain variables when only some are set', () => {
+    expect(errorOf({ RPC_URL: 'https://rpc.example', PRIVATE_KEY: KEY })).toBe(
+      'Invalid configuration: DISTRIBUTOR_ADDRESS, CXT_TOKEN_ADDRESS must be set too: a real chain needs all of RPC_URL, PRIVATE_KEY, DISTRIBUTOR_ADDRESS, CXT_TOKEN_ADDRESS (RPC_URL, PRIVATE_KEY are set).',
+    );
+  });
+
+  it('lists every malformed variable in one sentence', () => {
+    expect(errorOf({ PORT: '99999', LOG_LEVEL: 'loud', PRIVATE_KEY: 'abc' })).toBe(
+      'Invalid configuration: PORT must be a whole number from 0 to 65535 (got "99999"); PRIVATE_KEY must be a 32-byte hex private key (got "abc"); LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud").',
+    );
+  });
+
+  it('refuses a bad cron schedule, a schema without a database, a short token, a bad address', () => {
+    expect(errorOf({ SCHEDULE: 'every second' })).toMatch(/^Invalid configuration: SCHEDULE must be a node-cron expression/);
+    expect(errorOf({ DATABASE_SCHEMA: 'x' })).toBe('Invalid configuration: DATABASE_SCHEMA applies only with DATABASE_URL, which is not set.');
+    expect(errorOf({ BILLING_TOKEN: 'tiny' })).toMatch(/BILLING_TOKEN must be 24 to 512 printable characters/);
+    expect(errorOf({ DISTRIBUTOR_ADDRESS: '0x123' })).toMatch(/DISTRIBUTOR_ADDRESS must be a 0x-prefixed 20-byte hex address/);
+  });
+
+  it('passes genesis-only parameters through', () => {
+    expect(loadConfig({ EPOCH_LENGTH_SECONDS: '3600', TIMELOCK_SECONDS: '60', DISTRIBUTION_EVERY_EPOCHS: '6', GENESIS_TIME_SECONDS: '1700000000' }).genesis).toEqual({
+      epochLengthSeconds: 3600,
+      timelockSeconds: 60,
+      distributionEveryEpochs: 6,
+      genesisTimeSeconds: 1_700_000_000,
+    });
+  });
+});
