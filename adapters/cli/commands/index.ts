@@ -1,4 +1,5 @@
 /** Registry of `cxt` sub-commands; each lives in its own file beside this one. */
 import type { CliCommand } from '../command.ts';
+import { serveCommand } from './serve.ts';
 
-export const commands: readonly CliCommand[] = [];
+export const commands: readonly CliCommand[] = [serveCommand];
