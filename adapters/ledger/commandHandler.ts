@@ -66,7 +66,7 @@ export const createCommandHandler = ({ store, ledger, clock, maxAttempts = 20 }:
       const result = await store.append(streamFor(cmd, ledger.state), toNewEvents(key, decision.right), {
         expectedPosition: ledger.position,
       });
-      await ledger.catchUp();
+      await ledger.advance(result.duplicate ? [] : result.events);
       return { status: result.duplicate ? 'duplicate' : 'accepted', events: result.events };
     } catch (error) {
       if (isConcurrencyError(error)) return undefined;

@@ -13,6 +13,11 @@ export interface Ledger {
   readonly headHash: string;
   /** Folds every event appended since the last call. */
   catchUp(): Promise<void>;
+  /**
+   * Folds events this process just appended when they directly follow what is folded (saves
+   * reading them back); otherwise catches up from the store.
+   */
+  advance(appended: readonly StoredEvent[]): Promise<void>;
   /** Position of the event with this id when it is the first event of a command. */
   positionOfKey(key: string): number | undefined;
   /** Called for every event folded, after evolve (projections, metrics). */
@@ -27,19 +32,28 @@ export const createLedger = (store: EventStore, options: { pageSize?: number } =
   let headHash = ZERO_HASH;
   let running: Promise<void> | undefined;
 
+  const apply = (e: StoredEvent): void => {
+    evolve(state, toDomainEvent(e));
+    // Sub-events carry "/n" after their command's key; only first events are keys.
+    if (!/\/\d+$/.test(e.id)) keys.set(e.id, e.position);
+    position = e.position;
+    headHash = e.hash;
+    for (const l of listeners) l(e, state);
+  };
+
   const fold = async (): Promise<void> => {
+    const pageSize = options.pageSize ?? 5000;
     for (;;) {
-      const page = await store.readAll({ fromPosition: position + 1, maxCount: options.pageSize ?? 5000 });
-      for (const e of page) {
-        evolve(state, toDomainEvent(e));
-        // Sub-events carry "/n" after their command's key; only first events are keys.
-        if (!/\/\d+$/.test(e.id)) keys.set(e.id, e.position);
-        position = e.position;
-        headHash = e.hash;
-        for (const l of listeners) l(e, state);
-      }
-      if (page.length === 0) return;
+      const page = await store.readAll({ fromPosition: position + 1, maxCount: pageSize });
+      for (const e of page) apply(e);
+      // A short page reached the head: no need to ask again for an empty one.
+      if (page.length < pageSize) return;
     }
+  };
+
+  const advanceWith = async (appended: readonly StoredEvent[]): Promise<void> => {
+    if (appended.length > 0 && appended[0]!.position === position + 1) for (const e of appended) apply(e);
+    else await fold();
   };
 
   return {
@@ -53,6 +67,11 @@ export const createLedger = (store: EventStore, options: { pageSize?: number } =
     catchUp() {
       // Folds run one after another: a call made after an append always sees that append.
       const next = (running ?? Promise.resolve()).then(fold);
+      running = next.catch(() => undefined);
+      return next;
+    },
+    advance(appended) {
+      const next = (running ?? Promise.resolve()).then(() => advanceWith(appended));
       running = next.catch(() => undefined);
       return next;
     },
