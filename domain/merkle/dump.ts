@@ -3,7 +3,6 @@
  * Field and key order follow OZ's so `JSON.stringify` of our dump is byte-identical to theirs.
  */
 import { Amount } from '../codecs.ts';
-import { keccakJcs } from '../hashChain.ts';
 import { isAddressHex } from './hex.ts';
 import { LEAF_ENCODING, leafTuple, type LeafTuple, type LeafValue } from './leaf.ts';
 import { buildMerkleTree, type MerkleTree } from './tree.ts';
@@ -49,9 +48,6 @@ export function* dumpJsonPieces(tree: MerkleTree, entriesPerPiece = 65_536): Gen
   }
   yield ']}';
 }
-
-/** keccak256 of the dump's RFC 8785 canonical JSON: what DistributionCreated records as `treeHash`. */
-export const merkleTreeHash = (dump: StandardMerkleDump): string => keccakJcs(dump);
 
 const invalid = (message: string, valueIndex?: number): MerkleError => new MerkleError('INVALID_DUMP', message, valueIndex);
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);

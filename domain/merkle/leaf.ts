@@ -12,6 +12,7 @@ export type LeafEncoding = typeof LEAF_ENCODING;
 /**
  * One (account, token) entitlement. Addresses are stored lowercase (DESIGN §2); the tree
  * lowercases what it is given, so its dump equals OpenZeppelin's built from lowercase values.
+ * Values are data, never mutated: a tree keeps the caller's objects when they are already lowercase.
  */
 export interface LeafValue {
   readonly account: string;
@@ -37,8 +38,10 @@ const LEAF_INVALID = LEAF_BAD_ACCOUNT | LEAF_BAD_TOKEN | LEAF_BAD_AMOUNT;
  * whether the value is malformed or has uppercase addresses. Bytes are unspecified when invalid.
  */
 export const writeAbiEncodedLeaf = (value: LeafValue, out: Uint8Array, offset: number): number => {
-  out.fill(0, offset, offset + ACCOUNT_AT);
-  out.fill(0, offset + 32, offset + TOKEN_AT);
+  for (let i = 0; i < ACCOUNT_AT; i++) {
+    out[offset + i] = 0;
+    out[offset + 32 + i] = 0;
+  }
   const account = writeAddress(value.account, out, offset + ACCOUNT_AT);
   const token = writeAddress(value.token, out, offset + TOKEN_AT);
   let status = 0;

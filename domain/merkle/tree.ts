@@ -8,7 +8,7 @@
  * All node hashes live in one wasm memory (32 bytes per node, no per-node objects); hex strings
  * are made lazily, in batches, only for nodes someone asks for.
  */
-import { createKeccakKernel } from './keccakWasm.ts';
+import { createKeccakKernel, KERNEL_RESERVED_BYTES } from './keccakWasm.ts';
 import { ADDRESS_MALFORMED, HEX32_CHARS, hex32Batch, writeAddress } from './hex.ts';
 import {
   ABI_ENCODED_LEAF_BYTES,
@@ -54,14 +54,16 @@ export interface MerkleTree {
 export const MAX_LEAVES = 2 ** 25;
 
 /**
- * Memory layout: [0, 96) encodes one leaf; node i lives at NODES_BASE + 32·i. Leaf hashes are
- * first computed in input order into [96, 96 + 32n), which is exactly the space of the internal
- * nodes (plus 32 bytes before it), so sorting them into the leaf slots needs no extra buffer.
+ * Memory layout after the kernel's own bytes: 96 bytes to encode one leaf, then node i at
+ * NODES_BASE + 32·i. Leaf hashes are first computed in input order into the 32·n bytes after the
+ * encoding area — the internal nodes' space plus 32 bytes before it, still free at that point —
+ * so sorting them into the leaf slots needs no extra buffer.
  */
-const ENCODE_AT = 0;
-const UNSORTED_BASE = ABI_ENCODED_LEAF_BYTES;
-const NODES_BASE = UNSORTED_BASE + 32;
-const HEX_BATCH_NODES = 4096;
+const ENCODE_AT = KERNEL_RESERVED_BYTES;
+const UNSORTED_BASE = ENCODE_AT + ABI_ENCODED_LEAF_BYTES;
+const NODES_BASE = UNSORTED_BASE + 32; // 640: every hash is 4-byte aligned, see the word copies below
+const HEX_BATCH_SHIFT = 12;
+const HEX_BATCH_NODES = 1 << HEX_BATCH_SHIFT;
 
 const checkCount = (count: number): void => {
   if (count === 0) throw new MerkleError('EMPTY', 'a Merkle tree needs at least one value');
@@ -78,6 +80,8 @@ const computeNodes = (input: readonly LeafValue[]) => {
   const nodeCount = nodeCountFor(leafCount);
   const kernel = createKeccakKernel(NODES_BASE + 32 * nodeCount);
   const bytes = new Uint8Array(kernel.memory.buffer);
+  // Hashes are 4-byte aligned, so moving one is 8 word copies, cheaper than a copyWithin call.
+  const words = new Int32Array(kernel.memory.buffer);
   const nodeAt = (treeIndex: number) => NODES_BASE + 32 * treeIndex;
   const values = new Array<LeafValue>(leafCount);
   const pairs = createPairIndex(leafCount, (a, b) => values[a]!.account === values[b]!.account && values[a]!.token === values[b]!.token);
@@ -102,8 +106,9 @@ const computeNodes = (input: readonly LeafValue[]) => {
     const valueIndex = order[position]!;
     const treeIndex = leafTreeIndex(position, nodeCount);
     treeIndexByValue[valueIndex] = treeIndex;
-    const from = UNSORTED_BASE + 32 * valueIndex;
-    bytes.copyWithin(nodeAt(treeIndex), from, from + 32);
+    const from = (UNSORTED_BASE >> 2) + 8 * valueIndex;
+    const to = nodeAt(treeIndex) >> 2;
+    for (let w = 0; w < 8; w++) words[to + w] = words[from + w]!;
   }
   for (let i = leafCount - 2; i >= 0; i--) {
     const left = nodeAt(2 * i + 1);
@@ -136,8 +141,8 @@ export const buildMerkleTree = (input: readonly LeafValue[]): MerkleTree => {
   const hexBatches: (string | undefined)[] = new Array(Math.ceil(nodeCount / HEX_BATCH_NODES));
   const nodeHex = (treeIndex: number): string => {
     if (!(treeIndex >= 0 && treeIndex < nodeCount)) throw new RangeError(`no node ${treeIndex} in a tree of ${nodeCount} nodes`);
-    const batch = Math.floor(treeIndex / HEX_BATCH_NODES);
-    const first = batch * HEX_BATCH_NODES;
+    const batch = treeIndex >>> HEX_BATCH_SHIFT;
+    const first = batch << HEX_BATCH_SHIFT;
     const text = (hexBatches[batch] ??= hex32Batch(bytes, NODES_BASE + 32 * first, Math.min(HEX_BATCH_NODES, nodeCount - first)));
     const at = (treeIndex - first) * HEX32_CHARS;
     return text.slice(at, at + HEX32_CHARS);
@@ -148,8 +153,10 @@ export const buildMerkleTree = (input: readonly LeafValue[]): MerkleTree => {
     return treeIndexByValue[valueIndex]!;
   };
   const proof = (valueIndex: number): string[] => {
-    const path: string[] = [];
-    for (let i = treeIndexOf(valueIndex); i > 0; i = parentIndex(i)) path.push(nodeHex(siblingIndex(i)));
+    let i = treeIndexOf(valueIndex);
+    // A node at index i sits at depth floor(log2(i + 1)): size the array once.
+    const path = new Array<string>(31 - Math.clz32(i + 1));
+    for (let k = 0; i > 0; k++, i = parentIndex(i)) path[k] = nodeHex(siblingIndex(i));
     return path;
   };
   const indexOf = createIndexOf(values, pairs);

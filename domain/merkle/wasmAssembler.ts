@@ -41,12 +41,24 @@ export const I64 = 0x7e;
 /** Opcodes used by the kernel; the immediates are added by the helpers below. */
 export const op = {
   end: 0x0b,
+  /** A block whose label (for br_if) is its end; no result. */
+  block: [0x02, 0x40],
+  /** A loop whose label (for br_if) is its start; no result. */
+  loop: [0x03, 0x40],
+  brIf: (label: number): number[] => [0x0d, ...uleb(label)],
+  call: (functionIndex: number): number[] => [0x10, ...uleb(functionIndex)],
   localGet: (index: number): number[] => [0x20, ...uleb(index)],
   localSet: (index: number): number[] => [0x21, ...uleb(index)],
+  localTee: (index: number): number[] => [0x22, ...uleb(index)],
+  i32Const: (value: number): number[] => [0x41, ...sleb64(BigInt(value))],
   i64Const: (value: bigint): number[] => [0x42, ...sleb64(value)],
   /** Alignment hint 2^3; unaligned addresses stay correct in wasm, only the hint is wrong. */
   i64Load: (offsetBytes: number): number[] => [0x29, 3, ...uleb(offsetBytes)],
   i64Store: (offsetBytes: number): number[] => [0x37, 3, ...uleb(offsetBytes)],
+  i32Eqz: 0x45,
+  i32LtU: 0x49,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
   i64And: 0x83,
   i64Or: 0x84,
   i64Xor: 0x85,
@@ -54,26 +66,42 @@ export const op = {
 } as const;
 
 export interface WasmFunction {
-  readonly name: string;
+  /** Exported under this name; internal when absent. */
+  readonly exportName?: string;
   readonly params: readonly number[];
-  readonly i64Locals: number;
+  /** Local groups after the params, e.g. [[1, I32], [56, I64]]. */
+  readonly locals: readonly (readonly [count: number, type: number])[];
   readonly body: Bytes;
 }
 
-/** A module exporting `memory` (initial size in 64 KiB pages, growable) and the given functions. */
-export const assembleModule = (functions: readonly WasmFunction[], initialPages: number): Uint8Array => {
+/** Bytes placed in memory at instantiation. */
+export interface DataSegment {
+  readonly offset: number;
+  readonly bytes: Bytes;
+}
+
+/**
+ * A module exporting `memory` (initial size in 64 KiB pages, growable) and the named functions.
+ * Function i has index i for `call`; every function returns nothing.
+ */
+export const assembleModule = (functions: readonly WasmFunction[], data: readonly DataSegment[], initialPages: number): Uint8Array => {
   const types = functions.map((f) => [0x60, ...vec(f.params.map((p) => [p])), ...vec([])]);
   const typeSection = section(1, vec(types));
   const functionSection = section(3, vec(functions.map((_, i) => uleb(i))));
   const memorySection = section(5, vec([[0x00, ...uleb(initialPages)]]));
   const exportEntry = (name: string, kind: number, index: number): number[] => [...uleb(utf8(name).length), ...utf8(name), kind, ...uleb(index)];
-  const exports = [exportEntry('memory', 0x02, 0), ...functions.map((f, i) => exportEntry(f.name, 0x00, i))];
+  const exports = [
+    exportEntry('memory', 0x02, 0),
+    ...functions.flatMap((f, i) => (f.exportName === undefined ? [] : [exportEntry(f.exportName, 0x00, i)])),
+  ];
   const exportSection = section(7, vec(exports));
   const bodies = functions.map((f) => {
-    const code = [...vec(f.i64Locals > 0 ? [[...uleb(f.i64Locals), I64]] : []), ...f.body, op.end];
+    const code = [...vec(f.locals.map(([count, type]) => [...uleb(count), type])), ...f.body, op.end];
     return [...uleb(code.length), ...code];
   });
   const codeSection = section(10, vec(bodies));
+  const segments = data.map((d) => [0x00, ...op.i32Const(d.offset), op.end, ...vec(d.bytes.map((b) => [b]))]);
+  const dataSection = section(11, vec(segments));
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...typeSection,
@@ -81,5 +109,6 @@ export const assembleModule = (functions: readonly WasmFunction[], initialPages:
     ...memorySection,
     ...exportSection,
     ...codeSection,
+    ...dataSection,
   ]);
 };

@@ -1,0 +1,61 @@
+/**
+ * Streaming keccak256 of long text on the wasm kernel. The dump of a million-leaf tree is ~290 MB
+ * of JSON: @noble/hashes takes ~16 s for that here and building it as one string is near the JS
+ * string limit, so the text is encoded straight into wasm memory piece by piece and absorbed there.
+ */
+import { hex32 } from './hex.ts';
+import { createKeccakKernel, KECCAK256_BLOCK_BYTES, KERNEL_RESERVED_BYTES, KERNEL_STATE_AT } from './keccakWasm.ts';
+
+const STAGE_BLOCKS = 8192; // ~1.1 MB staged per absorb call
+const STAGE_AT = KERNEL_RESERVED_BYTES;
+
+export interface Keccak256Sponge {
+  /** Appends the UTF-8 bytes of `text`. */
+  update(text: string): void;
+  /** `0x…` keccak256 of everything appended; the sponge is spent afterwards. */
+  digestHex(): string;
+}
+
+export const createKeccak256Sponge = (): Keccak256Sponge => {
+  const stageBytes = STAGE_BLOCKS * KECCAK256_BLOCK_BYTES;
+  const kernel = createKeccakKernel(STAGE_AT + stageBytes);
+  const memory = new Uint8Array(kernel.memory.buffer);
+  const stage = memory.subarray(STAGE_AT, STAGE_AT + stageBytes);
+  const encoder = new TextEncoder();
+  let staged = 0;
+  let spent = false;
+
+  /** Absorbs every whole staged block and moves the partial one to the front. */
+  const absorbWholeBlocks = () => {
+    const blocks = Math.floor(staged / KECCAK256_BLOCK_BYTES);
+    kernel.absorb(STAGE_AT, blocks);
+    stage.copyWithin(0, blocks * KECCAK256_BLOCK_BYTES, staged);
+    staged -= blocks * KECCAK256_BLOCK_BYTES;
+  };
+
+  return {
+    update(text) {
+      if (spent) throw new Error('keccak256 sponge already digested');
+      let rest = text;
+      for (;;) {
+        const { read, written } = encoder.encodeInto(rest, stage.subarray(staged));
+        staged += written;
+        if (read === rest.length) return;
+        // The stage is full (or the next character does not fit): make room and go on.
+        rest = rest.slice(read);
+        absorbWholeBlocks();
+      }
+    },
+    digestHex() {
+      if (spent) throw new Error('keccak256 sponge already digested');
+      spent = true;
+      absorbWholeBlocks();
+      // Keccak padding 0x01 … 0x80 over the last, partial block (one byte 0x81 when only one is left).
+      stage.fill(0, staged, KECCAK256_BLOCK_BYTES);
+      stage[staged]! ^= 0x01;
+      stage[KECCAK256_BLOCK_BYTES - 1]! ^= 0x80;
+      kernel.absorb(STAGE_AT, 1);
+      return hex32(memory, KERNEL_STATE_AT);
+    },
+  };
+};
