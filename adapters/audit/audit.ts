@@ -1,0 +1,162 @@
+/**
+ * `cxt audit`: an exported log (and optionally the distributor on-chain) checked by someone who
+ * trusts nothing else. The file is streamed line by line; each line goes through the chain check
+ * (chainLinks.ts) and the domain replay (replay.ts); only the replayed state and one row per close
+ * and per distribution are kept, so memory does not grow with the number of events.
+ */
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { genesisParams } from '../../domain/index.ts';
+import { auditChainLogs, type ChainAuditCounts } from './chainAudit.ts';
+import { createChainCheck, type ChainCheck, type ChainSummary } from './chainLinks.ts';
+import { claimedPairs, readChainLogs, type ChainSource } from './chainLogs.ts';
+import { distributionRow } from './distributionAudit.ts';
+import { parseEnvelopeLine } from './envelope.ts';
+import { createFindingLog, type Finding, type FindingKind, type FindingLogOptions, type SuppressedFindings } from './findings.ts';
+import { createHashPool } from './hashPool.ts';
+import { forEachLogLine } from './logPipeline.ts';
+import { createReplay, type Replay } from './replay.ts';
+import type { DistributionRow, EpochRow } from './rows.ts';
+
+export interface AuditProgress {
+  start(totalBytes: number): void;
+  update(bytesRead: number, events: number): void;
+  stop(): void;
+}
+
+export interface AuditOptions {
+  readonly eventsPath: string;
+  readonly chain?: ChainSource;
+  readonly progress?: AuditProgress;
+  readonly findingLimits?: FindingLogOptions;
+  /** Worker threads hashing envelopes (default: cores − 1, at most 4, none for a file under 4 MiB; 0: none). */
+  readonly hashWorkers?: number;
+}
+
+export interface AuditReport {
+  readonly verdict: 'clean' | 'findings';
+  readonly source: {
+    readonly events: string;
+    readonly bytes: number;
+    readonly chain?: { readonly rpcUrl: string; readonly distributor: string; readonly chainId: number; readonly fromBlock: number; readonly toBlock: number };
+  };
+  readonly counts: {
+    readonly lines: number;
+    readonly events: number;
+    readonly unreadableLines: number;
+    readonly eventsByType: Readonly<Record<string, number>>;
+    readonly epochs: number;
+    readonly distributions: number;
+    readonly findings: number;
+    readonly findingsByKind: Partial<Record<FindingKind, number>>;
+    readonly onChain?: ChainAuditCounts;
+  };
+  readonly chain: ChainSummary;
+  readonly supply: { readonly maxSupplyWei?: string; readonly mintedWei: string; readonly burnedWei: string; readonly circulatingWei: string; readonly stakedWei: string };
+  readonly epochs: readonly EpochRow[];
+  readonly distributions: readonly DistributionRow[];
+  readonly findings: readonly Finding[];
+  readonly suppressedFindings: readonly SuppressedFindings[];
+  readonly notes: readonly string[];
+  readonly seconds: number;
+}
+
+const NOTES = [
+  'Positions, links and hashes are checked for every event; after a break the check resynchronises on the recorded hash, so each tampering is reported where it is rather than once per later event.',
+  'Recomputed closes and distributions are compared with the log, then the recorded event is folded as any replaying service would fold it; a finding in one close therefore does not repeat in the closes after it. An altered input event (a stake, a contribution) does change the state, so closes after it may differ too: those findings are consequences of the first break.',
+  'The §9 invariants are checked on each re-derived close against the replayed state; Sybil neutrality (§9.6) is a property of the rules, tested by the property suite, not of one log.',
+  'Events deleted from the very end of a file cannot be told from a shorter log by the file alone: compare the last position and head hash with the service, or audit with --rpc-url, where a root anchored on-chain after the cut matches no distribution.',
+];
+
+/** Below this size the workers' start-up costs more than they save. */
+const MIN_BYTES_FOR_WORKERS = 4 * 2 ** 20;
+
+const defaultWorkers = (bytes: number): number => (bytes < MIN_BYTES_FOR_WORKERS ? 0 : Math.min(4, availableParallelism() - 1));
+
+const readLog = async (
+  o: AuditOptions,
+  workers: number,
+  replay: Replay,
+  check: ChainCheck,
+  report: (f: Finding) => void,
+) => {
+  let lines = 0;
+  let unreadable = 0;
+  const handle = (number: number, text: string, hash: string | undefined) => {
+    lines = number;
+    const parsed = parseEnvelopeLine(text);
+    if (!parsed.ok) {
+      unreadable++;
+      const presumed = check.skipUnreadable();
+      report({ kind: parsed.kind, line: number, position: parsed.position ?? presumed, found: text.length > 200 ? `${text.slice(0, 200)}…` : text, message: `line ${number}: ${parsed.message}` });
+      return;
+    }
+    check.push(parsed.envelope, number, hash);
+    replay.apply(parsed.envelope, number);
+  };
+  const pool = workers > 0 ? createHashPool(workers) : undefined;
+  try {
+    await forEachLogLine(o.eventsPath, handle, { ...(pool ? { pool, workers } : {}), onBytes: (bytes) => o.progress?.update(bytes, check.summary().events) });
+  } finally {
+    await pool?.close();
+  }
+  return { lines, unreadable };
+};
+
+export const runAudit = async (o: AuditOptions): Promise<AuditReport> => {
+  const started = performance.now();
+  const bytes = (await stat(o.eventsPath)).size;
+  const logs = o.chain ? await readChainLogs(o.chain) : undefined;
+  const findings = createFindingLog(o.findingLimits);
+  const report = (f: Finding) => findings.add(f);
+  const check = createChainCheck(report);
+  const replay = createReplay({ report, ...(logs ? { claimPairs: claimedPairs(logs), keepClaims: true } : {}) });
+  o.progress?.start(bytes);
+  let read;
+  try {
+    read = await readLog(o, o.hashWorkers ?? defaultWorkers(bytes), replay, check, report);
+    // Bytes are read ahead of the replay: show the final count before the bar closes.
+    o.progress?.update(bytes, check.summary().events);
+  } finally {
+    o.progress?.stop();
+  }
+  check.finish();
+  replay.finish();
+  const onChain = logs ? auditChainLogs(logs, replay.distributions, replay.recordedClaims, report) : undefined;
+  const { state } = replay;
+  const summary = findings.summary();
+  const maxSupply = genesisParams(state)?.maxSupply;
+  return {
+    verdict: summary.total === 0 ? 'clean' : 'findings',
+    source: {
+      events: o.eventsPath,
+      bytes,
+      ...(logs ? { chain: { rpcUrl: logs.rpcUrl, distributor: logs.distributor, chainId: logs.chainId, fromBlock: logs.fromBlock, toBlock: logs.toBlock } } : {}),
+    },
+    counts: {
+      lines: read.lines,
+      events: check.summary().events,
+      unreadableLines: read.unreadable,
+      eventsByType: Object.fromEntries([...replay.eventsByType].sort(([a], [b]) => (a < b ? -1 : 1))),
+      epochs: replay.epochs.length,
+      distributions: replay.distributions.length,
+      findings: summary.total,
+      findingsByKind: summary.byKind,
+      ...(onChain ? { onChain: onChain.counts } : {}),
+    },
+    chain: check.summary(),
+    supply: {
+      ...(maxSupply === undefined ? {} : { maxSupplyWei: maxSupply.toString() }),
+      mintedWei: state.mintedWei.toString(),
+      burnedWei: state.burnedWei.toString(),
+      circulatingWei: (state.mintedWei - state.burnedWei).toString(),
+      stakedWei: state.stakedWei.toString(),
+    },
+    epochs: replay.epochs,
+    distributions: replay.distributions.map((d) => distributionRow(d, onChain?.bySeq.get(d.seq), onChain?.findingsBySeq.get(d.seq) ?? 0)),
+    findings: summary.findings,
+    suppressedFindings: summary.suppressed,
+    notes: NOTES,
+    seconds: (performance.now() - started) / 1000,
+  };
+};

@@ -1,0 +1,177 @@
+/**
+ * The log against the chain (DESIGN §6): every root proposed or accepted on the distributor must be
+ * a recorded distribution's root with its logHead as dataHash; every Claimed must pay a leaf of the
+ * distribution active at that point (the last RootAccepted before it), with the cumulative the
+ * replay recomputed, and no account may claim more in total than that cumulative. Recorded claims
+ * (RewardsClaimed) and publications must match the chain's logs.
+ *
+ * A chain claim the log has not recorded yet is counted, not a finding: the claim indexer may lag.
+ */
+import type { DistributorEvent } from '../chain/distributorClient.ts';
+import type { DistributionRecord } from './distributionAudit.ts';
+import type { Finding } from './findings.ts';
+import type { ChainLogs } from './chainLogs.ts';
+import type { RecordedClaim } from './replay.ts';
+import type { OnChainDistribution, TokenAmount } from './rows.ts';
+
+type Claimed = Extract<DistributorEvent, { type: 'Claimed' }>;
+type RootEvent = Extract<DistributorEvent, { type: 'RootProposed' | 'RootAccepted' }>;
+
+export interface ChainAuditCounts {
+  readonly rootsProposed: number;
+  readonly rootsRevoked: number;
+  readonly rootsAccepted: number;
+  readonly claims: number;
+  readonly claimsNotInLog: number;
+}
+
+export interface ChainAuditResult {
+  readonly bySeq: ReadonlyMap<number, OnChainDistribution>;
+  /** Findings per distribution seq, for its row. */
+  readonly findingsBySeq: ReadonlyMap<number, number>;
+  readonly counts: ChainAuditCounts;
+}
+
+interface SeqTrack {
+  proposals: { block: number; txHash: string; dataHash: string }[];
+  accepted?: { block: number; txHash: string };
+  claims: number;
+  claimedWei: Map<string, bigint>;
+}
+
+const where = (e: DistributorEvent) => ({ block: e.blockNumber, txHash: e.txHash });
+
+export const auditChainLogs = (
+  logs: ChainLogs,
+  distributions: readonly DistributionRecord[],
+  recordedClaims: ReadonlyMap<string, RecordedClaim>,
+  report: (f: Finding) => void,
+): ChainAuditResult => {
+  const byRecordedRoot = new Map<string, DistributionRecord>();
+  const byExpectedRoot = new Map<string, DistributionRecord>();
+  for (const d of distributions) {
+    byRecordedRoot.set(d.recorded.root, d);
+    if (d.expectedRoot !== undefined) byExpectedRoot.set(d.expectedRoot, d);
+  }
+  const tracks = new Map<number, SeqTrack>();
+  const findingsBySeq = new Map<number, number>();
+  const track = (seq: number): SeqTrack => {
+    let t = tracks.get(seq);
+    if (!t) tracks.set(seq, (t = { proposals: [], claims: 0, claimedWei: new Map() }));
+    return t;
+  };
+  const say = (f: Finding, seq?: number) => {
+    if (seq !== undefined) findingsBySeq.set(seq, (findingsBySeq.get(seq) ?? 0) + 1);
+    report(f);
+  };
+  const totalClaimed = new Map<string, bigint>();
+  const matchedClaims = new Set<string>();
+  let active: DistributionRecord | undefined;
+  const counts = { rootsProposed: 0, rootsRevoked: 0, rootsAccepted: 0, claims: 0, claimsNotInLog: 0 };
+
+  /** The recorded distribution an on-chain root stands for; every mismatch is a finding. */
+  const distributionOf = (e: RootEvent): DistributionRecord | undefined => {
+    const d = byRecordedRoot.get(e.root);
+    if (d === undefined) {
+      const rederived = byExpectedRoot.get(e.root);
+      say(
+        rederived
+          ? { kind: 'onchain-root', position: rederived.position, line: rederived.line, ...where(e), field: 'root', expected: e.root, found: rederived.recorded.root, message: `${e.type} in block ${e.blockNumber} carries root ${e.root}, which re-derives as distribution ${rederived.seq}'s, but the log records ${rederived.recorded.root}` }
+          : { kind: 'onchain-root', ...where(e), field: 'root', found: e.root, message: `${e.type} in block ${e.blockNumber} (tx ${e.txHash}) carries root ${e.root}, which matches no distribution in the log` },
+        rederived?.seq,
+      );
+      return rederived;
+    }
+    if (e.dataHash !== d.recorded.logHead)
+      say(
+        { kind: 'onchain-data-hash', position: d.position, line: d.line, ...where(e), field: 'dataHash', expected: d.recorded.logHead, found: e.dataHash, message: `${e.type} of distribution ${d.seq}'s root in block ${e.blockNumber} anchors dataHash ${e.dataHash}, but its logHead is ${d.recorded.logHead}` },
+        d.seq,
+      );
+    return d;
+  };
+
+  const claim = (c: Claimed): void => {
+    counts.claims++;
+    const pair = `${c.account}|${c.token}`;
+    const total = (totalClaimed.get(pair) ?? 0n) + c.amount;
+    totalClaimed.set(pair, total);
+    const key = `${c.txHash}:${c.logIndex}`;
+    const recorded = recordedClaims.get(key);
+    if (recorded === undefined) counts.claimsNotInLog++;
+    else {
+      matchedClaims.add(key);
+      if (recorded.account !== c.account || recorded.token !== c.token || recorded.amountWei !== c.amount)
+        say({ kind: 'onchain-claim-record', position: recorded.position, line: recorded.line, ...where(c), field: 'amount', expected: `${c.account} ${c.token} ${c.amount}`, found: `${recorded.account} ${recorded.token} ${recorded.amountWei}`, message: `RewardsClaimed at position ${recorded.position} does not match the chain's Claimed (tx ${c.txHash} log ${c.logIndex})` });
+    }
+    if (active === undefined) {
+      say({ kind: 'onchain-claim', ...where(c), field: 'root', found: pair, message: `a claim of ${c.amount} by ${c.account} in block ${c.blockNumber} was paid under a root that matches no distribution in the log` });
+      return;
+    }
+    const t = track(active.seq);
+    t.claims++;
+    t.claimedWei.set(c.token, (t.claimedWei.get(c.token) ?? 0n) + c.amount);
+    const leaf = active.claimLeaves.get(pair) ?? 0n;
+    const at = { position: active.position, line: active.line, ...where(c) };
+    if (c.cumulative !== leaf)
+      say({ kind: 'onchain-claim', ...at, field: 'cumulative', expected: leaf.toString(), found: c.cumulative.toString(), message: `the claim of ${c.account} for token ${c.token} in block ${c.blockNumber} proves a cumulative of ${c.cumulative}, but distribution ${active.seq} re-derives ${leaf} for that leaf` }, active.seq);
+    if (total > leaf)
+      say({ kind: 'onchain-overclaim', ...at, field: 'claimed', expected: `≤ ${leaf}`, found: total.toString(), message: `${c.account} has claimed ${total} of token ${c.token} by block ${c.blockNumber}, more than its cumulative ${leaf} in distribution ${active.seq}` }, active.seq);
+  };
+
+  for (const e of logs.events) {
+    if (e.type === 'RootRevoked') counts.rootsRevoked++;
+    else if (e.type === 'Claimed') claim(e);
+    else if (e.type === 'RootProposed') {
+      counts.rootsProposed++;
+      const d = distributionOf(e);
+      if (d) track(d.seq).proposals.push({ block: e.blockNumber, txHash: e.txHash, dataHash: e.dataHash });
+    } else {
+      counts.rootsAccepted++;
+      active = distributionOf(e);
+      if (active) track(active.seq).accepted = { block: e.blockNumber, txHash: e.txHash };
+    }
+  }
+
+  checkPublications(logs, distributions, tracks, (f, seq) => say(f, seq));
+  for (const [key, r] of recordedClaims)
+    if (!matchedClaims.has(key) && r.blockNumber >= logs.fromBlock && r.blockNumber <= logs.toBlock)
+      say({ kind: 'onchain-claim-record', position: r.position, line: r.line, field: 'txHash:logIndex', found: key, message: `RewardsClaimed at position ${r.position} names ${key}, but the distributor emitted no such Claimed` });
+
+  const bySeq = new Map<number, OnChainDistribution>();
+  for (const [seq, t] of tracks) bySeq.set(seq, onChainOf(t));
+  return { bySeq, findingsBySeq, counts };
+};
+
+const onChainOf = (t: SeqTrack): OnChainDistribution => {
+  const proposed = t.proposals[t.proposals.length - 1];
+  const claimedWei: TokenAmount[] = [...t.claimedWei].sort(([a], [b]) => (a < b ? -1 : 1)).map(([token, amount]) => ({ token, amountWei: amount.toString() }));
+  return { ...(proposed ? { proposed } : {}), ...(t.accepted ? { accepted: t.accepted } : {}), claims: t.claims, claimedWei };
+};
+
+/** DistributionPublished / activation in the log against the proposals and acceptances on the chain. */
+const checkPublications = (
+  logs: ChainLogs,
+  distributions: readonly DistributionRecord[],
+  tracks: ReadonlyMap<number, SeqTrack>,
+  say: (f: Finding, seq: number) => void,
+): void => {
+  for (const d of distributions) {
+    const t = tracks.get(d.seq);
+    const published = d.state.published;
+    const at = { position: d.position, line: d.line };
+    if (published === undefined) {
+      if (t && t.proposals.length > 0)
+        say({ kind: 'onchain-publication', ...at, field: 'DistributionPublished', expected: t.proposals[0]!.txHash, found: '(absent)', message: `distribution ${d.seq}'s root was proposed on-chain (tx ${t.proposals[0]!.txHash}) but the log records no DistributionPublished` }, d.seq);
+      continue;
+    }
+    if (published.contract !== logs.distributor || published.chainId !== logs.chainId) {
+      say({ kind: 'onchain-publication', ...at, field: 'contract', expected: `${logs.chainId}:${logs.distributor}`, found: `${published.chainId}:${published.contract}`, message: `distribution ${d.seq} was published to ${published.contract} on chain ${published.chainId}, not to the audited distributor` }, d.seq);
+      continue;
+    }
+    if (published.blockNumber < logs.fromBlock) continue;
+    if (!t?.proposals.some((p) => p.txHash === published.txHash))
+      say({ kind: 'onchain-publication', ...at, field: 'txHash', expected: t?.proposals.map((p) => p.txHash).join(', ') || '(no RootProposed)', found: published.txHash, message: `distribution ${d.seq} is recorded as published in tx ${published.txHash}, but that tx proposed no such root on the distributor` }, d.seq);
+    if ((d.state.status === 'active' || d.state.status === 'superseded') && t?.accepted === undefined)
+      say({ kind: 'onchain-publication', ...at, field: 'RootAccepted', expected: d.recorded.root, found: '(absent)', message: `distribution ${d.seq} is ${d.state.status} in the log, but its root was never accepted on the distributor` }, d.seq);
+  }
+};

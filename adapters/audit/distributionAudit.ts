@@ -1,0 +1,136 @@
+/**
+ * Each DistributionCreated re-derived with the domain's planDistribution on the audit's state just
+ * before it (logHead = the envelope's prevHash): root, totals, leafCount, treeHash and seq compared
+ * field by field, and §9.5 (no leaf falls or disappears) checked against the previous distribution.
+ * The recorded event is then folded as evolve folds it, so one wrong root is one finding.
+ *
+ * For the on-chain checks the recomputed leaves of the accounts that claimed on-chain are kept per
+ * distribution — only those, so memory follows the claims, not the size of every tree.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import {
+  encodeEventData,
+  event,
+  evolve,
+  leafKey,
+  planDistribution,
+  type DistributionState,
+  type EventData,
+  type LedgerState,
+  type StoredEvent,
+} from '../../domain/index.ts';
+import { checkDistributionCumulative } from '../../domain/invariants.ts';
+import type { Finding } from './findings.ts';
+import { diffJson } from './jsonDiff.ts';
+import type { DistributionRow, OnChainDistribution } from './rows.ts';
+
+export interface DistributionRecord {
+  readonly seq: number;
+  readonly position: number;
+  readonly line: number;
+  readonly recorded: EventData<'DistributionCreated'>;
+  readonly expectedRoot?: string;
+  /** The distribution as the replayed state holds it (its status moves on with later events). */
+  readonly state: DistributionState;
+  /** Recomputed cumulative of each claimed "account|token" leaf (absent: no such leaf). */
+  readonly claimLeaves: ReadonlyMap<string, bigint>;
+  readonly findings: number;
+}
+
+export interface DistributionAudit {
+  created(e: StoredEvent, line: number, recorded: EventData<'DistributionCreated'>): void;
+  readonly records: readonly DistributionRecord[];
+}
+
+const leavesFor = (state: LedgerState, pairs: ReadonlySet<string>): Map<string, bigint> => {
+  const leaves = new Map<string, bigint>();
+  for (const pair of pairs) {
+    const [account, token] = pair.split('|') as [string, string];
+    const amount = state.accounts.get(account)?.cumulativeWei.get(token) ?? 0n;
+    if (amount > 0n) leaves.set(pair, amount);
+  }
+  return leaves;
+};
+
+export const createDistributionAudit = (
+  state: LedgerState,
+  report: (f: Finding) => void,
+  claimPairs: ReadonlySet<string> = new Set(),
+): DistributionAudit => {
+  const records: DistributionRecord[] = [];
+  return {
+    records,
+    created(e, line, recorded) {
+      let findings = 0;
+      const at = { line, position: e.position, epoch: recorded.throughEpoch };
+      const say = (f: Finding) => {
+        findings++;
+        report(f);
+      };
+      const previousLeaves = new Map(state.distributedWei);
+      const planned = planDistribution(state, recorded.throughEpoch, e.prevHash);
+      if (E.isLeft(planned))
+        say({ kind: 'distribution-refused', ...at, message: `DistributionCreated ${recorded.seq} should not exist: ${planned.left.message}` });
+      else
+        for (const d of diffJson(encodeEventData(event('DistributionCreated', planned.right.data)), encodeEventData(event('DistributionCreated', recorded))))
+          say({
+            kind: 'distribution-mismatch',
+            ...at,
+            ...d,
+            message: `DistributionCreated ${recorded.seq}: ${d.field} re-derives to ${d.expected}, the log records ${d.found}`,
+          });
+      const claimLeaves = leavesFor(state, claimPairs);
+      evolve(state, event('DistributionCreated', recorded));
+      for (const v of checkDistributionCumulative(previousLeaves, state.distributedWei))
+        say({ kind: 'invariant', ...at, field: v.invariant, message: `distribution ${recorded.seq}: ${v.message}` });
+      records.push({
+        seq: recorded.seq,
+        position: e.position,
+        line,
+        recorded,
+        ...(E.isRight(planned) ? { expectedRoot: planned.right.data.root } : {}),
+        state: state.distributions[state.distributions.length - 1]!,
+        claimLeaves,
+        findings,
+      });
+    },
+  };
+};
+
+/** A claim recorded in the log may not exceed the leaf of the latest distribution (§9.5). */
+export const checkRecordedClaim = (
+  state: LedgerState,
+  e: StoredEvent,
+  line: number,
+  claim: EventData<'RewardsClaimed'>,
+  report: (f: Finding) => void,
+): void => {
+  const claimed = state.accounts.get(claim.account)?.claimedWei.get(claim.token) ?? 0n;
+  const leaf = state.distributedWei.get(leafKey(claim.account, claim.token)) ?? 0n;
+  if (claimed > leaf)
+    report({
+      kind: 'claim-exceeds-leaf',
+      line,
+      position: e.position,
+      field: 'claimed-le-cumulative',
+      expected: `≤ ${leaf}`,
+      found: claimed.toString(),
+      message: `${claim.account} has now claimed ${claimed} of token ${claim.token}, more than its cumulative ${leaf} in the latest distribution`,
+    });
+};
+
+export const distributionRow = (r: DistributionRecord, onChain?: OnChainDistribution, extraFindings = 0): DistributionRow => ({
+  seq: r.seq,
+  position: r.position,
+  line: r.line,
+  throughEpoch: r.recorded.throughEpoch,
+  root: r.recorded.root,
+  logHead: r.recorded.logHead,
+  leafCount: r.recorded.leafCount,
+  treeHash: r.recorded.treeHash,
+  totals: r.recorded.totals.map((t) => ({ token: t.token, amountWei: t.cumulative.toString() })),
+  ...(r.expectedRoot === undefined ? {} : { expectedRoot: r.expectedRoot }),
+  status: r.state.status,
+  findings: r.findings + extraFindings,
+  ...(onChain ? { onChain } : {}),
+});

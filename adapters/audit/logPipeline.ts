@@ -1,0 +1,55 @@
+/**
+ * Feeds the lines of a log file, in order, to a handler — with their chain hashes precomputed by a
+ * hash pool when there is one. Batches go to the workers ahead of the handler, a bounded number at
+ * a time, so the file is still streamed in bounded memory while the workers hash ahead.
+ */
+import type { HashPool } from './hashPool.ts';
+import { readLogLines } from './lineReader.ts';
+
+export type LineHandler = (line: number, text: string, hash: string | undefined) => void;
+
+const LINES_PER_BATCH = 500;
+const BATCHES_IN_FLIGHT_PER_WORKER = 4;
+
+interface Batch {
+  readonly firstLine: number;
+  readonly lines: string[];
+  readonly hashes: Promise<(string | null)[]>;
+}
+
+export const forEachLogLine = async (
+  path: string,
+  handle: LineHandler,
+  options: { readonly pool?: HashPool; readonly workers?: number; readonly onBytes?: (bytesRead: number) => void } = {},
+): Promise<void> => {
+  const { pool } = options;
+  if (pool === undefined) {
+    for await (const { number, text } of readLogLines(path, options.onBytes)) handle(number, text, undefined);
+    return;
+  }
+  const maxInFlight = BATCHES_IN_FLIGHT_PER_WORKER * Math.max(1, options.workers ?? 1);
+  const queue: Batch[] = [];
+  let lines: string[] = [];
+  let firstLine = 1;
+  const send = () => {
+    const hashes = pool.hashLines(lines);
+    // Awaited in order later; until then a failure must not surface as an unhandled rejection.
+    hashes.catch(() => undefined);
+    queue.push({ firstLine, lines, hashes });
+    lines = [];
+  };
+  const handleOldest = async () => {
+    const batch = queue.shift()!;
+    const hashes = await batch.hashes;
+    batch.lines.forEach((text, i) => handle(batch.firstLine + i, text, hashes[i] ?? undefined));
+  };
+  for await (const { number, text } of readLogLines(path, options.onBytes)) {
+    if (lines.length === 0) firstLine = number;
+    lines.push(text);
+    if (lines.length < LINES_PER_BATCH) continue;
+    send();
+    if (queue.length >= maxInFlight) await handleOldest();
+  }
+  if (lines.length > 0) send();
+  while (queue.length > 0) await handleOldest();
+};

@@ -1,0 +1,117 @@
+/**
+ * The audit's replay: every event of the file decoded and folded through domain/ alone, into the
+ * audit's own LedgerState from nothing — never the service's tables or projections. Closes and
+ * distributions are re-derived on the way (epochAudit.ts, distributionAudit.ts). An event that
+ * cannot be decoded is a finding and is not folded; one the domain throws on is a finding too, and
+ * the replay goes on with the next.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { decodeEvent, evolve, initialState, isEventType, type CorexEvent, type LedgerState, type StoredEvent } from '../../domain/index.ts';
+import { checkRecordedClaim, createDistributionAudit, type DistributionRecord } from './distributionAudit.ts';
+import { createEpochAudit } from './epochAudit.ts';
+import type { Finding } from './findings.ts';
+import type { EpochRow } from './rows.ts';
+
+export interface RecordedClaim {
+  readonly account: string;
+  readonly token: string;
+  readonly amountWei: bigint;
+  readonly blockNumber: number;
+  readonly position: number;
+  readonly line: number;
+}
+
+export interface ReplayOptions {
+  readonly report: (f: Finding) => void;
+  /** "account|token" leaves claimed on-chain, whose recomputed cumulative each distribution keeps. */
+  readonly claimPairs?: ReadonlySet<string>;
+  /** Keep every RewardsClaimed by "txHash:logIndex", to match them with the chain's Claimed logs. */
+  readonly keepClaims?: boolean;
+}
+
+export interface Replay {
+  apply(e: StoredEvent, line: number): void;
+  finish(): void;
+  readonly state: LedgerState;
+  readonly epochs: readonly EpochRow[];
+  readonly distributions: readonly DistributionRecord[];
+  readonly eventsByType: ReadonlyMap<string, number>;
+  readonly recordedClaims: ReadonlyMap<string, RecordedClaim>;
+}
+
+export const createReplay = ({ report, claimPairs, keepClaims = false }: ReplayOptions): Replay => {
+  const state = initialState();
+  const epochs = createEpochAudit(state, report);
+  const distributions = createDistributionAudit(state, report, claimPairs);
+  const eventsByType = new Map<string, number>();
+  const recordedClaims = new Map<string, RecordedClaim>();
+
+  const decode = (e: StoredEvent, line: number): CorexEvent | undefined => {
+    const decoded = decodeEvent(e.type, e.data);
+    if (E.isRight(decoded)) return decoded.right;
+    const known = isEventType(e.type);
+    report({
+      kind: known ? 'bad-data' : 'unknown-type',
+      line,
+      position: e.position,
+      field: known ? decoded.left.map((f) => f.field).join(', ') : 'type',
+      found: known ? JSON.stringify(e.data) : e.type,
+      message: known
+        ? `${e.type} at position ${e.position} does not decode: ${decoded.left.map((f) => `${f.field} ${f.message}`).join('; ')}`
+        : `event at position ${e.position} has type ${JSON.stringify(e.type)}, which is not a known event type`,
+    });
+    return undefined;
+  };
+
+  const fold = (e: StoredEvent, line: number, ev: CorexEvent): void => {
+    switch (ev.type) {
+      case 'EpochClosed':
+        return epochs.close(e, line, ev.data);
+      case 'TierChanged':
+        epochs.tierChanged(e, line, ev.data);
+        evolve(state, ev);
+        return;
+      case 'DistributionCreated':
+        epochs.otherEvent(line);
+        return distributions.created(e, line, ev.data);
+      case 'RewardsClaimed':
+        epochs.otherEvent(line);
+        evolve(state, ev);
+        checkRecordedClaim(state, e, line, ev.data, report);
+        if (keepClaims)
+          recordedClaims.set(`${ev.data.txHash}:${ev.data.logIndex}`, {
+            account: ev.data.account,
+            token: ev.data.token,
+            amountWei: ev.data.amount,
+            blockNumber: ev.data.blockNumber,
+            position: e.position,
+            line,
+          });
+        return;
+      default:
+        epochs.otherEvent(line);
+        evolve(state, ev);
+    }
+  };
+
+  return {
+    state,
+    epochs: epochs.rows,
+    distributions: distributions.records,
+    eventsByType,
+    recordedClaims,
+    apply(e, line) {
+      // Unknown types share one counter: a hostile file must not grow this map line by line.
+      const type = isEventType(e.type) ? e.type : '(unknown type)';
+      eventsByType.set(type, (eventsByType.get(type) ?? 0) + 1);
+      const ev = decode(e, line);
+      if (ev === undefined) return;
+      try {
+        fold(e, line, ev);
+      } catch (error) {
+        report({ kind: 'replay-error', line, position: e.position, message: `${e.type} at position ${e.position} cannot be replayed: ${(error as Error).message}` });
+      }
+    },
+    finish: () => epochs.otherEvent(),
+  };
+};

@@ -1,0 +1,94 @@
+/**
+ * `cxt audit --events events.jsonl --out DIR [--rpc-url URL --distributor ADDRESS [--from-block N]]`:
+ * re-derives every number of an exported log through the domain rules and, with an RPC URL, checks
+ * the distributor's roots and claims against it. Writes audit.json and audit.html.
+ *
+ * Exit codes: 0 clean, 1 findings, 2 when the audit could not run — a usage error, and also an
+ * unreadable events file or an unreachable node: exit 1 must only ever mean "the log has findings".
+ */
+import { stat } from 'node:fs/promises';
+import cliProgress from 'cli-progress';
+import { Address } from '../../../domain/codecs.ts';
+import { runAudit, type AuditProgress, type AuditReport } from '../../audit/audit.ts';
+import { writeAuditFiles } from '../../audit/auditFiles.ts';
+import { ChainAccessError, type ChainSource } from '../../audit/chainLogs.ts';
+import { UsageError, type CliCommand, type CliIo } from '../command.ts';
+import { parseOptions } from './export.ts';
+
+const USAGE = [
+  'cxt audit --events <events.jsonl> --out <dir> [--rpc-url <url> --distributor <address> [--from-block N]]',
+  '',
+  '  --events       a log written by `cxt export`',
+  '  --out          directory for audit.json and audit.html (created if missing)',
+  '  --rpc-url      JSON-RPC node of the chain the distributions are published on',
+  '  --distributor  address of the CumulativeMerkleDistributor (with --rpc-url)',
+  '  --from-block   first block to scan for distributor logs (default 0; its deployment block is enough)',
+  '  Exit 0: clean. Exit 1: findings. Exit 2: usage, or the audit could not run.',
+].join('\n');
+
+const chainSource = (o: Partial<Record<'rpc-url' | 'distributor' | 'from-block', string>>): ChainSource | undefined => {
+  const { 'rpc-url': rpcUrl, distributor, 'from-block': fromBlock } = o;
+  if (rpcUrl === undefined && distributor === undefined) {
+    if (fromBlock !== undefined) throw new UsageError('--from-block applies only with --rpc-url and --distributor');
+    return undefined;
+  }
+  if (rpcUrl === undefined || distributor === undefined) throw new UsageError('--rpc-url and --distributor go together');
+  const address = Address.decode(distributor);
+  if (address._tag === 'Left') throw new UsageError(`--distributor ${distributor} ${address.left[0]?.message ?? 'is not an address'}`);
+  if (fromBlock !== undefined && !/^\d+$/.test(fromBlock)) throw new UsageError(`--from-block must be a block number, got "${fromBlock}"`);
+  return { rpcUrl, distributor: address.right, ...(fromBlock === undefined ? {} : { fromBlock: Number(fromBlock) }) };
+};
+
+const progressBar = (io: CliIo): AuditProgress | undefined => {
+  if (!io.isTty) return undefined;
+  const bar = new cliProgress.SingleBar(
+    { format: 'audit [{bar}] {percentage}% | {events} events | ETA {eta_formatted}', stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  return {
+    start: (totalBytes) => bar.start(totalBytes, 0, { events: 0 }),
+    update: (bytes, events) => bar.update(bytes, { events: events.toLocaleString('en-US') }),
+    stop: () => bar.stop(),
+  };
+};
+
+const summaryLines = (r: AuditReport, files: { json: string; html: string }): string[] => [
+  `${r.verdict === 'clean' ? 'clean' : `${r.counts.findings} finding(s)`}: ${r.counts.events} events, ${r.counts.epochs} epochs, ${r.counts.distributions} distributions in ${r.seconds.toFixed(1)} s` +
+    `${r.chain.verified ? '; hash chain verified' : `; hash chain broken first at position ${r.chain.firstBreak?.position ?? '?'}`}` +
+    `${r.counts.onChain ? `; on-chain: ${r.counts.onChain.rootsAccepted} root(s) accepted, ${r.counts.onChain.claims} claim(s)` : ''}`,
+  ...r.findings.slice(0, 10).map((f) => `  ${f.position === undefined ? '' : `position ${f.position}: `}${f.message}`),
+  ...(r.findings.length > 10 ? [`  … and ${r.counts.findings - 10} more in ${files.json}`] : []),
+  `  ${files.json}`,
+  `  ${files.html}`,
+];
+
+/** Reasons the audit could not run at all: exit 2, never 1. */
+const cannotRun = (io: CliIo, message: string): number => {
+  io.stderr(`cxt audit: ${message} (the audit did not run)`);
+  return 2;
+};
+
+export const auditCommand: CliCommand = {
+  name: 'audit',
+  summary: 'Replay an exported log through the domain rules, re-derive every number, and check it against the chain',
+  usage: USAGE,
+  async run(args, io) {
+    const options = parseOptions(args, ['events', 'out', 'rpc-url', 'distributor', 'from-block']);
+    if (options.events === undefined) throw new UsageError('--events <events.jsonl> is required');
+    if (options.out === undefined) throw new UsageError('--out <dir> is required');
+    const chain = chainSource(options);
+    const readable = await stat(options.events).then((s) => s.isFile(), () => false);
+    if (!readable) return cannotRun(io, `cannot read ${options.events}: no such file`);
+    const progress = progressBar(io);
+    let report: AuditReport;
+    try {
+      report = await runAudit({ eventsPath: options.events, ...(chain ? { chain } : {}), ...(progress ? { progress } : {}) });
+    } catch (error) {
+      if (error instanceof ChainAccessError) return cannotRun(io, error.message);
+      throw error;
+    }
+    const files = await writeAuditFiles(options.out, report);
+    io.stdout(summaryLines(report, files).join('\n'));
+    return report.verdict === 'clean' ? 0 : 1;
+  },
+};

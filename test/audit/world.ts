@@ -1,0 +1,149 @@
+/**
+ * The real flow an auditor receives a log from: the service's store layout (PGlite in
+ * <data dir>/pglite), a history driven through a real command handler (driveHistory), and two
+ * distributions created, published, accepted after the timelock and claimed on the in-process EVM,
+ * the claims indexed back into the log. The log is then exported with `cxt export` itself, and the
+ * chain served over HTTP JSON-RPC for `cxt audit --rpc-url`.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalChain, type JsonRpcEndpoint } from '../../adapters/chain/index.ts';
+import { main } from '../../adapters/cli/main.ts';
+import type { CliIo } from '../../adapters/cli/command.ts';
+import {
+  createClaimIndexer,
+  createDistribution,
+  createPublisher,
+  createSqlCheckpointStore,
+  createSqlTreeStore,
+  type CreateDistributionResult,
+} from '../../adapters/distribution/index.ts';
+import { openPgliteEventStore } from '../../adapters/eventStore/index.ts';
+import { createCommandHandler, createLedger, type CommandHandler } from '../../adapters/ledger/index.ts';
+import type { Command, DistributionState, ProtocolParams } from '../../domain/index.ts';
+import { setUpDistributor, TIMELOCK, type Fixture } from '../chain/fixture.ts';
+import { claimFromDump, leavesOf } from '../distribution/world.ts';
+import { addr, driveHistory, h32, historyParams, type Clock } from '../support/history.ts';
+
+export interface AuditWorld {
+  readonly dir: string;
+  readonly dataDir: string;
+  /** The log as `cxt export` wrote it. */
+  readonly eventsPath: string;
+  readonly f: Fixture;
+  readonly rpc: JsonRpcEndpoint;
+  readonly deployBlock: number;
+  readonly close: () => Promise<void>;
+}
+
+export interface CapturedIo extends CliIo {
+  readonly out: string[];
+  readonly err: string[];
+}
+
+export const captureIo = (): CapturedIo => {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), isTty: false };
+};
+
+/** Runs `cxt …args` in this process; returns the exit code and what it printed. */
+export const cxt = async (...args: string[]): Promise<{ code: number; out: string; err: string }> => {
+  const io = captureIo();
+  const code = await main(args, io);
+  return { code, out: io.out.join('\n'), err: io.err.join('\n') };
+};
+
+const must = async (handler: CommandHandler, c: Command): Promise<void> => {
+  const r = await handler.handle(c);
+  if (r.status === 'refused') throw new Error(`refused: ${r.refusal.code} ${r.refusal.message}`);
+};
+
+/** One more epoch of verified work and revenue, closed at its end. */
+const driveEpoch = async (handler: CommandHandler, clock: Clock, p: ProtocolParams, f: Fixture, e: number): Promise<void> => {
+  const start = p.genesisTimeSeconds + e * p.epochLengthSeconds;
+  clock.nowSeconds = start + 100;
+  for (let n = 0; n < 3; n++) {
+    const contributionId = `audit-${e}-${n}`;
+    await must(handler, { type: 'RecordContribution', contributionId, nodeId: `node-${n}`, epoch: e, kind: 'compute', units: 300 + n, proofHash: h32(70_000 + e * 10 + n) });
+    await must(handler, { type: 'VerifyContribution', contributionId, verifier: addr(900 + (n % 2)) });
+  }
+  await must(handler, { type: 'RecordRevenue', revenueId: `audit-rev-${e}`, source: 'task', asset: f.wbnb, gross: 2_000_011n, provider: addr(102) });
+  clock.nowSeconds = start + p.epochLengthSeconds + 1;
+  await must(handler, { type: 'CloseEpoch', epoch: e, logHead: h32(0) });
+};
+
+const created = (r: CreateDistributionResult) => {
+  if (r.status === 'refused') throw new Error(r.refusal.message);
+  return r;
+};
+
+/** Mints to the distributor what distribution `d` still needs beyond what it holds. */
+const fund = async (f: Fixture, d: DistributionState): Promise<void> => {
+  for (const { token, cumulativeWei } of d.totals) {
+    const held = await f.distributor.tokenBalance(token);
+    if (cumulativeWei > held) await f.mint(token, f.distributor.address, cumulativeWei - held);
+  }
+};
+
+export const buildAuditWorld = async (): Promise<AuditWorld> => {
+  const dir = await mkdtemp(join(tmpdir(), 'cxt-audit-'));
+  const dataDir = join(dir, 'data');
+  await mkdir(dataDir);
+  const store = await openPgliteEventStore(join(dataDir, 'pglite'));
+  const f = await setUpDistributor(await startLocalChain());
+  const deployBlock = await f.chain.provider.getBlockNumber();
+  const params = historyParams({ cxtToken: f.cxt });
+  const clock: Clock = { nowSeconds: 0 };
+  const ledger = createLedger(store);
+  const handler = createCommandHandler({ store, ledger, clock: () => clock.nowSeconds });
+  const treeStore = createSqlTreeStore(store.db);
+  const checkpoints = createSqlCheckpointStore(store.db);
+  await treeStore.migrate();
+  await checkpoints.migrate();
+  await driveHistory(handler, clock, { params, asset: f.wbnb, epochs: 3 });
+
+  const publisher = createPublisher({ handler, ledger, treeStore, distributor: f.distributor, chainId: f.chain.chainId, clock: () => 0, fromBlock: deployBlock });
+  const indexer = createClaimIndexer({ handler, distributor: f.distributor, checkpoints, fromBlock: deployBlock });
+  const publishAndAccept = async () => {
+    const { distribution, dump } = created(await createDistribution({ handler, ledger, treeStore }));
+    await fund(f, distribution);
+    await publisher.step();
+    await f.chain.increaseTime(TIMELOCK);
+    await publisher.step();
+    return dump;
+  };
+
+  const dump1 = await publishAndAccept();
+  const leaves = leavesOf(dump1);
+  const claimed = [leaves.find(([, t]) => t === f.cxt)!, leaves.find(([, t]) => t === f.wbnb)!];
+  for (const [account, token] of claimed) await f.as(f.stranger).claim(claimFromDump(dump1, account, token));
+  await indexer.catchUp();
+
+  await driveEpoch(handler, clock, params, f, 3);
+  const dump2 = await publishAndAccept();
+  // The first claimer again (pays only the difference) and a first claim by another account.
+  await f.as(f.stranger).claim(claimFromDump(dump2, claimed[0]![0], claimed[0]![1]));
+  const other = leavesOf(dump2).find(([a, t]) => t === f.cxt && a !== claimed[0]![0])!;
+  await f.as(f.stranger).claim(claimFromDump(dump2, other[0], other[1]));
+  await indexer.catchUp();
+  await store.close();
+
+  const eventsPath = join(dir, 'events.jsonl');
+  const exported = await cxt('export', '--data-dir', dataDir, '--out', eventsPath);
+  if (exported.code !== 0) throw new Error(`cxt export failed: ${exported.err}`);
+  const rpc = await f.chain.serve();
+  return {
+    dir,
+    dataDir,
+    eventsPath,
+    f,
+    rpc,
+    deployBlock,
+    close: async () => {
+      await rpc.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+};
