@@ -1,0 +1,240 @@
+/**
+ * The invariants of DESIGN §9 as pure checks, shared by simulations, tests and the audit.
+ * A check never throws: it returns every violation it finds, each naming its invariant and the
+ * numbers at fault. Everything is exact bigint arithmetic; the budget is re-derived with the
+ * emission rule itself (emission.ts), not with a second formula.
+ */
+import type { Allocation } from './allocation.ts';
+import { epochBudget, splitBudget } from './emission.ts';
+import type { EventData } from './events.ts';
+import type { ProtocolParams } from './params.ts';
+import type { LedgerState } from './state.ts';
+
+export const INVARIANTS = [
+  'supply-cap',
+  'budget',
+  'revenue-conservation',
+  'non-negative',
+  'burned-le-minted',
+  'cumulative-monotonic',
+  'claimed-le-cumulative',
+] as const;
+export type InvariantName = (typeof INVARIANTS)[number];
+
+export interface Violation {
+  readonly invariant: InvariantName;
+  readonly message: string;
+}
+
+export interface AssetTotals {
+  readonly grossWei: bigint;
+  readonly feesWei: bigint;
+  readonly providerWei: bigint;
+  readonly stakersWei: bigint;
+  readonly buybackBudgetWei: bigint;
+  readonly buybackSpentWei: bigint;
+}
+
+/** The parts of the ledger state the invariants read, copied so a later fold cannot change them. */
+export interface LedgerSnapshot {
+  readonly lastClosedEpoch: number;
+  readonly mintedWei: bigint;
+  readonly burnedWei: bigint;
+  readonly stakedWei: bigint;
+  /** account → bonded stake (deposits − unstake requests − slashes). */
+  readonly bondedWei: ReadonlyMap<string, bigint>;
+  /** account → amount still unbonding or unbonded but not withdrawn. */
+  readonly unbondingWei: ReadonlyMap<string, bigint>;
+  /** "account|token" → cumulative allocation. */
+  readonly cumulativeWei: ReadonlyMap<string, bigint>;
+  /** "account|token" → claimed on-chain. */
+  readonly claimedWei: ReadonlyMap<string, bigint>;
+  readonly assets: ReadonlyMap<string, AssetTotals>;
+}
+
+const leaf = (account: string, token: string): string => `${account}|${token}`;
+
+export const snapshotLedger = (state: LedgerState): LedgerSnapshot => {
+  const bondedWei = new Map<string, bigint>();
+  const unbondingWei = new Map<string, bigint>();
+  const cumulativeWei = new Map<string, bigint>();
+  const claimedWei = new Map<string, bigint>();
+  for (const a of state.accounts.values()) {
+    if (a.bondedWei !== 0n) bondedWei.set(a.account, a.bondedWei);
+    let unbonding = 0n;
+    for (const u of a.unbonding) unbonding += u.amountWei;
+    if (unbonding !== 0n) unbondingWei.set(a.account, unbonding);
+    for (const [token, amount] of a.cumulativeWei) cumulativeWei.set(leaf(a.account, token), amount);
+    for (const [token, amount] of a.claimedWei) claimedWei.set(leaf(a.account, token), amount);
+  }
+  const assets = new Map<string, AssetTotals>();
+  for (const [asset, l] of state.assets) assets.set(asset, { ...l });
+  return {
+    lastClosedEpoch: state.lastClosedEpoch,
+    mintedWei: state.mintedWei,
+    burnedWei: state.burnedWei,
+    stakedWei: state.stakedWei,
+    bondedWei,
+    unbondingWei,
+    cumulativeWei,
+    claimedWei,
+    assets,
+  };
+};
+
+export interface CloseCheckInput {
+  /** Parameters in force for the closed epoch. */
+  readonly params: ProtocolParams;
+  /** State just before the EpochClosed was folded. */
+  readonly before: LedgerSnapshot;
+  /** State just after it was folded. */
+  readonly after: LedgerSnapshot;
+  readonly closed: EventData<'EpochClosed'>;
+  /** Allocations of the close, as re-derived by the fold (state.lastAllocations). */
+  readonly allocations: readonly Allocation[];
+}
+
+type Report = (invariant: InvariantName, message: string) => void;
+
+const ZERO_ASSET: AssetTotals = { grossWei: 0n, feesWei: 0n, providerWei: 0n, stakersWei: 0n, buybackBudgetWei: 0n, buybackSpentWei: 0n };
+
+const allocatedByToken = (allocations: readonly Allocation[]): Map<string, bigint> => {
+  const totals = new Map<string, bigint>();
+  for (const a of allocations) totals.set(a.token, (totals.get(a.token) ?? 0n) + a.amountWei);
+  return totals;
+};
+
+/** §9.1: minted never exceeds maxSupply, and R = maxSupply − minted stays ≥ 0. */
+const checkSupplyCap = ({ params, before, after, closed }: CloseCheckInput, report: Report): void => {
+  if (after.mintedWei > params.maxSupply) report('supply-cap', `minted ${after.mintedWei} exceeds maxSupply ${params.maxSupply}`);
+  if (after.mintedWei < 0n) report('supply-cap', `minted ${after.mintedWei} is negative`);
+  const remainingBefore = params.maxSupply - before.mintedWei;
+  if (closed.budget > remainingBefore) report('supply-cap', `budget ${closed.budget} exceeds the remaining supply R = ${remainingBefore}`);
+};
+
+/** §9.2: B(e) = floor(R(e)·λ) exactly; pools split it; Σ CXT allocations = minted delta ≤ B(e). */
+const checkBudget = ({ params, before, after, closed, allocations }: CloseCheckInput, report: Report): void => {
+  if (after.lastClosedEpoch !== closed.epoch || before.lastClosedEpoch !== closed.epoch - 1)
+    report('budget', `close of epoch ${closed.epoch} moved the last closed epoch from ${before.lastClosedEpoch} to ${after.lastClosedEpoch}`);
+  const expected = epochBudget(params.maxSupply - before.mintedWei, params.halfLifeEpochs);
+  if (closed.budget !== expected) report('budget', `budget ${closed.budget} ≠ floor(R·λ) = ${expected}`);
+  const pools = splitBudget(closed.budget, params);
+  for (const name of ['compute', 'staking', 'verification'] as const) {
+    const pool = closed.pools[name];
+    if (pool.budget !== pools[name]) report('budget', `${name} pool budget ${pool.budget} ≠ ${pools[name]} of the split`);
+    if (pool.minted > pool.budget) report('budget', `${name} pool minted ${pool.minted} exceeds its budget ${pool.budget}`);
+  }
+  const poolsMinted = closed.pools.compute.minted + closed.pools.staking.minted + closed.pools.verification.minted;
+  if (poolsMinted !== closed.minted) report('budget', `pools minted ${poolsMinted} ≠ recorded minted ${closed.minted}`);
+  if (closed.minted > closed.budget) report('budget', `minted ${closed.minted} exceeds budget ${closed.budget}`);
+  const delta = after.mintedWei - before.mintedWei;
+  if (delta !== closed.minted) report('budget', `minted supply grew by ${delta} but the close records ${closed.minted}`);
+  // Revenue recorded in CXT itself is shared in CXT too, but it is not minting.
+  let cxtRevenueShared = 0n;
+  for (const r of closed.revenue) if (r.asset === params.cxtToken) cxtRevenueShared += r.provider + r.stakers;
+  const cxtMinted = (allocatedByToken(allocations).get(params.cxtToken) ?? 0n) - cxtRevenueShared;
+  if (cxtMinted !== closed.minted) report('budget', `CXT reward allocations sum to ${cxtMinted} but minted is ${closed.minted}`);
+};
+
+/** §9.3: per asset, gross = provider + stakers + buyback budget; buyback spent ≤ budget. */
+const checkRevenue = ({ params, before, after, closed, allocations }: CloseCheckInput, report: Report): void => {
+  const allocated = allocatedByToken(allocations);
+  const splitAssets = new Set<string>();
+  for (const r of closed.revenue) {
+    if (r.gross !== r.provider + r.stakers + r.buyback)
+      report('revenue-conservation', `asset ${r.asset}: gross ${r.gross} ≠ provider ${r.provider} + stakers ${r.stakers} + buyback ${r.buyback}`);
+    if (r.fees !== r.stakers + r.buyback)
+      report('revenue-conservation', `asset ${r.asset}: fees ${r.fees} ≠ stakers ${r.stakers} + buyback ${r.buyback}`);
+    splitAssets.add(r.asset);
+    if (r.asset !== params.cxtToken && (allocated.get(r.asset) ?? 0n) !== r.provider + r.stakers)
+      report('revenue-conservation', `asset ${r.asset}: allocations sum to ${allocated.get(r.asset) ?? 0n}, provider + stakers is ${r.provider + r.stakers}`);
+    const b = before.assets.get(r.asset) ?? ZERO_ASSET;
+    const a = after.assets.get(r.asset) ?? ZERO_ASSET;
+    if (a.grossWei - b.grossWei !== r.gross || a.buybackBudgetWei - b.buybackBudgetWei !== r.buyback)
+      report('revenue-conservation', `asset ${r.asset}: the ledger moved by gross ${a.grossWei - b.grossWei} / buyback ${a.buybackBudgetWei - b.buybackBudgetWei}, the close records ${r.gross} / ${r.buyback}`);
+  }
+  for (const [token, amount] of allocated)
+    if (token !== params.cxtToken && !splitAssets.has(token))
+      report('revenue-conservation', `asset ${token}: ${amount} allocated without a revenue split in the close`);
+  for (const [asset, l] of after.assets) {
+    if (l.grossWei !== l.providerWei + l.stakersWei + l.buybackBudgetWei)
+      report('revenue-conservation', `asset ${asset}: Σ gross ${l.grossWei} ≠ Σ provider ${l.providerWei} + Σ stakers ${l.stakersWei} + buyback budget ${l.buybackBudgetWei}`);
+    if (l.buybackSpentWei > l.buybackBudgetWei)
+      report('revenue-conservation', `asset ${asset}: buyback spent ${l.buybackSpentWei} exceeds its budget ${l.buybackBudgetWei}`);
+  }
+};
+
+/** §9.4: no negative stake, balance, budget or allocation; Σ bonded = staked. */
+const checkNonNegative = ({ after, allocations }: CloseCheckInput, report: Report): void => {
+  if (after.stakedWei < 0n) report('non-negative', `total stake ${after.stakedWei} is negative`);
+  let bondedTotal = 0n;
+  for (const [account, bonded] of after.bondedWei) {
+    bondedTotal += bonded;
+    if (bonded < 0n) report('non-negative', `stake of ${account} is ${bonded}`);
+  }
+  if (bondedTotal !== after.stakedWei) report('non-negative', `accounts hold ${bondedTotal} bonded but total stake is ${after.stakedWei}`);
+  for (const [account, amount] of after.unbondingWei) if (amount < 0n) report('non-negative', `unbonding of ${account} is ${amount}`);
+  for (const a of allocations) if (a.amountWei <= 0n) report('non-negative', `allocation of ${a.amountWei} to ${a.account} in ${a.token}`);
+  for (const [asset, l] of after.assets)
+    for (const [field, value] of Object.entries(l))
+      if (value < 0n) report('non-negative', `asset ${asset}: ${field} is ${value}`);
+  if (after.burnedWei < 0n) report('non-negative', `burned ${after.burnedWei} is negative`);
+};
+
+const checkBurned = ({ after }: CloseCheckInput, report: Report): void => {
+  if (after.burnedWei > after.mintedWei) report('burned-le-minted', `burned ${after.burnedWei} exceeds minted ${after.mintedWei}`);
+};
+
+/** §9.5 per close: every cumulative amount grows by exactly its allocation, never shrinks, never vanishes. */
+const checkCumulative = ({ before, after, allocations }: CloseCheckInput, report: Report): void => {
+  const allocated = new Map<string, bigint>();
+  for (const a of allocations) allocated.set(leaf(a.account, a.token), (allocated.get(leaf(a.account, a.token)) ?? 0n) + a.amountWei);
+  for (const [key, was] of before.cumulativeWei) {
+    const now = after.cumulativeWei.get(key) ?? 0n;
+    if (now < was) report('cumulative-monotonic', `cumulative of ${key} fell from ${was} to ${now}`);
+    else if (now - was !== (allocated.get(key) ?? 0n))
+      report('cumulative-monotonic', `cumulative of ${key} grew by ${now - was} but the close allocated ${allocated.get(key) ?? 0n}`);
+  }
+  for (const [key, now] of after.cumulativeWei)
+    if (!before.cumulativeWei.has(key) && now !== (allocated.get(key) ?? 0n))
+      report('cumulative-monotonic', `new cumulative of ${key} is ${now} but the close allocated ${allocated.get(key) ?? 0n}`);
+};
+
+const checkClaimed = ({ after }: CloseCheckInput, report: Report): void => {
+  for (const [key, claimed] of after.claimedWei) {
+    const cumulative = after.cumulativeWei.get(key) ?? 0n;
+    if (claimed > cumulative) report('claimed-le-cumulative', `${key} claimed ${claimed} of a cumulative ${cumulative}`);
+  }
+};
+
+const CHECKS: ReadonlyArray<(input: CloseCheckInput, report: Report) => void> = [
+  checkSupplyCap,
+  checkBudget,
+  checkRevenue,
+  checkNonNegative,
+  checkBurned,
+  checkCumulative,
+  checkClaimed,
+];
+
+/** Every §9 invariant a single close can break; empty when the close is sound. */
+export const checkEpochClose = (input: CloseCheckInput): Violation[] => {
+  const violations: Violation[] = [];
+  const report: Report = (invariant, message) => violations.push({ invariant, message: `epoch ${input.closed.epoch}: ${message}` });
+  for (const check of CHECKS) check(input, report);
+  return violations;
+};
+
+/**
+ * §9.5 across distributions: no leaf of `next` (account|token → cumulative) is below, or missing
+ * from, the `previous` one.
+ */
+export const checkDistributionCumulative = (previous: ReadonlyMap<string, bigint>, next: ReadonlyMap<string, bigint>): Violation[] => {
+  const violations: Violation[] = [];
+  for (const [key, was] of previous) {
+    const now = next.get(key);
+    if (now === undefined) violations.push({ invariant: 'cumulative-monotonic', message: `leaf ${key} (${was}) disappeared` });
+    else if (now < was) violations.push({ invariant: 'cumulative-monotonic', message: `leaf ${key} fell from ${was} to ${now}` });
+  }
+  return violations;
+};
