@@ -3,8 +3,8 @@
  * hash = keccak256(prevHash ‖ keccak256(JCS(envelope without hash and position))).
  */
 import canonicalize from 'canonicalize';
-import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { keccak256Bytes } from './merkle/keccakSponge.ts';
 
 export const ZERO_HASH = `0x${'00'.repeat(32)}`;
 
@@ -33,11 +33,11 @@ export const jcs = (value: unknown): string => {
   return text;
 };
 
-export const keccakHex = (bytes: Uint8Array): string => `0x${bytesToHex(keccak_256(bytes))}`;
+export const keccakHex = (bytes: Uint8Array): string => `0x${bytesToHex(keccak256Bytes(bytes))}`;
 export const keccakJcs = (value: unknown): string => keccakHex(utf8ToBytes(jcs(value)));
 
 export const hashEnvelope = (e: UnhashedEnvelope): string => {
-  const body = keccak_256(
+  const body = keccak256Bytes(
     utf8ToBytes(
       jcs({ id: e.id, type: e.type, stream: e.stream, streamVersion: e.streamVersion, recordedAt: e.recordedAt, data: e.data, prevHash: e.prevHash }),
     ),
