@@ -5,5 +5,6 @@ import { exportCommand } from './export.ts';
 import { importCommand } from './import.ts';
 import { merkleBuildCommand, merkleProofCommand } from './merkle.ts';
 import { serveCommand } from './serve.ts';
+import { simulateCommand } from './simulate.ts';
 
-export const commands: readonly CliCommand[] = [merkleBuildCommand, merkleProofCommand, serveCommand, exportCommand, importCommand, auditCommand];
+export const commands: readonly CliCommand[] = [merkleBuildCommand, merkleProofCommand, serveCommand, simulateCommand, exportCommand, importCommand, auditCommand];

@@ -1,0 +1,96 @@
+/**
+ * Headline metrics of one run for summary.json, accumulated epoch by epoch so the series itself
+ * never has to be kept. Amounts are decimal strings of base units in the output.
+ */
+import type { ProtocolParams } from '../domain/index.ts';
+import type { EpochRow } from './metrics.ts';
+import type { EpochWork } from './network.ts';
+import { ratio } from './units.ts';
+
+export interface RunHeadline {
+  epochs: number;
+  mintedTotal: bigint;
+  burnedTotal: bigint;
+  circulating: bigint;
+  staked: bigint;
+  /** Minted after halfLifeEpochs epochs, when the horizon reaches that far. */
+  mintedAtHalfLife: bigint | null;
+  mintedShareOfMaxSupply: number;
+  revenueTotal: bigint;
+  buybackBurnedTotal: bigint;
+  finalStakingRatio: number;
+  /** Skewed by the first epochs, when little stake shares the whole staking pool; see finalStakingApr. */
+  meanStakingApr: number;
+  finalStakingApr: number;
+  finalInflation: number;
+  finalPrice: number;
+  finalNodes: number;
+  peakNodes: number;
+  registeredNodes: number;
+  operators: number;
+  meanRewardGini: number;
+  meanEdgeShare: number;
+  nodeEpochs: number;
+  contributions: number;
+}
+
+/** The running headline plus what it needs to know about the parameters. */
+export type HeadlineAccumulator = RunHeadline & { readonly maxSupply: bigint; readonly halfLifeEpochs: number };
+
+export const createHeadline = (params: ProtocolParams): HeadlineAccumulator => ({
+  maxSupply: params.maxSupply,
+  halfLifeEpochs: params.halfLifeEpochs,
+  epochs: 0,
+  mintedTotal: 0n,
+  burnedTotal: 0n,
+  circulating: 0n,
+  staked: 0n,
+  mintedAtHalfLife: null,
+  mintedShareOfMaxSupply: 0,
+  revenueTotal: 0n,
+  buybackBurnedTotal: 0n,
+  finalStakingRatio: 0,
+  meanStakingApr: 0,
+  finalStakingApr: 0,
+  finalInflation: 0,
+  finalPrice: 0,
+  finalNodes: 0,
+  peakNodes: 0,
+  registeredNodes: 0,
+  operators: 0,
+  meanRewardGini: 0,
+  meanEdgeShare: 0,
+  nodeEpochs: 0,
+  contributions: 0,
+});
+
+/** Folds one epoch into the headline; running means are updated incrementally. */
+export const recordHeadline = (h: HeadlineAccumulator, row: EpochRow, work: EpochWork): void => {
+  h.epochs++;
+  const n = h.epochs;
+  h.mintedTotal = row.mintedTotal;
+  h.burnedTotal = row.burnedTotal;
+  h.circulating = row.circulating;
+  h.staked = row.staked;
+  if (row.epoch + 1 === h.halfLifeEpochs) h.mintedAtHalfLife = row.mintedTotal;
+  h.mintedShareOfMaxSupply = ratio(row.mintedTotal, h.maxSupply);
+  h.revenueTotal += row.revenue;
+  h.buybackBurnedTotal += row.buyback;
+  h.finalStakingRatio = row.stakingRatio;
+  h.meanStakingApr += (row.stakingApr - h.meanStakingApr) / n;
+  h.finalStakingApr = row.stakingApr;
+  h.finalInflation = row.inflation;
+  h.finalPrice = row.price;
+  h.finalNodes = row.nodes;
+  h.peakNodes = Math.max(h.peakNodes, row.nodes);
+  h.meanRewardGini += (row.rewardGini - h.meanRewardGini) / n;
+  h.meanEdgeShare += (row.edgeShare - h.meanEdgeShare) / n;
+  h.nodeEpochs += row.nodes;
+  h.contributions += work.contributingNodes;
+};
+
+/** The headline as reported, with the network totals only the run knows. */
+export const finishHeadline = (h: HeadlineAccumulator, network: { registeredNodes: number; operators: number }): RunHeadline => {
+  const { maxSupply: _maxSupply, halfLifeEpochs: _halfLifeEpochs, ...headline } = h;
+  return { ...headline, ...network };
+};

@@ -1,0 +1,109 @@
+/**
+ * domain/invariants.ts: a sound close passes, and each invariant catches a one-base-unit fault in
+ * the numbers it guards (the close data or the snapshots are tampered with, never the domain).
+ */
+import { describe, expect, it } from 'vitest';
+import { cxt, paramsForEpoch, type EventData } from '../../domain/index.ts';
+import { checkDistributionCumulative, checkEpochClose, snapshotLedger, type CloseCheckInput, type LedgerSnapshot } from '../../domain/invariants.ts';
+import { createSimLedger } from '../../simulations/ledger.ts';
+import { subsetOf } from './support.ts';
+
+const ASSET = '0x55d398326f99059ff775485246999027b3197955';
+const OPERATOR = `0x1${'0'.repeat(39)}`;
+const STAKER = `0x2${'0'.repeat(39)}`;
+const VERIFIER = `0x3${'0'.repeat(39)}`;
+
+/** One close with compute work, stake, verdicts and revenue, as the check inputs. */
+const soundClose = (): CloseCheckInput => {
+  const { params } = subsetOf({});
+  const ledger = createSimLedger(params);
+  const run = (c: Parameters<typeof ledger.attempt>[0]) => {
+    const d = ledger.attempt(c);
+    if (d._tag === 'Left') throw new Error(d.left.message);
+  };
+  ledger.now = params.genesisTimeSeconds - 10;
+  run({ type: 'ConfigureProtocol', params });
+  run({ type: 'RegisterVerifier', verifier: VERIFIER });
+  run({ type: 'RegisterNode', nodeId: 'n0', operator: OPERATOR, signer: OPERATOR, hardwareClass: 'gpu' });
+  run({ type: 'DepositStake', account: STAKER, amount: cxt(1000), ref: 'g0' });
+  ledger.now = params.genesisTimeSeconds + 5;
+  run({ type: 'RecordContribution', contributionId: 'c0', nodeId: 'n0', epoch: 0, kind: 'compute', units: 7, proofHash: `0x${'5'.repeat(64)}` });
+  run({ type: 'VerifyContribution', contributionId: 'c0', verifier: VERIFIER });
+  run({ type: 'RecordRevenue', revenueId: 'r0', source: 'api', asset: ASSET, gross: 1_000_003n, provider: OPERATOR });
+  const before = snapshotLedger(ledger.state);
+  const closed = ledger.close(0);
+  if (closed._tag === 'Left') throw new Error(closed.left.message);
+  return { params: paramsForEpoch(ledger.state, 0)!, before, after: snapshotLedger(ledger.state), closed: closed.right, allocations: ledger.state.lastAllocations };
+};
+
+const names = (input: CloseCheckInput) => [...new Set(checkEpochClose(input).map((v) => v.invariant))];
+
+const withAfter = (input: CloseCheckInput, change: Partial<LedgerSnapshot>): CloseCheckInput => ({ ...input, after: { ...input.after, ...change } });
+const withClosed = (input: CloseCheckInput, change: (c: EventData<'EpochClosed'>) => EventData<'EpochClosed'>): CloseCheckInput => ({
+  ...input,
+  closed: change(input.closed),
+});
+
+describe('checkEpochClose', () => {
+  it('finds nothing wrong with a sound close', () => {
+    const input = soundClose();
+    expect(input.closed.minted).toBeGreaterThan(0n);
+    expect(input.closed.revenue).toHaveLength(1);
+    expect(checkEpochClose(input)).toEqual([]);
+  });
+
+  it('supply-cap: minted above maxSupply', () => {
+    const input = soundClose();
+    expect(names(withAfter(input, { mintedWei: input.params.maxSupply + 1n }))).toContain('supply-cap');
+  });
+
+  it('budget: a budget one base unit off floor(R·λ), and minted that does not match the allocations', () => {
+    const input = soundClose();
+    expect(names(withClosed(input, (c) => ({ ...c, budget: c.budget + 1n })))).toContain('budget');
+    expect(names(withClosed(input, (c) => ({ ...c, minted: c.minted - 1n })))).toEqual(['budget']);
+  });
+
+  it('revenue-conservation: one base unit of revenue unaccounted for', () => {
+    const input = soundClose();
+    const tampered = withClosed(input, (c) => ({ ...c, revenue: c.revenue.map((r) => ({ ...r, buyback: r.buyback + 1n })) }));
+    const violations = checkEpochClose(tampered);
+    expect(violations.map((v) => v.invariant)).toContain('revenue-conservation');
+    expect(violations.find((v) => v.invariant === 'revenue-conservation')!.message).toMatch(/gross 1000003 ≠/);
+  });
+
+  it('non-negative: a negative stake', () => {
+    const input = soundClose();
+    expect(names(withAfter(input, { bondedWei: new Map([[STAKER, -1n]]), stakedWei: -1n }))).toEqual(['non-negative']);
+  });
+
+  it('burned-le-minted: one base unit more burned than minted', () => {
+    const input = soundClose();
+    expect(names(withAfter(input, { burnedWei: input.after.mintedWei + 1n }))).toEqual(['burned-le-minted']);
+  });
+
+  it('cumulative-monotonic: a cumulative amount that shrinks', () => {
+    const input = soundClose();
+    const cumulative = new Map(input.after.cumulativeWei);
+    const before = new Map(input.before.cumulativeWei);
+    const [key, value] = [...cumulative][0]!;
+    before.set(key, value + 1n);
+    expect(names({ ...input, before: { ...input.before, cumulativeWei: before } })).toContain('cumulative-monotonic');
+  });
+
+  it('claimed-le-cumulative: a claim above the cumulative amount', () => {
+    const input = soundClose();
+    const [key, value] = [...input.after.cumulativeWei][0]!;
+    expect(names(withAfter(input, { claimedWei: new Map([[key, value + 1n]]) }))).toEqual(['claimed-le-cumulative']);
+  });
+});
+
+describe('checkDistributionCumulative', () => {
+  it('flags a leaf that falls or disappears between distributions', () => {
+    const previous = new Map([['a|t', 10n], ['b|t', 5n]]);
+    expect(checkDistributionCumulative(previous, new Map([['a|t', 10n], ['b|t', 6n]]))).toEqual([]);
+    expect(checkDistributionCumulative(previous, new Map([['a|t', 9n]])).map((v) => v.message)).toEqual([
+      'leaf a|t fell from 10 to 9',
+      'leaf b|t (5) disappeared',
+    ]);
+  });
+});
