@@ -12,22 +12,13 @@ import {
 } from '../../domain/index.ts';
 import { accountView, supplyView } from '../../projections/index.ts';
 import type { LedgerView } from './ledgerView.ts';
+import type { QueryPort } from '../http/ports.ts';
 import type { IndexedTree, TreeCache } from './treeCache.ts';
 
 type Json = Record<string, unknown>;
 
-export interface Queries {
-  account(address: string): Promise<Json>;
-  proofs(address: string): Promise<Json>;
-  epochs(fromEpoch: number, limit: number): Promise<Json>;
-  /** A closed epoch as recorded, or the open/future epoch's time window. */
-  epoch(epoch: number): Promise<Json>;
-  supply(): Promise<Json>;
-  distributions(): Promise<Json>;
-  distribution(seq: number): Promise<Json | undefined>;
-  /** The OZ `standard-v1` dump, exactly as saved. */
-  tree(seq: number): Promise<Json | undefined>;
-}
+/** The reads the HTTP layer asks for (its QueryPort), answered from the ledger and saved trees. */
+export type Queries = QueryPort;
 
 const s = (v: bigint): string => v.toString();
 
