@@ -7,13 +7,14 @@ import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { browserChecksEnabled, launchChromium } from '../support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit, writeAuditFiles } from '../../adapters/audit/index.ts';
 import { writeSyntheticLog } from '../bench/audit.bench.ts';
 import { edited, indexOfType, readLog, withData, writeLog } from './tamper.ts';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const browserChecks = browserChecksEnabled('auditHtml.browser.test.ts');
 const EPOCHS = 40;
 
 let dir: string;
@@ -21,6 +22,7 @@ let browser: Browser;
 let htmlPath: string;
 
 beforeAll(async () => {
+  if (!browserChecks) return;
   dir = await mkdtemp(join(tmpdir(), 'cxt-audit-html-'));
   const log = join(dir, 'events.jsonl');
   await writeSyntheticLog(log, { nodes: 12, contributionsPerNode: 1, epochs: EPOCHS });
@@ -29,15 +31,15 @@ beforeAll(async () => {
   writeLog(log, edited(lines, indexOfType(lines, 'EpochClosed', 7), withData({ minted: '1' })));
   const report = await runAudit({ eventsPath: log, hashWorkers: 0 });
   htmlPath = (await writeAuditFiles(join(dir, 'out'), report)).html;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await rm(dir, { recursive: true, force: true });
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe('audit.html in Chromium', () => {
+describe.skipIf(!browserChecks)('audit.html in Chromium', () => {
   it('shows the verdict first, draws the supply chart, lists epochs and findings; screenshot', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(pathToFileURL(htmlPath).href);

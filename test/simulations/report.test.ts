@@ -4,19 +4,18 @@
  * non-trivial bounding boxes, and the screenshot is not blank. Skipped with a warning when Chromium
  * is not installed, except under CI=true.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { browserChecksEnabled, launchChromium } from '../support/chromium.ts';
 import { simulate } from '../../simulations/runner.ts';
 import { parseSweep } from '../../simulations/sweep.ts';
 import { escapeHtml, lineChart, page as reportPage, table } from '../../adapters/report/index.ts';
 import { tempDir } from './support.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI !== 'true') console.warn(`report.test.ts: ${CHROMIUM} not found; the browser checks are skipped`);
+const browserChecks = browserChecksEnabled('report.test.ts');
 /** This project type-checks without the DOM lib; these are the few browser shapes the page functions use. */
 interface Box { width: number; height: number }
 interface Canvas {
@@ -47,7 +46,7 @@ describe('report kit', () => {
   });
 });
 
-describe.skipIf(!available && process.env.CI !== 'true')('report.html in headless Chromium', () => {
+describe.skipIf(!browserChecks)('report.html in headless Chromium', () => {
   let browser: Browser;
   let reportUrl: string;
   const dir = tempDir('sim-report');
@@ -55,10 +54,7 @@ describe.skipIf(!available && process.env.CI !== 'true')('report.html in headles
   beforeAll(async () => {
     await simulate({ scenario: 'baseline', outDir: dir, seed: 5, epochs: 150, runs: 3, sweeps: [parseSweep('halfLifeEpochs=365,1461')], workers: 2 });
     reportUrl = pathToFileURL(join(dir, 'report.html')).href;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
