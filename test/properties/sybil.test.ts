@@ -57,7 +57,13 @@ interface Stats {
   sybilRevenue: number;
 }
 
-const compare = (run: SybilRun, stats: Stats): void => {
+/**
+ * `othersExact`: other participants must not lose beyond rounding. That holds when the Sybil's
+ * actions have the same effect in both variants; with same-epoch unstakes of fresh deposits a split
+ * account may be refused an unstake the single account could make, so only the Sybil's own gain is
+ * compared there.
+ */
+const compare = (run: SybilRun, stats: Stats, othersExact = true): void => {
   const { a, b, single, split } = run;
   expect(b.closes.length).toBe(a.closes.length);
   const splitSet = new Set(split);
@@ -89,11 +95,11 @@ const compare = (run: SybilRun, stats: Stats): void => {
       budgetB: cb.data.budget,
     });
     for (const [account, amountA] of ra) {
-      if (account === single || splitSet.has(account)) continue;
+      if (account === single || splitSet.has(account) || !othersExact) continue;
       const amountB = rb.get(account) ?? 0n;
       check(amountB + drift.down >= amountA, 'another participant lost reward because of the split', { epoch: ca.epoch, account, amountA, amountB });
     }
-    // Revenue assets: the Sybil's staker shares never grow; everyone else's are identical.
+    // Revenue assets: the Sybil's staker shares never grow; nobody else loses beyond rounding.
     const assets = new Set([...ca.allocations, ...cb.allocations].map((x) => x.token).filter((t) => t !== cxt));
     for (const asset of assets) {
       const xa = rewardsBy(ca.allocations, asset);
@@ -103,8 +109,11 @@ const compare = (run: SybilRun, stats: Stats): void => {
       for (const acc of split) sb += xb.get(acc) ?? 0n;
       if (sa > 0n) stats.sybilRevenue++;
       check(sb <= sa, 'splitting raised the revenue share', { epoch: ca.epoch, asset, sa, sb });
-      for (const [account, v] of xa) if (!splitSet.has(account)) expect(xb.get(account) ?? 0n).toBe(v);
-      for (const [account, v] of xb) if (!splitSet.has(account)) expect(xa.get(account) ?? 0n).toBe(v);
+      if (!othersExact) continue;
+      // Others are not harmed beyond rounding: one base unit per split account.
+      const rounding = BigInt(split.length);
+      for (const [account, v] of xa)
+        if (!splitSet.has(account)) check((xb.get(account) ?? 0n) + rounding >= v, 'another staker lost revenue because of the split', { epoch: ca.epoch, account, asset });
     }
   }
 };
@@ -124,27 +133,16 @@ describe('§9.6 Sybil neutrality', () => {
   });
 
   /*
-   * SKIPPED — domain issue "active stake can go negative and is clamped per account"
-   * (state.ts activeStakeFor, used by settlement.ts and decide.ts): DESIGN §5's formula — deposits
-   * with epoch < e, minus unstakes with epoch ≤ e — lets an unstake in epoch e of a deposit made in
-   * the same epoch eat the account's *older*, active stake, down below zero; settlement then drops
-   * non-positive stakes, i.e. clamps each account at 0. Clamping per account is not additive:
-   * Σ max(0, a_i) > max(0, Σ a_i), so splitting gains. Shrunk counterexample (k = 2, staking pool
-   * 1 bps, H = 2): epoch 0: the Sybil deposits 10^17 (account 1 in B); epoch 1: it deposits
-   * 1.287·10^17 (account 2 in B) and unstakes 77.71% of that (account 2 in B). Active stake for 1:
-   * A = 10^17 − 10^17 ≈ 0 → nothing; B = 10^17 (account 1) + clamp(−10^17) (account 2) → the whole
-   * staking pool, 29289321881345247559916 base units, against 0 in A.
-   * It also pays single accounts less than DESIGN intends (an unstake of a fresh deposit removes old
-   * stake from the epoch's rewards). A fix that is Sybil-neutral: active(e) = min(stake at the start
-   * of e, stake at the end of e) — deposits of e offset decreases of e first; min is superadditive
-   * (Σ min ≤ min Σ). That changes DESIGN §5's formula, so it is left to the lead. The property above
-   * runs the same comparison with such unstakes excluded and passes.
+   * Formerly skipped: DESIGN §5's literal formula let an unstake of a fresh deposit drive active
+   * stake negative, and per-account clamping made splitting gain the whole staking pool. The domain
+   * now uses active(e) = min(start of e, end of e before e's slashes) − e's slashes, which is
+   * superadditive, so this runs with such unstakes allowed.
    */
   it(`the same with unstakes of fresh deposits allowed (${RUNS} runs)`, () => {
     const stats: Stats = { epochs: 0, sybilPaid: 0, equalBudgets: 0, strictlyLess: 0, sybilRevenue: 0 };
     fc.assert(
       fc.property(sybilCaseArb(), (c) => {
-        compare(runSybil(c), stats);
+        compare(runSybil(c), stats, false);
       }),
       { numRuns: RUNS },
     );
