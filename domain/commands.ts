@@ -11,27 +11,46 @@ import { ProtocolParamsCodec } from './params.ts';
 const cmd = <N extends string, R extends t.Props, O extends t.Props = {}>(type: N, required: R, optional?: O) =>
   strictObject(type, { type: t.literal(type), ...required } as { type: t.LiteralC<N> } & R, optional);
 
+/**
+ * Field lists of the commands a caller submits as they are (without `type`), shared with the HTTP
+ * request codecs so a request and its command can never drift apart.
+ */
+export const commandFields = {
+  RegisterNode: { required: { nodeId: Id, operator: Address, signer: Address, hardwareClass: HardwareClass }, optional: { region: Region } },
+  RecordContribution: {
+    required: { contributionId: Id, nodeId: Id, epoch: Epoch, kind: ContributionKind, units: PositiveCount, proofHash: Hash32 },
+    optional: { taskId: Id },
+  },
+  RegisterVerifier: { required: { verifier: Address }, optional: {} },
+  DepositStake: { required: { account: Address, amount: PositiveAmount, ref: Id }, optional: {} },
+  RequestUnstake: { required: { account: Address, amount: PositiveAmount }, optional: {} },
+  WithdrawStake: { required: { account: Address, amount: PositiveAmount }, optional: {} },
+  RecordRevenue: {
+    required: { revenueId: Id, source: RevenueSource, asset: Address, gross: PositiveAmount },
+    optional: { provider: Address },
+  },
+  BurnTokens: {
+    required: { burnId: Id, amount: PositiveAmount, reason: literalUnion('ManualBurnReason', ['buyback', 'other']) },
+    optional: { asset: Address, spent: PositiveAmount },
+  },
+} as const;
+
+const fieldsCmd = <N extends keyof typeof commandFields>(type: N) =>
+  cmd(type, commandFields[type].required as (typeof commandFields)[N]['required'], commandFields[type].optional as (typeof commandFields)[N]['optional']);
+
 export const commandCodecs = {
   ConfigureProtocol: cmd('ConfigureProtocol', { params: ProtocolParamsCodec }, { effectiveEpoch: Epoch }),
-  RegisterNode: cmd('RegisterNode', { nodeId: Id, operator: Address, signer: Address, hardwareClass: HardwareClass }, { region: Region }),
-  RecordContribution: cmd(
-    'RecordContribution',
-    { contributionId: Id, nodeId: Id, epoch: Epoch, kind: ContributionKind, units: PositiveCount, proofHash: Hash32 },
-    { taskId: Id },
-  ),
+  RegisterNode: fieldsCmd('RegisterNode'),
+  RecordContribution: fieldsCmd('RecordContribution'),
   VerifyContribution: cmd('VerifyContribution', { contributionId: Id, verifier: Address }),
   RejectContribution: cmd('RejectContribution', { contributionId: Id, verifier: Address, reason: RejectReason }),
-  RegisterVerifier: cmd('RegisterVerifier', { verifier: Address }),
+  RegisterVerifier: fieldsCmd('RegisterVerifier'),
   RemoveVerifier: cmd('RemoveVerifier', { verifier: Address }),
-  DepositStake: cmd('DepositStake', { account: Address, amount: PositiveAmount, ref: Id }),
-  RequestUnstake: cmd('RequestUnstake', { account: Address, amount: PositiveAmount }),
-  WithdrawStake: cmd('WithdrawStake', { account: Address, amount: PositiveAmount }),
-  RecordRevenue: cmd('RecordRevenue', { revenueId: Id, source: RevenueSource, asset: Address, gross: PositiveAmount }, { provider: Address }),
-  BurnTokens: cmd(
-    'BurnTokens',
-    { burnId: Id, amount: PositiveAmount, reason: literalUnion('ManualBurnReason', ['buyback', 'other']) },
-    { asset: Address, spent: PositiveAmount },
-  ),
+  DepositStake: fieldsCmd('DepositStake'),
+  RequestUnstake: fieldsCmd('RequestUnstake'),
+  WithdrawStake: fieldsCmd('WithdrawStake'),
+  RecordRevenue: fieldsCmd('RecordRevenue'),
+  BurnTokens: fieldsCmd('BurnTokens'),
   CloseEpoch: cmd('CloseEpoch', { epoch: Epoch, logHead: Hash32 }),
   CreateDistribution: cmd('CreateDistribution', { throughEpoch: Epoch, logHead: Hash32 }),
   RecordDistributionPublished: cmd('RecordDistributionPublished', {

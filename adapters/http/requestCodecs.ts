@@ -4,19 +4,7 @@
  * feed /docs through jsonSchema.ts.
  */
 import * as t from 'io-ts';
-import {
-  Address,
-  ContributionKind,
-  Epoch,
-  HardwareClass,
-  Hash32,
-  Id,
-  PositiveAmount,
-  PositiveCount,
-  Region,
-  RevenueSource,
-  literalUnion,
-} from '../../domain/index.ts';
+import { Address, commandFields, Epoch, Id, PositiveCount, literalUnion } from '../../domain/index.ts';
 import { describeScalar, describedObject } from './jsonSchema.ts';
 
 /** A 65-byte secp256k1 signature (r ‖ s ‖ v) as 0x-prefixed hex, what eth_signTypedData_v4 returns. */
@@ -63,8 +51,8 @@ const LimitText = describeScalar(
 
 export const ContributionMessage = describedObject(
   'Contribution',
-  { contributionId: Id, nodeId: Id, epoch: Epoch, kind: ContributionKind, units: PositiveCount, proofHash: Hash32 },
-  { taskId: Id },
+  commandFields.RecordContribution.required,
+  commandFields.RecordContribution.optional,
   'The EIP-712 `Contribution` message; an absent taskId is signed as the empty string.',
 );
 export const VerdictValue = literalUnion('VerdictValue', ['verified', 'invalid', 'fraud']);
@@ -73,21 +61,21 @@ export const VerdictMessage = describedObject('Verdict', { contributionId: Id, v
 export const bodies = {
   contribution: describedObject('SignedContribution', { contribution: ContributionMessage, signature: Signature }, {}, 'Signed by the node’s registered signer.'),
   verdict: describedObject('SignedVerdict', { verdict: VerdictMessage, signature: Signature }, {}, 'Signed by a registered verifier.'),
-  registerNode: describedObject('RegisterNodeRequest', { nodeId: Id, operator: Address, signer: Address, hardwareClass: HardwareClass }, { region: Region }),
-  registerVerifier: describedObject('RegisterVerifierRequest', { verifier: Address }),
+  registerNode: describedObject('RegisterNodeRequest', commandFields.RegisterNode.required, commandFields.RegisterNode.optional),
+  registerVerifier: describedObject('RegisterVerifierRequest', commandFields.RegisterVerifier.required),
   deposit: describedObject(
     'StakeDepositRequest',
-    { account: Address, amount: PositiveAmount, ref: Id },
+    commandFields.DepositStake.required,
     {},
     '`ref` identifies the deposit (e.g. the chain tx:logIndex); a repeated ref is the same deposit.',
   ),
-  unstake: describedObject('UnstakeRequest', { account: Address, amount: PositiveAmount }),
-  withdrawal: describedObject('WithdrawalRequest', { account: Address, amount: PositiveAmount }),
-  revenue: describedObject('RevenueRequest', { revenueId: Id, source: RevenueSource, asset: Address, gross: PositiveAmount }, { provider: Address }),
+  unstake: describedObject('UnstakeRequest', commandFields.RequestUnstake.required),
+  withdrawal: describedObject('WithdrawalRequest', commandFields.WithdrawStake.required),
+  revenue: describedObject('RevenueRequest', commandFields.RecordRevenue.required, commandFields.RecordRevenue.optional),
   burn: describedObject(
     'BurnRequest',
-    { burnId: Id, amount: PositiveAmount, reason: literalUnion('ManualBurnReason', ['buyback', 'other']) },
-    { asset: Address, spent: PositiveAmount },
+    commandFields.BurnTokens.required,
+    commandFields.BurnTokens.optional,
     'A buyback burn names the revenue asset and the amount of it spent; an `other` burn names neither.',
   ),
   closeEpoch: describedObject('CloseEpochRequest', { epoch: Epoch }),
