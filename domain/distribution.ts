@@ -30,7 +30,25 @@ export const distributionLeaves = (state: LedgerState): LeafValue[] => {
   return leaves;
 };
 
+/**
+ * The last plan per state object. A distribution is planned twice in a row on the same state (by
+ * the adapter that keeps the dump, then by decide) and a million-leaf tree costs seconds; leaves
+ * change only with a close or a new distribution (a revocation changes what may be planned), so
+ * those, with the arguments, key the plan.
+ */
+const lastPlan = new WeakMap<LedgerState, { key: string; plan: E.Either<Refusal, DistributionPlan> }>();
+
 export const planDistribution = (state: LedgerState, throughEpoch: number, logHead: string): E.Either<Refusal, DistributionPlan> => {
+  const revoked = state.distributions.filter((d) => d.status === 'revoked').length;
+  const key = `${state.lastClosedEpoch}|${state.distributions.length}|${revoked}|${throughEpoch}|${logHead}`;
+  const cached = lastPlan.get(state);
+  if (cached?.key === key) return cached.plan;
+  const plan = computePlan(state, throughEpoch, logHead);
+  lastPlan.set(state, { key, plan });
+  return plan;
+};
+
+const computePlan = (state: LedgerState, throughEpoch: number, logHead: string): E.Either<Refusal, DistributionPlan> => {
   if (state.lastClosedEpoch < 0) return E.left(refuse('NOTHING_TO_DISTRIBUTE', 'no epoch has closed yet'));
   if (throughEpoch !== state.lastClosedEpoch)
     return E.left(refuse('EPOCH_OUT_OF_ORDER', `a distribution covers every closed epoch: throughEpoch must be ${state.lastClosedEpoch}, got ${throughEpoch}`));
