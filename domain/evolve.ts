@@ -215,6 +215,7 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
 
 export const evolve = (state: LedgerState, e: CorexEvent): LedgerState => {
   (handlers[e.type] as (s: LedgerState, ev: CorexEvent) => void)(state, e);
+  state.eventsFolded++;
   return state;
 };
 

@@ -141,6 +141,8 @@ export interface LedgerState {
   /** Leaves of the latest created distribution, "account|token" → cumulative: no later one may be lower. */
   readonly distributedWei: Map<string, bigint>;
   readonly claimRefs: Set<string>;
+  /** Events folded so far: a cheap version of the state, so derived results can be reused safely. */
+  eventsFolded: number;
 }
 
 export const initialState = (): LedgerState => ({
@@ -164,6 +166,7 @@ export const initialState = (): LedgerState => ({
   distributions: [],
   distributedWei: new Map(),
   claimRefs: new Set(),
+  eventsFolded: 0,
 });
 
 export const newAccount = (account: string, tier: TierName): AccountState => ({
