@@ -1,7 +1,11 @@
 /**
- * Curve-style stake boost of compute weight (DESIGN §5):
- * E_o = min(W_o, (W_o·base + W·s_o/S·(10000 − base)) / 10000), with S = 0 → E_o = W_o·base/10000.
- * Computed as one floor over a common denominator so the result is exact and order independent.
+ * Curve-style stake boost of compute weight (DESIGN §5), multiplied through by the common
+ * denominator 10000·S so that nothing is floored before the one floor where money is paid:
+ *
+ *   E_o = min(W_o·10000·S, W_o·baseBps·S + W·s_o·(10000 − baseBps)),   S = 0 → E_o = W_o.
+ *
+ * Every E_o of one epoch carries the same factor 10000·S, so shares pool·E_o/ΣE are v1's formula
+ * min(W_o, W_o·base/10000 + W·(s_o/S)·(10000 − base)/10000) without its intermediate floor.
  */
 import { BPS } from './units.ts';
 
@@ -12,15 +16,10 @@ export interface BoostInput {
   readonly stakeWei: bigint;
 }
 
-export const boostedWeight = (
-  input: BoostInput,
-  totalWeight: bigint,
-  totalStakeWei: bigint,
-  boostBaseBps: number,
-): bigint => {
+export const boostedWeight = (input: BoostInput, totalWeight: bigint, totalStakeWei: bigint, boostBaseBps: number): bigint => {
+  if (totalStakeWei === 0n) return input.weight;
   const base = BigInt(boostBaseBps);
-  if (totalStakeWei === 0n) return (input.weight * base) / BPS;
-  const numerator = input.weight * base * totalStakeWei + totalWeight * input.stakeWei * (BPS - base);
-  const boosted = numerator / (BPS * totalStakeWei);
-  return boosted < input.weight ? boosted : input.weight;
+  const cap = input.weight * BPS * totalStakeWei;
+  const boosted = input.weight * base * totalStakeWei + totalWeight * input.stakeWei * (BPS - base);
+  return boosted < cap ? boosted : cap;
 };

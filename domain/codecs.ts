@@ -6,33 +6,37 @@ import * as t from 'io-ts';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
-const UINT256_MAX = (1n << 256n) - 1n;
+export const UINT256_MAX = (1n << 256n) - 1n;
+/**
+ * The largest amount a command may carry (DESIGN §2): with every record at most 2^128 − 1, no
+ * realistic number of records can push a total (per-asset sums, cumulative leaves, supply) out of
+ * uint256, so a request that passes validation can never make a later close or tree unencodable.
+ */
+export const MAX_COMMAND_AMOUNT = (1n << 128n) - 1n;
 
-/** Non-negative integer amount in base units; JSON form is a decimal string without sign or leading zeros. */
-export const Amount = new t.Type<bigint, string, unknown>(
-  'Amount',
-  (u): u is bigint => typeof u === 'bigint' && u >= 0n && u <= UINT256_MAX,
-  (u, c) => {
-    if (typeof u !== 'string') return t.failure(u, c, 'must be a decimal string of base units, e.g. "1000000000000000000"');
-    if (!/^(0|[1-9][0-9]*)$/.test(u)) return t.failure(u, c, 'must be a non-negative whole number written as a decimal string');
-    const v = BigInt(u);
-    if (v > UINT256_MAX) return t.failure(u, c, 'exceeds 2^256 - 1');
-    return t.success(v);
-  },
-  (v) => v.toString(),
-);
+const amountCodec = (name: string, max: bigint, maxText: string, positive: boolean) =>
+  new t.Type<bigint, string, unknown>(
+    name,
+    (u): u is bigint => typeof u === 'bigint' && u >= (positive ? 1n : 0n) && u <= max,
+    (u, c) => {
+      if (typeof u !== 'string') return t.failure(u, c, 'must be a decimal string of base units, e.g. "1000000000000000000"');
+      if (!/^(0|[1-9][0-9]*)$/.test(u)) return t.failure(u, c, 'must be a non-negative whole number written as a decimal string');
+      if (u.length > 80) return t.failure(u, c, `exceeds ${maxText}`);
+      const v = BigInt(u);
+      if (v > max) return t.failure(u, c, `exceeds ${maxText}`);
+      if (positive && v === 0n) return t.failure(u, c, 'must be greater than zero');
+      return t.success(v);
+    },
+    (v) => v.toString(),
+  );
 
+/** Non-negative integer amount in base units up to uint256; JSON form is a decimal string without sign or leading zeros. */
+export const Amount = amountCodec('Amount', UINT256_MAX, '2^256 - 1', false);
 /** Amount that must be > 0. */
-export const PositiveAmount = new t.Type<bigint, string, unknown>(
-  'PositiveAmount',
-  (u): u is bigint => Amount.is(u) && u > 0n,
-  (u, c) => {
-    const r = Amount.validate(u, c);
-    if (r._tag === 'Left') return r;
-    return r.right > 0n ? t.success(r.right) : t.failure(u, c, 'must be greater than zero');
-  },
-  Amount.encode,
-);
+export const PositiveAmount = amountCodec('PositiveAmount', UINT256_MAX, '2^256 - 1', true);
+/** An amount a command (and the single record it writes) may carry: at most 2^128 − 1. */
+export const CommandAmount = amountCodec('CommandAmount', MAX_COMMAND_AMOUNT, '2^128 - 1', false);
+export const PositiveCommandAmount = amountCodec('PositiveCommandAmount', MAX_COMMAND_AMOUNT, '2^128 - 1', true);
 
 const intCodec = (name: string, min: number, max: number) =>
   new t.Type<number, number, unknown>(

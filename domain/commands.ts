@@ -4,8 +4,8 @@
  * what makes idempotent replays comparable (see `sameRequest`).
  */
 import * as t from 'io-ts';
-import { Address, Count, Epoch, Hash32, Id, PositiveAmount, PositiveCount, literalUnion, strictObject } from './codecs.ts';
-import { ContributionKind, HardwareClass, Reason, Region, RejectReason, RevenueSource } from './events.ts';
+import { Address, Count, Epoch, Hash32, Id, PositiveAmount, PositiveCommandAmount, PositiveCount, literalUnion, strictObject } from './codecs.ts';
+import { AssetDecimals, AssetSymbol, ContributionKind, HardwareClass, Reason, Region, RejectReason, RevenueSource } from './events.ts';
 import { ProtocolParamsCodec } from './params.ts';
 
 const cmd = <N extends string, R extends t.Props, O extends t.Props = {}>(type: N, required: R, optional?: O) =>
@@ -22,17 +22,18 @@ export const commandFields = {
     optional: { taskId: Id },
   },
   RegisterVerifier: { required: { verifier: Address }, optional: {} },
-  DepositStake: { required: { account: Address, amount: PositiveAmount, ref: Id }, optional: {} },
-  RequestUnstake: { required: { account: Address, amount: PositiveAmount }, optional: {} },
-  WithdrawStake: { required: { account: Address, amount: PositiveAmount }, optional: {} },
+  DepositStake: { required: { account: Address, amount: PositiveCommandAmount, ref: Id }, optional: {} },
+  RequestUnstake: { required: { account: Address, amount: PositiveCommandAmount }, optional: {} },
+  WithdrawStake: { required: { account: Address, amount: PositiveCommandAmount }, optional: {} },
   RecordRevenue: {
-    required: { revenueId: Id, source: RevenueSource, asset: Address, gross: PositiveAmount },
+    required: { revenueId: Id, source: RevenueSource, asset: Address, gross: PositiveCommandAmount },
     optional: { provider: Address },
   },
   BurnTokens: {
-    required: { burnId: Id, amount: PositiveAmount, reason: literalUnion('ManualBurnReason', ['buyback', 'other']) },
-    optional: { asset: Address, spent: PositiveAmount },
+    required: { burnId: Id, amount: PositiveCommandAmount, reason: literalUnion('ManualBurnReason', ['buyback', 'other']) },
+    optional: { asset: Address, spent: PositiveCommandAmount },
   },
+  RegisterAsset: { required: { asset: Address, symbol: AssetSymbol, decimals: AssetDecimals }, optional: {} },
 } as const;
 
 const fieldsCmd = <N extends keyof typeof commandFields>(type: N) =>
@@ -51,6 +52,7 @@ export const commandCodecs = {
   WithdrawStake: fieldsCmd('WithdrawStake'),
   RecordRevenue: fieldsCmd('RecordRevenue'),
   BurnTokens: fieldsCmd('BurnTokens'),
+  RegisterAsset: fieldsCmd('RegisterAsset'),
   CloseEpoch: cmd('CloseEpoch', { epoch: Epoch, logHead: Hash32 }),
   CreateDistribution: cmd('CreateDistribution', { throughEpoch: Epoch, logHead: Hash32 }),
   RecordDistributionPublished: cmd('RecordDistributionPublished', {
@@ -61,7 +63,8 @@ export const commandCodecs = {
     blockNumber: Count,
     validAt: Count,
   }),
-  ActivateDistribution: cmd('ActivateDistribution', { seq: PositiveCount }, { txHash: Hash32 }),
+  /** proposalTxHash: the proposal being accepted, so a distribution proposed again elsewhere can be activated again. */
+  ActivateDistribution: cmd('ActivateDistribution', { seq: PositiveCount }, { txHash: Hash32, proposalTxHash: Hash32 }),
   RevokeDistribution: cmd('RevokeDistribution', { seq: PositiveCount }, { txHash: Hash32, reason: Reason }),
   RecordClaim: cmd('RecordClaim', { account: Address, token: Address, amount: PositiveAmount, txHash: Hash32, logIndex: Count, blockNumber: Count }),
 } as const;
@@ -92,14 +95,17 @@ export const naturalKey = (c: Command): string | undefined => {
       return `revenue:${c.revenueId}`;
     case 'BurnTokens':
       return `burn:${c.burnId}`;
+    case 'RegisterAsset':
+      return `asset:${c.asset}`;
     case 'CloseEpoch':
       return `epoch:${c.epoch}`;
     case 'CreateDistribution':
       return `distribution:${c.throughEpoch}`;
+    // A distribution may be proposed again on a chain that lost it: each proposal is its own request.
     case 'RecordDistributionPublished':
-      return `distribution-published:${c.seq}`;
+      return `distribution-published:${c.seq}:${c.txHash}`;
     case 'ActivateDistribution':
-      return `distribution-activated:${c.seq}`;
+      return c.proposalTxHash === undefined ? `distribution-activated:${c.seq}` : `distribution-activated:${c.seq}:${c.proposalTxHash}`;
     case 'RevokeDistribution':
       return `distribution-revoked:${c.seq}`;
     case 'RecordClaim':
@@ -122,6 +128,7 @@ const FIRST_EVENT_TYPE: { [K in CommandType]: string } = {
   WithdrawStake: 'StakeWithdrawn',
   RecordRevenue: 'RevenueRecorded',
   BurnTokens: 'TokensBurned',
+  RegisterAsset: 'AssetRegistered',
   CloseEpoch: 'EpochClosed',
   CreateDistribution: 'DistributionCreated',
   RecordDistributionPublished: 'DistributionPublished',

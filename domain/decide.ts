@@ -5,10 +5,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command, CommandOf } from './commands.ts';
 import { event, type CorexEvent } from './events.ts';
-import { checkParams, IMMUTABLE_PARAMS, type ProtocolParams } from './params.ts';
+import { checkParams, IMMUTABLE_PARAMS, verificationWindow, type ProtocolParams } from './params.ts';
 import {
   activeStakeFor,
   epochEndSeconds,
+  latestLiveDistribution,
+  latestPublishedDistribution,
   genesisParams,
   latestParams,
   paramsForEpoch,
@@ -20,7 +22,7 @@ import { epochClosedData, settleEpoch } from './settlement.ts';
 import { refuse, type Refusal } from './errors.ts';
 import { formatCxt, formatUnits, mulBps, shortAddress } from './units.ts';
 import { jcs } from './hashChain.ts';
-import { planDistribution, type DistributionPlan } from './distribution.ts';
+import { leafKey, planDistribution, type DistributionPlan } from './distribution.ts';
 
 export type Decision = E.Either<Refusal, CorexEvent[]>;
 
@@ -45,7 +47,11 @@ const configure = (c: CommandOf<'ConfigureProtocol'>, state: LedgerState, now: n
   const genesis = genesisParams(state);
   if (!genesis) {
     if ((c.effectiveEpoch ?? 0) !== 0) return no('INVALID_CONFIG', 'the genesis configuration must take effect at epoch 0');
-    return ok(event('ProtocolConfigured', { version: 1, effectiveEpoch: 0, params: c.params }));
+    // CXT is the first registered asset: its rewards are leaves like any other token's.
+    return ok(
+      event('ProtocolConfigured', { version: 1, effectiveEpoch: 0, params: c.params }),
+      event('AssetRegistered', { asset: c.params.cxtToken, symbol: c.params.symbol, decimals: c.params.decimals }),
+    );
   }
   for (const field of IMMUTABLE_PARAMS) {
     if (jcs(String(c.params[field])) !== jcs(String(genesis[field])))
@@ -77,6 +83,11 @@ const judge = (
 ): Decision => {
   const contribution = state.contributions.get(c.contributionId);
   if (!contribution) return no('CONTRIBUTION_UNKNOWN', `contribution ${c.contributionId} is not recorded`);
+  if (contribution.status === 'expired')
+    return no(
+      'CONTRIBUTION_EXPIRED',
+      `contribution ${c.contributionId} (work epoch ${contribution.epoch}) expired unjudged when its verification window of ${verificationWindow(p)} epochs closed`,
+    );
   if (contribution.status !== 'recorded')
     return no('CONTRIBUTION_ALREADY_JUDGED', `contribution ${c.contributionId} is already ${contribution.status}`);
   if (!state.verifiers.has(c.verifier)) return no('NOT_A_VERIFIER', `${c.verifier} is not a registered verifier`);
@@ -142,6 +153,7 @@ const burn = (c: CommandOf<'BurnTokens'>, state: LedgerState, now: number): Deci
   }
   if (c.asset === undefined || c.spent === undefined)
     return no('BUYBACK_EXCEEDS_BUDGET', 'a buyback burn must name the asset spent and the amount spent');
+  if (!state.assetRegistry.has(c.asset)) return assetUnknown(c.asset);
   const ledger = state.assets.get(c.asset);
   const available = ledger ? ledger.buybackBudgetWei - ledger.buybackSpentWei : 0n;
   if (c.spent > available)
@@ -150,6 +162,16 @@ const burn = (c: CommandOf<'BurnTokens'>, state: LedgerState, now: number): Deci
       `buyback spends ${formatUnits(c.spent)} of asset ${shortAddress(c.asset)} but its buyback budget has ${formatUnits(available)} left`,
     );
   return ok(event('TokensBurned', { burnId: c.burnId, amount: c.amount, epoch, reason: 'buyback', asset: c.asset, spent: c.spent }));
+};
+
+const assetUnknown = (asset: string): Decision =>
+  no('ASSET_UNKNOWN', `asset ${asset} is not registered; register the ERC-20 first (POST /v1/assets or cxt asset register)`);
+
+const registerAsset = (c: CommandOf<'RegisterAsset'>, state: LedgerState): Decision => {
+  const known = state.assetRegistry.get(c.asset);
+  if (known) return no('ASSET_EXISTS', `asset ${c.asset} is already registered as ${known.symbol} with ${known.decimals} decimals`);
+  const { type: _type, ...data } = c;
+  return ok(event('AssetRegistered', data));
 };
 
 const closeEpoch = (c: CommandOf<'CloseEpoch'>, state: LedgerState, now: number, p: ProtocolParams): Decision => {
@@ -174,33 +196,46 @@ const distributionStep = (
   switch (c.type) {
     case 'RecordDistributionPublished': {
       const { type: _type, ...data } = c;
-      return d.status === 'created'
-        ? ok(event('DistributionPublished', data))
-        : no('DISTRIBUTION_STATE', `distribution ${c.seq} is ${d.status}; only a created one can be published`);
+      if (d.status === 'created') return ok(event('DistributionPublished', data));
+      // Cumulative, so the latest live distribution alone can be proposed again where the chain
+      // does not hold it (another chain or contract, or a chain that started over).
+      if ((d.status === 'published' || d.status === 'active') && latestLiveDistribution(state)?.seq === d.seq) {
+        if (d.published?.txHash === c.txHash) return no('DISTRIBUTION_STATE', `distribution ${c.seq} is already recorded as proposed in ${c.txHash}`);
+        return ok(event('DistributionPublished', data));
+      }
+      return no('DISTRIBUTION_STATE', `distribution ${c.seq} is ${d.status}; only a created one, or the latest live one again, can be published`);
     }
     case 'ActivateDistribution': {
-      const { type: _type, ...data } = c;
+      const { type: _type, proposalTxHash: _proposal, ...data } = c;
       return d.status === 'published'
         ? ok(event('DistributionActivated', data))
         : no('DISTRIBUTION_STATE', `distribution ${c.seq} is ${d.status}; only a published one can be activated`);
     }
     case 'RevokeDistribution': {
       const { type: _type, ...data } = c;
-      return d.status === 'created' || d.status === 'published'
-        ? ok(event('DistributionRevoked', data))
-        : no('DISTRIBUTION_STATE', `distribution ${c.seq} is ${d.status}; only a created or published one can be revoked`);
+      if (d.status === 'created') return ok(event('DistributionRevoked', data));
+      // A proposal on-chain is withdrawn by the guardian there; the ledger records the revocation it saw.
+      if (d.status === 'published' && c.txHash !== undefined) return ok(event('DistributionRevoked', data));
+      return no(
+        'DISTRIBUTION_STATE',
+        d.status === 'published'
+          ? `distribution ${c.seq} is proposed on-chain; the guardian revokes it there (revokePendingRoot) and the publisher records it`
+          : `distribution ${c.seq} is ${d.status}; only a created one can be revoked`,
+      );
     }
   }
 };
 
+/** Claims are paid against an on-chain root, so none may exceed the leaf of the latest published distribution. */
 const recordClaim = (c: CommandOf<'RecordClaim'>, state: LedgerState): Decision => {
-  const a = state.accounts.get(c.account);
-  const cumulative = a?.cumulativeWei.get(c.token) ?? 0n;
-  const claimed = a?.claimedWei.get(c.token) ?? 0n;
-  if (claimed + c.amount > cumulative)
+  const published = latestPublishedDistribution(state);
+  const ceiling = (published && state.liveLeaves.get(published.seq)?.get(leafKey(c.account, c.token))) ?? 0n;
+  const claimed = state.accounts.get(c.account)?.claimedWei.get(c.token) ?? 0n;
+  if (claimed + c.amount > ceiling)
     return no(
       'CLAIM_EXCEEDS_ENTITLEMENT',
-      `claim of ${formatUnits(c.amount)} by ${shortAddress(c.account)} in token ${shortAddress(c.token)} would exceed its cumulative ${formatUnits(cumulative)} (already claimed ${formatUnits(claimed)})`,
+      `claim of ${formatUnits(c.amount)} by ${shortAddress(c.account)} in token ${shortAddress(c.token)} would exceed its leaf ${formatUnits(ceiling)} ` +
+        `in the latest published distribution${published ? ` (${published.seq})` : ''} (already claimed ${formatUnits(claimed)})`,
     );
   const { type: _type, ...data } = c;
   return ok(event('RewardsClaimed', data));
@@ -248,11 +283,14 @@ export const decide = (c: Command, state: LedgerState, nowSeconds: number): Deci
         return withdraw(c, state, nowSeconds);
       case 'RecordRevenue': {
         if (state.revenueIds.has(c.revenueId)) return no('REVENUE_EXISTS', `revenue ${c.revenueId} is already recorded`);
+        if (!state.assetRegistry.has(c.asset)) return assetUnknown(c.asset);
         const { type: _type, ...rest } = c;
         return ok(event('RevenueRecorded', { ...rest, epoch: epoch() }));
       }
       case 'BurnTokens':
         return burn(c, state, nowSeconds);
+      case 'RegisterAsset':
+        return registerAsset(c, state);
       case 'CloseEpoch':
         return closeEpoch(c, state, nowSeconds, p);
       case 'CreateDistribution':

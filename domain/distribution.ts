@@ -4,7 +4,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventData } from './events.ts';
-import type { LedgerState } from './state.ts';
+import { latestLiveDistribution, type LedgerState } from './state.ts';
 import { refuse, type Refusal } from './errors.ts';
 import { buildMerkleTree, dumpMerkleTree, merkleTreeHash, type LeafValue, type MerkleTree, type StandardMerkleDump } from './merkle/index.ts';
 import { formatUnits, shortAddress } from './units.ts';
@@ -57,6 +57,11 @@ const computePlan = (state: LedgerState, throughEpoch: number, logHead: string):
     return E.left(refuse('NOTHING_TO_DISTRIBUTE', `distribution ${previous.seq} already covers epochs through ${previous.throughEpoch}`));
   const leaves = distributionLeaves(state);
   if (leaves.length === 0) return E.left(refuse('NOTHING_TO_DISTRIBUTE', `nothing has been allocated through epoch ${throughEpoch}`));
+  // The same leaves make the same root: proposing it again would pay gas for nothing.
+  const live = latestLiveDistribution(state);
+  const liveLeaves = live && state.liveLeaves.get(live.seq);
+  if (liveLeaves && liveLeaves.size === leaves.length && leaves.every((l) => liveLeaves.get(leafKey(l.account, l.token)) === l.amount))
+    return E.left(refuse('NOTHING_TO_DISTRIBUTE', `no leaf changed since distribution ${live.seq}: its root ${live.root} stands`));
   for (const leaf of leaves) {
     const before = state.distributedWei.get(leafKey(leaf.account, leaf.token)) ?? 0n;
     if (leaf.amount < before)

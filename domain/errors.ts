@@ -54,6 +54,7 @@ export type RefusalCode =
   | 'CONTRIBUTION_EXISTS'
   | 'CONTRIBUTION_UNKNOWN'
   | 'CONTRIBUTION_ALREADY_JUDGED'
+  | 'CONTRIBUTION_EXPIRED'
   | 'EPOCH_IN_FUTURE'
   | 'EPOCH_TOO_OLD'
   | 'EPOCH_NOT_ENDED'
@@ -69,10 +70,14 @@ export type RefusalCode =
   | 'BURN_EXISTS'
   | 'BURN_EXCEEDS_SUPPLY'
   | 'BUYBACK_EXCEEDS_BUDGET'
+  | 'ASSET_UNKNOWN'
+  | 'ASSET_EXISTS'
   | 'NOTHING_TO_DISTRIBUTE'
   | 'CUMULATIVE_DECREASED'
   | 'DISTRIBUTION_UNKNOWN'
   | 'DISTRIBUTION_STATE'
-  | 'CLAIM_EXCEEDS_ENTITLEMENT';
+  | 'CLAIM_EXCEEDS_ENTITLEMENT'
+  /** A decided event that would not survive its own codec (or jsonb): refused instead of poisoning the log. */
+  | 'EVENT_NOT_STORABLE';
 
 export const refuse = (code: RefusalCode, message: string): Refusal => ({ code, message });

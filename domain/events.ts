@@ -4,7 +4,20 @@
  */
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
-import { Address, Amount, Count, Epoch, Hash32, Id, PositiveAmount, PositiveCount, literalUnion, strictObject } from './codecs.ts';
+import {
+  Address,
+  Amount,
+  CommandAmount,
+  Count,
+  Epoch,
+  Hash32,
+  Id,
+  PositiveAmount,
+  PositiveCommandAmount,
+  PositiveCount,
+  literalUnion,
+  strictObject,
+} from './codecs.ts';
 import { ProtocolParamsCodec, TierName } from './params.ts';
 import { fieldErrors, type FieldError } from './errors.ts';
 
@@ -26,6 +39,25 @@ export const Reason = new t.Type<string, string, unknown>(
   'Reason',
   (u): u is string => typeof u === 'string' && u.length <= 500,
   (u, c) => (typeof u === 'string' && u.length <= 500 ? t.success(u) : t.failure(u, c, 'must be at most 500 characters')),
+  (v) => v,
+);
+
+/** An ERC-20's symbol as it reports it: 1–32 characters, no control characters or lone surrogates. */
+export const AssetSymbol = new t.Type<string, string, unknown>(
+  'AssetSymbol',
+  (u): u is string => typeof u === 'string' && isAssetSymbol(u),
+  (u, c) => (typeof u === 'string' && isAssetSymbol(u) ? t.success(u) : t.failure(u, c, 'must be 1 to 32 characters without control characters')),
+  (v) => v,
+);
+function isAssetSymbol(s: string): boolean {
+  // Control characters and lone surrogates cannot be stored in jsonb, nor shown to anyone.
+  return s.length >= 1 && s.length <= 32 && !/[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+}
+/** ERC-20 decimals are a uint8. */
+export const AssetDecimals = new t.Type<number, number, unknown>(
+  'AssetDecimals',
+  (u): u is number => Number.isInteger(u) && (u as number) >= 0 && (u as number) <= 255,
+  (u, c) => (typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= 255 ? t.success(u) : t.failure(u, c, 'must be a whole number from 0 to 255')),
   (v) => v,
 );
 
@@ -63,31 +95,38 @@ export const eventDataCodecs = {
   VerifierRegistered: strictObject('VerifierRegistered', { verifier: Address }),
   VerifierRemoved: strictObject('VerifierRemoved', { verifier: Address }),
   /** preGenesis: recorded before genesis time (the genesis staking window), so active from epoch 0. */
-  StakeDeposited: strictObject('StakeDeposited', { account: Address, amount: PositiveAmount, epoch: Epoch, ref: Id }, { preGenesis: t.literal(true) }),
-  UnstakeRequested: strictObject('UnstakeRequested', { account: Address, amount: PositiveAmount, epoch: Epoch, releaseEpoch: Epoch }),
-  StakeWithdrawn: strictObject('StakeWithdrawn', { account: Address, amount: PositiveAmount, epoch: Epoch }),
-  StakeSlashed: strictObject('StakeSlashed', { account: Address, amount: PositiveAmount, epoch: Epoch, contributionId: Id }),
+  StakeDeposited: strictObject('StakeDeposited', { account: Address, amount: PositiveCommandAmount, epoch: Epoch, ref: Id }, { preGenesis: t.literal(true) }),
+  UnstakeRequested: strictObject('UnstakeRequested', { account: Address, amount: PositiveCommandAmount, epoch: Epoch, releaseEpoch: Epoch }),
+  StakeWithdrawn: strictObject('StakeWithdrawn', { account: Address, amount: PositiveCommandAmount, epoch: Epoch }),
+  StakeSlashed: strictObject('StakeSlashed', { account: Address, amount: PositiveCommandAmount, epoch: Epoch, contributionId: Id }),
   TierChanged: strictObject('TierChanged', { account: Address, from: TierName, to: TierName, epoch: Epoch }),
+  /** An ERC-20 that revenue and buybacks may be recorded in; its code was checked on-chain before. CXT is registered at genesis. */
+  AssetRegistered: strictObject('AssetRegistered', { asset: Address, symbol: AssetSymbol, decimals: AssetDecimals }),
   RevenueRecorded: strictObject(
     'RevenueRecorded',
-    { revenueId: Id, epoch: Epoch, source: RevenueSource, asset: Address, gross: PositiveAmount },
+    { revenueId: Id, epoch: Epoch, source: RevenueSource, asset: Address, gross: PositiveCommandAmount },
     { provider: Address },
   ),
   TokensBurned: strictObject(
     'TokensBurned',
-    { burnId: Id, amount: PositiveAmount, epoch: Epoch, reason: BurnReason },
-    { asset: Address, spent: Amount },
+    { burnId: Id, amount: PositiveCommandAmount, epoch: Epoch, reason: BurnReason },
+    { asset: Address, spent: CommandAmount },
   ),
-  EpochClosed: strictObject('EpochClosed', {
-    epoch: Epoch,
-    budget: Amount,
-    minted: Amount,
-    pools: strictObject('Pools', { compute: PoolResult, staking: PoolResult, verification: PoolResult }),
-    revenue: t.array(RevenueSplit),
-    allocationsHash: Hash32,
-    recipients: Count,
-    logHead: Hash32,
-  }),
+  EpochClosed: strictObject(
+    'EpochClosed',
+    {
+      epoch: Epoch,
+      budget: Amount,
+      minted: Amount,
+      pools: strictObject('Pools', { compute: PoolResult, staking: PoolResult, verification: PoolResult }),
+      revenue: t.array(RevenueSplit),
+      allocationsHash: Hash32,
+      recipients: Count,
+      logHead: Hash32,
+    },
+    // Contributions whose verification window ended unjudged at this close; absent in logs written before the window existed.
+    { expired: Count },
+  ),
   DistributionCreated: strictObject('DistributionCreated', {
     seq: PositiveCount,
     throughEpoch: Epoch,

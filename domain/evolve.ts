@@ -4,7 +4,7 @@
  * re-derived, never trusted from the log.
  */
 import type { CorexEvent, EventOf } from './events.ts';
-import { entryTier } from './params.ts';
+import { entryTier, verificationWindow } from './params.ts';
 import {
   genesisParams,
   newAccount,
@@ -59,6 +59,11 @@ export const applySettlement = (state: LedgerState, s: Settlement): void => {
     const a = accountOf(state, alloc.account);
     a.cumulativeWei.set(alloc.token, (a.cumulativeWei.get(alloc.token) ?? 0n) + alloc.amountWei);
   }
+  for (const id of s.expiredContributionIds) {
+    const c = state.contributions.get(id);
+    if (c) c.status = 'expired';
+  }
+  for (const workEpoch of [...state.unjudgedByEpoch.keys()]) if (workEpoch <= s.epoch - verificationWindow(s.params)) state.unjudgedByEpoch.delete(workEpoch);
   const paid = new Set(s.paidWork.map((w) => w.contributionId));
   state.unpaidWork = state.unpaidWork.filter((w) => !paid.has(w.contributionId));
   state.pendingVerdicts = state.pendingVerdicts.filter((v) => v.epoch > s.epoch);
@@ -106,23 +111,32 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
       units: data.units,
       status: 'recorded',
     });
+    let unjudged = state.unjudgedByEpoch.get(data.epoch);
+    if (!unjudged) state.unjudgedByEpoch.set(data.epoch, (unjudged = new Set()));
+    unjudged.add(data.contributionId);
   },
   ContributionVerified: (state, { data }) => {
     const c = state.contributions.get(data.contributionId);
     if (!c) return;
     c.status = 'verified';
+    state.unjudgedByEpoch.get(c.epoch)?.delete(c.contributionId);
     state.unpaidWork.push({ contributionId: c.contributionId, nodeId: c.nodeId, kind: c.kind, units: c.units, verifiedEpoch: data.epoch });
     state.pendingVerdicts.push({ verifier: data.verifier, epoch: data.epoch });
   },
   ContributionRejected: (state, { data }) => {
     const c = state.contributions.get(data.contributionId);
-    if (c) c.status = 'rejected';
+    if (c) {
+      c.status = 'rejected';
+      state.unjudgedByEpoch.get(c.epoch)?.delete(c.contributionId);
+    }
     state.pendingVerdicts.push({ verifier: data.verifier, epoch: data.epoch });
     const node = state.nodes.get(data.nodeId);
     if (data.reason === 'fraud' && node) resetTenure(state, node.operator, data.epoch);
   },
   VerifierRegistered: (state, { data }) => {
     state.verifiers.add(data.verifier);
+    // Every account the ledger knows holds a tier (DESIGN §5), verifiers included.
+    accountOf(state, data.verifier);
   },
   VerifierRemoved: (state, { data }) => {
     state.verifiers.delete(data.verifier);
@@ -158,8 +172,12 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
   TierChanged: (state, { data }) => {
     accountOf(state, data.account).tier = data.to;
   },
+  AssetRegistered: (state, { data }) => {
+    state.assetRegistry.set(data.asset, { asset: data.asset, symbol: data.symbol, decimals: data.decimals });
+  },
   RevenueRecorded: (state, { data }) => {
     state.revenueIds.add(data.revenueId);
+    if (data.provider) accountOf(state, data.provider);
     state.unsettledRevenue.push({
       revenueId: data.revenueId,
       epoch: data.epoch,
@@ -188,23 +206,34 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
       status: 'created',
     });
     // The distribution covers everything allocated so far (throughEpoch is the last close).
+    const leaves = new Map<string, bigint>();
     for (const a of state.accounts.values())
-      for (const [token, amount] of a.cumulativeWei) if (amount > 0n) state.distributedWei.set(`${a.account}|${token}`, amount);
+      for (const [token, amount] of a.cumulativeWei) if (amount > 0n) leaves.set(`${a.account}|${token}`, amount);
+    state.distributedWei = leaves;
+    state.liveLeaves.set(data.seq, leaves);
   },
   DistributionPublished: (state, { data }) => {
     const d = state.distributions.find((x) => x.seq === data.seq);
     if (!d) return;
+    // Also a re-proposal of an active one on a chain or contract that does not hold it.
     d.status = 'published';
     d.published = { chainId: data.chainId, contract: data.contract, txHash: data.txHash, blockNumber: data.blockNumber, validAt: data.validAt };
   },
   DistributionActivated: (state, { data }) => {
-    for (const d of state.distributions) if (d.status === 'active') d.status = 'superseded';
+    // Cumulative: an accepted root replaces every older one, whatever stage those had reached.
+    for (const d of state.distributions) {
+      if (d.seq < data.seq && d.status !== 'revoked' && d.status !== 'superseded') {
+        d.status = 'superseded';
+        state.liveLeaves.delete(d.seq);
+      }
+    }
     const d = state.distributions.find((x) => x.seq === data.seq);
     if (d) d.status = 'active';
   },
   DistributionRevoked: (state, { data }) => {
     const d = state.distributions.find((x) => x.seq === data.seq);
     if (d) d.status = 'revoked';
+    state.liveLeaves.delete(data.seq);
   },
   RewardsClaimed: (state, { data }) => {
     state.claimRefs.add(`${data.txHash}:${data.logIndex}`);

@@ -19,4 +19,5 @@ export * from './settlement.ts';
 export * from './evolve.ts';
 export * from './decide.ts';
 export * from './distribution.ts';
+export * from './storable.ts';
 export * from './merkle/index.ts';

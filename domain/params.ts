@@ -3,7 +3,7 @@
  */
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
-import { Address, Amount, Bps, Count, PositiveCount, UnixSeconds, literalUnion, strictObject } from './codecs.ts';
+import { Address, Amount, Bps, Count, MAX_COMMAND_AMOUNT, PositiveCount, UnixSeconds, literalUnion, strictObject } from './codecs.ts';
 import { cxt } from './units.ts';
 
 /** Weights may exceed 100% (training counts 120%), so they are not capped at 10000. */
@@ -25,28 +25,33 @@ export const TierSpec = strictObject('TierSpec', {
 });
 export type TierSpec = t.TypeOf<typeof TierSpec>;
 
-export const ProtocolParamsCodec = strictObject('ProtocolParams', {
-  symbol: t.string,
-  decimals: Count,
-  maxSupply: Amount,
-  cxtToken: Address,
-  genesisTimeSeconds: UnixSeconds,
-  epochLengthSeconds: PositiveCount,
-  halfLifeEpochs: PositiveCount,
-  computeBps: Bps,
-  stakingBps: Bps,
-  verificationBps: Bps,
-  kindWeightBps: strictObject('KindWeights', { compute: WeightBps, training: WeightBps, data: WeightBps }),
-  tiers: t.array(TierSpec),
-  boostBaseBps: Bps,
-  unbondingEpochs: Count,
-  slashBps: Bps,
-  protocolFeeBps: Bps,
-  stakerShareBps: Bps,
-  maxLateEpochs: Count,
-  distributionEveryEpochs: PositiveCount,
-  timelockSeconds: Count,
-});
+export const ProtocolParamsCodec = strictObject(
+  'ProtocolParams',
+  {
+    symbol: t.string,
+    decimals: Count,
+    maxSupply: Amount,
+    cxtToken: Address,
+    genesisTimeSeconds: UnixSeconds,
+    epochLengthSeconds: PositiveCount,
+    halfLifeEpochs: PositiveCount,
+    computeBps: Bps,
+    stakingBps: Bps,
+    verificationBps: Bps,
+    kindWeightBps: strictObject('KindWeights', { compute: WeightBps, training: WeightBps, data: WeightBps }),
+    tiers: t.array(TierSpec),
+    boostBaseBps: Bps,
+    unbondingEpochs: Count,
+    slashBps: Bps,
+    protocolFeeBps: Bps,
+    stakerShareBps: Bps,
+    maxLateEpochs: Count,
+    distributionEveryEpochs: PositiveCount,
+    timelockSeconds: Count,
+  },
+  // Optional only so a log configured before the window existed still decodes; absent = the default.
+  { verificationWindowEpochs: Count },
+);
 export type ProtocolParams = t.TypeOf<typeof ProtocolParamsCodec>;
 
 /** The CXT address used in leaves until genesis names the real one (the embedded chain replaces it). */
@@ -78,11 +83,21 @@ export const defaultParams = (overrides: Partial<ProtocolParams> = {}): Protocol
   maxLateEpochs: 2,
   distributionEveryEpochs: 1,
   timelockSeconds: 3600,
+  verificationWindowEpochs: DEFAULT_VERIFICATION_WINDOW_EPOCHS,
   ...overrides,
 });
 
-/** Largest maxSupply for which 50-digit λ gives exact budgets (checked by the emission properties). */
-export const MAX_SUPPLY_WEI = 10n ** 45n;
+/** Supply is an amount in a command like any other: at most 2^128 − 1 base units (DESIGN §2). */
+export const MAX_SUPPLY_WEI = MAX_COMMAND_AMOUNT;
+/**
+ * The exact budget decision near an integer boundary raises R to the power H (emission.ts): at
+ * H = 100,000 that is a 12.8-million-bit number, about a second. Longer half-lives are refused.
+ */
+export const MAX_HALF_LIFE_EPOCHS = 100_000;
+export const DEFAULT_VERIFICATION_WINDOW_EPOCHS = 7;
+
+/** Epochs after its work epoch that a contribution may stay unjudged before it expires (DESIGN §5). */
+export const verificationWindow = (p: ProtocolParams): number => p.verificationWindowEpochs ?? DEFAULT_VERIFICATION_WINDOW_EPOCHS;
 
 /** Fields fixed at genesis: changing them would rewrite history (supply, time grid, token identity). */
 export const IMMUTABLE_PARAMS = ['symbol', 'decimals', 'maxSupply', 'cxtToken', 'genesisTimeSeconds', 'epochLengthSeconds'] as const;
@@ -105,8 +120,10 @@ export const checkParams = (p: ProtocolParams): E.Either<string[], ProtocolParam
       problems.push(`tiers[${i}] (${cur.name}) must not require less stake or tenure than tiers[${i - 1}] (${prev.name})`);
   }
   if (p.maxSupply === 0n) problems.push('maxSupply must be greater than zero');
-  // λ carries 50 significant digits: floor(R·λ) is exact for R up to ~10^45 base units (10^27 whole tokens).
-  if (p.maxSupply > MAX_SUPPLY_WEI) problems.push(`maxSupply must be at most 10^45 base units, got ${p.maxSupply}`);
+  if (p.symbol.length < 1 || p.symbol.length > 32 || /[\u0000-\u001f\u007f]/.test(p.symbol)) problems.push('symbol must be 1 to 32 characters without control characters');
+  if (p.decimals > 255) problems.push(`decimals must be at most 255 (an ERC-20 uint8), got ${p.decimals}`);
+  if (p.maxSupply > MAX_SUPPLY_WEI) problems.push(`maxSupply must be at most 2^128 - 1 base units, got ${p.maxSupply}`);
+  if (p.halfLifeEpochs > MAX_HALF_LIFE_EPOCHS) problems.push(`halfLifeEpochs must be at most ${MAX_HALF_LIFE_EPOCHS}, got ${p.halfLifeEpochs}`);
   if (p.timelockSeconds >= p.distributionEveryEpochs * p.epochLengthSeconds)
     problems.push('timelockSeconds must be shorter than the distribution interval (distributionEveryEpochs × epochLengthSeconds)');
   return problems.length === 0 ? E.right(p) : E.left(problems);

@@ -4,7 +4,7 @@
  * re-runs it to check the recorded numbers — one implementation for all three.
  * What is settled depends only on the events' own epoch fields, never on when the close runs.
  */
-import type { ProtocolParams, TierName } from './params.ts';
+import { verificationWindow, type ProtocolParams, type TierName } from './params.ts';
 import type { EventData } from './events.ts';
 import { activeStakeFor, paramsForEpoch, stakeAtEndOf, type LedgerState, type UnpaidWork } from './state.ts';
 import { epochBudget, splitBudget, type PoolBudgets } from './emission.ts';
@@ -13,7 +13,6 @@ import { boostedWeight } from './boost.ts';
 import { evaluateTier, tierBps } from './tiers.ts';
 import { splitRevenue, type RevenueSplitResult } from './revenue.ts';
 import { keccakJcs } from './hashChain.ts';
-import { BPS } from './units.ts';
 
 export interface PoolOutcome {
   readonly budgetWei: bigint;
@@ -44,6 +43,8 @@ export interface Settlement {
   readonly paidWork: readonly UnpaidWork[];
   readonly paidVerdicts: number;
   readonly settledRevenueIds: readonly string[];
+  /** Contributions that expire with this close (their verification window ended unjudged). */
+  readonly expiredContributionIds: readonly string[];
   /** Tenure after this epoch, for every account whose tenure changes (positive weight or a reset). */
   readonly tenureUpdates: ReadonlyMap<string, number>;
   readonly tierChanges: readonly TierChange[];
@@ -59,6 +60,13 @@ const sumValues = (m: ReadonlyMap<unknown, bigint>): bigint => {
   return total;
 };
 
+/**
+ * Exact weight of one piece of verified work: units · kindWeightBps · tierBps, an integer with no
+ * division, so a 1-unit edge contribution weighs (DESIGN §5).
+ */
+export const workWeight = (p: ProtocolParams, units: number, kind: UnpaidWork['kind'], tier: TierName): bigint =>
+  BigInt(units) * BigInt(p.kindWeightBps[kind]) * BigInt(tierBps(p, tier));
+
 /** W_o per operator from the verified, unpaid work with verification epoch ≤ e. */
 const computeWeights = (state: LedgerState, p: ProtocolParams, work: readonly UnpaidWork[]): Map<string, bigint> => {
   const weights = new Map<string, bigint>();
@@ -66,12 +74,18 @@ const computeWeights = (state: LedgerState, p: ProtocolParams, work: readonly Un
     const node = state.nodes.get(w.nodeId);
     if (!node) continue;
     const operator = state.accounts.get(node.operator);
-    const tier = tierBps(p, operator?.tier ?? p.tiers[0]!.name);
-    const kindWeighted = (BigInt(w.units) * BigInt(p.kindWeightBps[w.kind])) / BPS;
-    const weight = (kindWeighted * BigInt(tier)) / BPS;
+    const weight = workWeight(p, w.units, w.kind, operator?.tier ?? p.tiers[0]!.name);
     weights.set(node.operator, (weights.get(node.operator) ?? 0n) + weight);
   }
   return weights;
+};
+
+/** Contributions whose verification window closes with epoch e while they are still unjudged. */
+const expiringContributions = (state: LedgerState, p: ProtocolParams, epoch: number): string[] => {
+  const lastExpiringWorkEpoch = epoch - verificationWindow(p);
+  const expired: string[] = [];
+  for (const [workEpoch, ids] of state.unjudgedByEpoch) if (workEpoch <= lastExpiringWorkEpoch) expired.push(...ids);
+  return expired.sort();
 };
 
 /**
@@ -143,17 +157,15 @@ const computeSettlement = (state: LedgerState, epoch: number): Settlement => {
   const revenueRecords = state.unsettledRevenue.filter((r) => r.epoch <= epoch);
   const revenue = splitRevenue(revenueRecords, activeStakes, p, ledger);
 
-  // Tenure and tiers, after rewards; effective from e+1. Only resets recorded in epochs ≤ e count,
-  // so a slash recorded in a later epoch before this (late) close does not change its outcome.
+  // Tenure and tiers, after rewards; effective from e+1. An epoch with a tenure reset (a fraud
+  // verdict) never counts, even with work in it. Only resets recorded in epochs ≤ e count, so a
+  // slash recorded in a later epoch before this (late) close does not change its outcome.
   const tenureUpdates = new Map<string, number>();
   for (const a of state.accounts.values()) {
     if (a.pendingTenureResets.some((r) => r <= epoch)) tenureUpdates.set(a.account, 0);
   }
   for (const [operator, weight] of weights) {
-    if (weight > 0n) {
-      const base = tenureUpdates.get(operator) ?? state.accounts.get(operator)?.settledTenureEpochs ?? 0;
-      tenureUpdates.set(operator, base + 1);
-    }
+    if (weight > 0n && !tenureUpdates.has(operator)) tenureUpdates.set(operator, (state.accounts.get(operator)?.settledTenureEpochs ?? 0) + 1);
   }
   const tierChanges: TierChange[] = [];
   for (const a of state.accounts.values()) {
@@ -183,6 +195,7 @@ const computeSettlement = (state: LedgerState, epoch: number): Settlement => {
     paidWork,
     paidVerdicts,
     settledRevenueIds: revenueRecords.map((r) => r.revenueId),
+    expiredContributionIds: expiringContributions(state, p, epoch),
     tenureUpdates,
     tierChanges,
   };
@@ -207,5 +220,6 @@ export const epochClosedData = (s: Settlement, logHead: string): EventData<'Epoc
     allocationsHash: s.allocationsHash,
     recipients: s.allocations.length,
     logHead,
+    expired: s.expiredContributionIds.length,
   };
 };

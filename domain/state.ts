@@ -21,7 +21,8 @@ export interface NodeState {
   readonly region?: string;
 }
 
-export type ContributionStatus = 'recorded' | 'verified' | 'rejected';
+/** `expired`: still unjudged when its verification window closed; never paid, no verdict accepted. */
+export type ContributionStatus = 'recorded' | 'verified' | 'rejected' | 'expired';
 
 export interface ContributionState {
   readonly contributionId: string;
@@ -102,6 +103,13 @@ export interface AssetLedger {
   buybackSpentWei: bigint;
 }
 
+/** An ERC-20 revenue and buybacks may be recorded in (AssetRegistered). */
+export interface RegisteredAsset {
+  readonly asset: string;
+  readonly symbol: string;
+  readonly decimals: number;
+}
+
 export interface DistributionState {
   readonly seq: number;
   readonly throughEpoch: number;
@@ -119,6 +127,8 @@ export interface LedgerState {
   readonly configs: ConfigVersion[];
   readonly nodes: Map<string, NodeState>;
   readonly contributions: Map<string, ContributionState>;
+  /** Work epoch → ids of its contributions still unjudged: what the verification window expires. */
+  readonly unjudgedByEpoch: Map<number, Set<string>>;
   readonly verifiers: Set<string>;
   unpaidWork: UnpaidWork[];
   pendingVerdicts: PendingVerdict[];
@@ -127,6 +137,8 @@ export interface LedgerState {
   readonly revenueIds: Set<string>;
   unsettledRevenue: UnsettledRevenue[];
   readonly assets: Map<string, AssetLedger>;
+  /** Assets revenue and buybacks may name; CXT from genesis. */
+  readonly assetRegistry: Map<string, RegisteredAsset>;
   readonly burnIds: Set<string>;
   /** CXT burned, every reason. */
   burnedWei: bigint;
@@ -139,7 +151,13 @@ export interface LedgerState {
   lastAllocations: Allocation[];
   readonly distributions: DistributionState[];
   /** Leaves of the latest created distribution, "account|token" → cumulative: no later one may be lower. */
-  readonly distributedWei: Map<string, bigint>;
+  distributedWei: Map<string, bigint>;
+  /**
+   * Leaves of each distribution that is still live (created, published or active; not superseded
+   * or revoked): claims are checked against the latest published one, and a new distribution
+   * against the latest live one.
+   */
+  readonly liveLeaves: Map<number, ReadonlyMap<string, bigint>>;
   readonly claimRefs: Set<string>;
   /** Events folded so far: a cheap version of the state, so derived results can be reused safely. */
   eventsFolded: number;
@@ -149,6 +167,7 @@ export const initialState = (): LedgerState => ({
   configs: [],
   nodes: new Map(),
   contributions: new Map(),
+  unjudgedByEpoch: new Map(),
   verifiers: new Set(),
   unpaidWork: [],
   pendingVerdicts: [],
@@ -157,6 +176,7 @@ export const initialState = (): LedgerState => ({
   revenueIds: new Set(),
   unsettledRevenue: [],
   assets: new Map(),
+  assetRegistry: new Map(),
   burnIds: new Set(),
   burnedWei: 0n,
   mintedWei: 0n,
@@ -165,6 +185,7 @@ export const initialState = (): LedgerState => ({
   lastAllocations: [],
   distributions: [],
   distributedWei: new Map(),
+  liveLeaves: new Map(),
   claimRefs: new Set(),
   eventsFolded: 0,
 });
@@ -259,4 +280,22 @@ export const unbondingWei = (a: AccountState): bigint => {
   let total = 0n;
   for (const u of a.unbonding) total += u.amountWei;
   return total;
+};
+
+/** The latest distribution proposed or accepted on-chain: claims can never exceed its leaves (DESIGN §9.5). */
+export const latestPublishedDistribution = (state: LedgerState): DistributionState | undefined => {
+  for (let i = state.distributions.length - 1; i >= 0; i--) {
+    const d = state.distributions[i]!;
+    if (d.status === 'published' || d.status === 'active') return d;
+  }
+  return undefined;
+};
+
+/** The latest distribution not revoked: what a new one must not fall below, and what the chain should hold. */
+export const latestLiveDistribution = (state: LedgerState): DistributionState | undefined => {
+  for (let i = state.distributions.length - 1; i >= 0; i--) {
+    const d = state.distributions[i]!;
+    if (d.status !== 'revoked') return d;
+  }
+  return undefined;
 };

@@ -72,6 +72,9 @@ export const simulateRun = (job: RunJob, callbacks: RunCallbacks, hooks: RunHook
   // Genesis window: configuration, verifiers, the first nodes and any genesis stake, before genesis time.
   ledger.now = params.genesisTimeSeconds - GENESIS_WINDOW_SECONDS;
   exec([{ type: 'ConfigureProtocol', params }]);
+  // The marketplace's asset is registered as an operator would before billing starts (CXT already is).
+  if (!state.assetRegistry.has(scenario.marketplace.asset))
+    exec([{ type: 'RegisterAsset', asset: scenario.marketplace.asset, symbol: 'REVENUE', decimals: 18 }]);
   const verifiers = Array.from({ length: scenario.verification.verifiers }, (_, i) => agentAddress('verifier', i));
   exec(verifiers.map((verifier) => ({ type: 'RegisterVerifier', verifier })));
   const net = createNetwork();

@@ -9,14 +9,14 @@
  * proposing and before recording finds its RootProposed log and records that, never proposing
  * twice; an accept sent but not recorded is likewise found as a RootAccepted log.
  */
-import type { Command, DistributionState } from '../../domain/index.ts';
+import { latestLiveDistribution, type Command, type DistributionState, type LedgerState } from '../../domain/index.ts';
 import { revertOf, type DistributorClient, type DistributorEvent } from '../chain/distributorClient.ts';
 import type { EventStore } from '../eventStore/port.ts';
 import type { CommandHandler } from '../ledger/commandHandler.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { DEFAULT_MAX_BLOCK_RANGE, findEvents, findLatestEvent } from './chainScan.ts';
 import { ensureDistributionDump } from './createDistribution.ts';
-import { findShortfalls, InsufficientFundingError } from './solvency.ts';
+import { findShortfalls, InsufficientFundingError, unknownClaims } from './solvency.ts';
 import type { TreeStore } from './treeStore.ts';
 
 export interface PublisherOptions {
@@ -48,8 +48,16 @@ export type PublisherStep =
   | { readonly action: 'activated'; readonly seq: number; readonly txHash?: string; readonly recovered: boolean }
   | { readonly action: 'revoked'; readonly seq: number; readonly txHash: string };
 
+export interface StepOptions {
+  /**
+   * Propose the latest distribution again on a contract that does not know claims the ledger has
+   * recorded (they could be paid a second time there). Only an operator may decide that.
+   */
+  readonly allowClaimReplay?: boolean;
+}
+
 export interface Publisher {
-  step(): Promise<PublisherStep>;
+  step(options?: StepOptions): Promise<PublisherStep>;
 }
 
 type RootProposed = Extract<DistributorEvent, { type: 'RootProposed' }>;
@@ -82,20 +90,18 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
     return { blockNumber: head.blockNumber, nowSeconds: Math.max(head.timestamp, clock()) };
   };
 
+  const onThisChain = (d: DistributionState): boolean => d.published?.contract === distributor.address && d.published.chainId === chainId;
+
   /** Our proposal can only be newer than the last distribution this contract has published. */
   const scanStart = (): number =>
-    Math.max(
-      options.fromBlock ?? 0,
-      ...ledger.state.distributions.flatMap((x) =>
-        x.published !== undefined && x.published.contract === distributor.address && x.published.chainId === chainId ? [x.published.blockNumber] : [],
-      ),
-    );
+    Math.max(options.fromBlock ?? 0, ...ledger.state.distributions.flatMap((x) => (onThisChain(x) ? [x.published!.blockNumber] : [])));
 
+  /** A proposal of `d` on this contract that the ledger has not recorded yet (not the recorded one). */
   const findProposal = async (d: DistributionState, toBlock: number): Promise<RootProposed | undefined> =>
     (await findLatestEvent(
       distributor,
       { fromBlock: scanStart(), toBlock, types: ['RootProposed'], maxBlocks },
-      (e) => e.type === 'RootProposed' && e.root === d.root && e.dataHash === d.logHead,
+      (e) => e.type === 'RootProposed' && e.root === d.root && e.dataHash === d.logHead && e.txHash !== d.published?.txHash,
     )) as RootProposed | undefined;
 
   const recordPublished = async (d: DistributionState, log: RootProposed, recovered: boolean): Promise<PublisherStep> => {
@@ -104,7 +110,11 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
     return { action: 'published', seq: d.seq, txHash, blockNumber, validAt, recovered };
   };
 
-  const propose = async (d: DistributionState): Promise<PublisherStep> => {
+  /** The ledger's distribution that a pending root on-chain is, if any. */
+  const ledgerPending = (state: LedgerState, pending: { root: string; dataHash: string }): DistributionState | undefined =>
+    state.distributions.find((x) => x.status === 'published' && onThisChain(x) && x.root === pending.root && x.logHead === pending.dataHash);
+
+  const propose = async (d: DistributionState, stepOptions: StepOptions): Promise<PublisherStep> => {
     // A root whose proofs nobody can serve must not become claimable: the dump is checked (or rebuilt) first.
     const dump = await ensureDistributionDump(d, { ledger, treeStore, store: options.store });
     const head = await nowSeconds();
@@ -112,8 +122,24 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
     if (proposed !== undefined) return recordPublished(d, proposed, true);
     if ((await distributor.unminedTransactions()) > 0) return waiting(d.seq, 'a transaction of the updater is still unmined; it may be this proposal');
     const pending = await distributor.pending();
-    if (pending !== undefined && head.nowSeconds < pending.validAt)
-      return waiting(d.seq, `root ${pending.root} is pending until ${pending.validAt} (unix seconds); it is never proposed over`);
+    if (pending !== undefined) {
+      // An older distribution of ours waits on-chain: accept it first (its claims open a timelock sooner).
+      const ours = ledgerPending(ledger.state, pending);
+      if (head.nowSeconds < pending.validAt)
+        return waiting(ours?.seq ?? d.seq, `root ${pending.root} is pending until ${pending.validAt} (unix seconds); it is never proposed over`);
+      if (ours !== undefined) return accept(ours);
+    }
+    if (d.status !== 'created') {
+      // Proposed again where the chain does not hold it: claims this contract has not seen could be paid twice.
+      const replayed = await unknownClaims({ dump, state: ledger.state, distributor });
+      if (replayed.length > 0 && stepOptions.allowClaimReplay !== true)
+        return waiting(
+          d.seq,
+          `distribution ${d.seq} is not on contract ${distributor.address} (chain ${chainId}), and claims the ledger recorded are unknown to it ` +
+            `(${replayed.map((r) => `${r.missingWei} base units of token ${r.token}`).join(', ')}); proposing it there would let them be claimed again. ` +
+            'An operator may still do so: POST /v1/distributions/:seq/publish with {"allowClaimReplay": true}, or cxt distribution publish --allow-claim-replay',
+        );
+    }
     const shortfalls = await findShortfalls({ distribution: d, dump, state: ledger.state, distributor });
     if (shortfalls.length > 0) throw new InsufficientFundingError(d.seq, distributor.address, shortfalls);
     let mined;
@@ -140,12 +166,12 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
     }
     const log = mined.events.find((e) => e.type === 'RootAccepted');
     if (log?.type !== 'RootAccepted' || log.root !== d.root) throw new Error(`acceptRoot in ${mined.txHash} did not accept root ${d.root} of distribution ${d.seq}`);
-    await record({ type: 'ActivateDistribution', seq: d.seq, txHash: mined.txHash });
+    await record({ type: 'ActivateDistribution', seq: d.seq, txHash: mined.txHash, proposalTxHash: d.published!.txHash });
     return { action: 'activated', seq: d.seq, txHash: mined.txHash, recovered: false };
   };
 
-  /** The proposal is no longer pending: its logs say whether it was accepted or revoked. */
-  const concluded = async (d: DistributionState, fromBlock: number): Promise<PublisherStep> => {
+  /** The proposal is no longer pending: its logs say whether it was accepted or revoked, or the chain never kept it. */
+  const concluded = async (d: DistributionState, fromBlock: number, stepOptions: StepOptions): Promise<PublisherStep> => {
     // Read after pending(): whatever ended the proposal is in a block up to this one.
     const { blockNumber: toBlock } = await distributor.latestBlock();
     const [outcome] = await findEvents(
@@ -158,36 +184,46 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
       return { action: 'revoked', seq: d.seq, txHash: outcome.txHash };
     }
     if (outcome?.type === 'RootAccepted' || (await distributor.root()) === d.root) {
-      await record({ type: 'ActivateDistribution', seq: d.seq, ...(outcome === undefined ? {} : { txHash: outcome.txHash }) });
-      return { action: 'activated', seq: d.seq, ...(outcome === undefined ? {} : { txHash: outcome.txHash }), recovered: true };
+      const txHash = outcome?.txHash;
+      await record({ type: 'ActivateDistribution', seq: d.seq, ...(txHash === undefined ? {} : { txHash }), proposalTxHash: d.published!.txHash });
+      return { action: 'activated', seq: d.seq, ...(txHash === undefined ? {} : { txHash }), recovered: true };
     }
-    throw new Error(
-      `distribution ${d.seq} (root ${d.root}) is neither pending nor active on-chain and no RootAccepted or RootRevoked log names it ` +
-        `since block ${fromBlock}: another proposal probably replaced it; check, then revoke it in the ledger`,
-    );
+    // Neither pending, accepted nor revoked here: this chain does not hold the proposal (it started
+    // over, or another proposal replaced it). Cumulative, so the latest distribution alone is proposed again.
+    if (latestLiveDistribution(ledger.state)?.seq === d.seq) return propose(d, stepOptions);
+    return waiting(d.seq, `distribution ${d.seq} is not on this chain and a newer distribution supersedes it`);
   };
 
-  const activate = async (d: DistributionState): Promise<PublisherStep> => {
-    const published = d.published!;
-    if (published.contract !== distributor.address || published.chainId !== chainId)
-      throw new Error(`distribution ${d.seq} was published to ${published.contract} on chain ${published.chainId}, not to this publisher's ${distributor.address} on chain ${chainId}`);
+  const activate = async (d: DistributionState, stepOptions: StepOptions): Promise<PublisherStep> => {
     const pending = await distributor.pending();
-    if (pending === undefined || pending.root !== d.root || pending.dataHash !== d.logHead) return concluded(d, published.blockNumber);
+    if (pending === undefined || pending.root !== d.root || pending.dataHash !== d.logHead) return concluded(d, d.published!.blockNumber, stepOptions);
     const head = await nowSeconds();
     if (head.nowSeconds < pending.validAt) return waiting(d.seq, `timelock: root ${d.root} can be accepted from ${pending.validAt} (unix seconds)`);
     return accept(d);
   };
 
-  const run = async (): Promise<PublisherStep> => {
+  const run = async (stepOptions: StepOptions): Promise<PublisherStep> => {
     await ledger.catchUp();
     await checkChain();
-    const d = ledger.state.distributions.find((x) => x.status === 'created' || x.status === 'published');
+    const d = latestLiveDistribution(ledger.state);
     if (d === undefined) return { action: 'idle' };
-    return d.status === 'created' ? propose(d) : activate(d);
+    switch (d.status) {
+      case 'created':
+        return propose(d, stepOptions);
+      case 'published':
+        return onThisChain(d) ? activate(d, stepOptions) : propose(d, stepOptions);
+      case 'active':
+        // Accepted here and still the root: nothing to do. Anywhere else (another contract, or a chain that lost it): propose it again.
+        if ((await distributor.root()) === d.root) return { action: 'idle' };
+        if ((await distributor.pending())?.root === d.root) return waiting(d.seq, `root ${d.root} is pending on this contract under a proposal the ledger has not recorded`);
+        return propose(d, stepOptions);
+      default:
+        return { action: 'idle' };
+    }
   };
 
   return {
     // One step at a time: a second caller shares the step in progress instead of racing it to the chain.
-    step: () => (running ??= run().finally(() => (running = undefined))),
+    step: (stepOptions = {}) => (running ??= run(stepOptions).finally(() => (running = undefined))),
   };
 };

@@ -85,3 +85,31 @@ export const findShortfalls = async ({ distribution, dump, state, distributor, c
   }
   return shortfalls;
 };
+
+export interface UnknownClaims {
+  readonly token: string;
+  /** Claimed according to the ledger but not according to this contract's claimed(). */
+  readonly missingWei: bigint;
+}
+
+/**
+ * Before a distribution is proposed again on a contract that never held it: claims the ledger
+ * recorded (on another contract, or on a chain that started over) that this contract's claimed()
+ * does not know. A cumulative root there would pay them a second time.
+ */
+export const unknownClaims = async ({
+  dump,
+  state,
+  distributor,
+  concurrency = 16,
+}: Omit<SolvencyInput, 'distribution'>): Promise<UnknownClaims[]> => {
+  const tokens = [...new Set(dump.values.map((v) => v.value[1]))].sort();
+  const found: UnknownClaims[] = [];
+  for (const token of tokens) {
+    const ledgerWei = ledgerClaimedWei(state, token);
+    if (ledgerWei === 0n) continue;
+    const chainWei = await chainClaimedWei(distributor, dump, token, concurrency);
+    if (ledgerWei > chainWei) found.push({ token, missingWei: ledgerWei - chainWei });
+  }
+  return found;
+};

@@ -11,11 +11,13 @@ import {
   Address,
   Amount,
   Bps,
+  CommandAmount,
   Count,
   Epoch,
   Hash32,
   Id,
   PositiveAmount,
+  PositiveCommandAmount,
   PositiveCount,
   Reason,
   Region,
@@ -69,6 +71,7 @@ export const describedObject = <R extends t.Props, O extends t.Props = {}>(name:
 };
 
 const UINT256_DIGITS = 78;
+const UINT128_DIGITS = 39;
 const integer = (minimum: number, maximum: number, description: string): JsonSchema => ({ type: 'integer', minimum, maximum, description });
 
 describeScalar(Amount, {
@@ -82,6 +85,18 @@ describeScalar(PositiveAmount, {
   pattern: '^[1-9][0-9]*$',
   maxLength: UINT256_DIGITS,
   description: 'Base units as a decimal string, greater than zero and at most 2^256 − 1.',
+});
+describeScalar(CommandAmount, {
+  type: 'string',
+  pattern: '^(0|[1-9][0-9]*)$',
+  maxLength: UINT128_DIGITS,
+  description: 'Base units as a decimal string (18 decimals for CXT), 0 to 2^128 − 1, e.g. "1000000000000000000" = 1 CXT.',
+});
+describeScalar(PositiveCommandAmount, {
+  type: 'string',
+  pattern: '^[1-9][0-9]*$',
+  maxLength: UINT128_DIGITS,
+  description: 'Base units as a decimal string, greater than zero and at most 2^128 − 1 (so no total can leave uint256).',
 });
 describeScalar(Address, {
   type: 'string',

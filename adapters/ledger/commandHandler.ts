@@ -57,13 +57,15 @@ export const createCommandHandler = ({ store, ledger, clock, maxAttempts = 20 }:
       if (original[0] && sameRequest(command, original[0])) return { status: 'duplicate', events: original };
       throw new RequestConflictError(key, existing);
     }
-        // The log head a close or distribution commits to is the store's, not the caller's.
+    // The log head a close or distribution commits to is the store's, not the caller's.
     const cmd: Command =
       command.type === 'CloseEpoch' || command.type === 'CreateDistribution' ? { ...command, logHead: ledger.headHash } : command;
     const decision = decide(cmd, ledger.state, clock());
     if (E.isLeft(decision)) return { status: 'refused', refusal: decision.left };
+    const events = toNewEvents(key, decision.right);
+    if (E.isLeft(events)) return { status: 'refused', refusal: events.left };
     try {
-      const result = await store.append(streamFor(cmd, ledger.state), toNewEvents(key, decision.right), {
+      const result = await store.append(streamFor(cmd, ledger.state), events.right, {
         expectedPosition: ledger.position,
       });
       await ledger.advance(result.duplicate ? [] : result.events);

@@ -19,6 +19,7 @@ export const streamFor = (c: Command, state: LedgerState): string => {
       return `account-${c.account}`;
     case 'RecordRevenue':
     case 'BurnTokens':
+    case 'RegisterAsset':
       return 'treasury';
     case 'CloseEpoch':
       return 'epochs';

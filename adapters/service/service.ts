@@ -16,6 +16,7 @@ import { tokenDigest, type AccessTokens } from '../http/auth.ts';
 import { advisoryLockLeadership, soleLeadership } from '../scheduler/leadership.ts';
 import { createScheduler, type Scheduler } from '../scheduler/scheduler.ts';
 import { ensureAdminToken } from './adminToken.ts';
+import { createAssetRegistrar, ensureStartupAssets } from './assetRegistrar.ts';
 import { withTimeout, type ChainRuntime } from './chainRuntime.ts';
 import type { ServiceConfig } from './config.ts';
 import { wireDistribution } from './distributionWiring.ts';
@@ -117,6 +118,8 @@ export const startService = async (options: ServiceOptions): Promise<Service> =>
     const view = createLedgerView(ledger, { otherWriters: storage.shared });
     const commands = instrumentCommands(createCommandHandler({ store, ledger, clock }), metrics);
     const { params: genesis } = await ensureGenesis({ ledger, commands, cxtToken: chain.cxtToken, nowSeconds: clock(), overrides: config.genesis, params: options.params });
+    const assets = createAssetRegistrar(chain.provider, commands);
+    await ensureStartupAssets({ ledger, commands, registrar: assets, ...(chain.wbnbToken ? { wbnbToken: chain.wbnbToken } : {}) });
 
     const projections = createProjectionRunner({ store, db: store.db, ...(schema ? { schema } : {}) });
     await projections.migrate();

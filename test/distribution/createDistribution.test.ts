@@ -44,7 +44,7 @@ describe('createDistribution', () => {
     await s.handler.handle({ type: 'ConfigureProtocol', params: p }, { idempotencyKey: 'genesis' });
     const r = await createDistribution(s);
     expect(r).toMatchObject({ status: 'refused', refusal: { code: 'NOTHING_TO_DISTRIBUTE' } });
-    expect((await s.store.head()).position).toBe(1);
+    expect((await s.store.head()).position).toBe(2);
   });
 
   it('records the distribution of the last closed epoch and saves the dump OpenZeppelin would write', async () => {

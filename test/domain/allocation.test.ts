@@ -55,7 +55,7 @@ describe('allocationsHash', () => {
     const VERIFIER = address(0x30);
     const PROVIDER = address(0x40);
     const USDC = address(0xa55e7);
-    const s = scenario().at(0).node('n1', OP).verifier(VERIFIER).stake(OP, cxt(100)).stake(STAKER, cxt(300));
+    const s = scenario().asset(USDC).at(0).node('n1', OP).verifier(VERIFIER).stake(OP, cxt(100)).stake(STAKER, cxt(300));
     s.close(0);
     s.at(1).work('c1', 'n1', 10, { verifier: VERIFIER });
     s.run({ type: 'RecordRevenue', revenueId: 'r', source: 'api', asset: USDC, gross: 100_000n, provider: PROVIDER });

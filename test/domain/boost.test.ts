@@ -1,6 +1,6 @@
 /**
- * DESIGN §5 — stake boost of compute weight (Curve-style):
- * E_o = min(W_o, (W_o·base + W·s_o/S·(10000−base))/10000); S = 0 → E_o = W_o·base/10000.
+ * DESIGN §5 — stake boost of compute weight (Curve-style), multiplied through by 10000·S so nothing
+ * is floored: E_o = min(W_o·10000·S, W_o·base·S + W·s_o·(10000−base)); S = 0 → E_o = W_o.
  */
 import { describe, expect, it } from 'vitest';
 import { address, scenario } from './scenario.ts';
@@ -11,21 +11,28 @@ const OP_B = address(0xb1);
 const STAKER = address(0x5);
 
 describe('boostedWeight', () => {
-  it('with no stake anywhere (S = 0) gives floor(W_o·base/10000)', () => {
-    expect(boostedWeight({ weight: 7n, stakeWei: 0n }, 7n, 0n, 4000)).toBe(2n); // 2.8
-    expect(boostedWeight({ weight: 1000n, stakeWei: 0n }, 5000n, 0n, 4000)).toBe(400n);
-    expect(boostedWeight({ weight: 1000n, stakeWei: 0n }, 5000n, 0n, 10_000)).toBe(1000n);
+  it('with no stake anywhere (S = 0) is the weight itself: nothing to boost by, nothing floored', () => {
+    expect(boostedWeight({ weight: 7n, stakeWei: 0n }, 7n, 0n, 4000)).toBe(7n);
+    expect(boostedWeight({ weight: 1000n, stakeWei: 0n }, 5000n, 0n, 4000)).toBe(1000n);
+    expect(boostedWeight({ weight: 1n, stakeWei: 0n }, 5000n, 0n, 10_000)).toBe(1n);
   });
 
-  it('adds W·s_o/S·(10000−base)/10000, floored once over the exact fraction', () => {
-    // W_o = W = 7, s_o/S = 1/3: (7·0.4 + 7·(1/3)·0.6) = 2.8 + 1.4 = 4.2 → 4.
-    expect(boostedWeight({ weight: 7n, stakeWei: 1n }, 7n, 3n, 4000)).toBe(4n);
-    // W_o = 100 of W = 400, s_o/S = 1000/4000: 40 + 400·0.25·0.6 = 100 → exactly W_o.
-    expect(boostedWeight({ weight: 100n, stakeWei: cxt(1000) }, 400n, cxt(4000), 4000)).toBe(100n);
-    // A stake share larger than the weight share is capped at W_o.
-    expect(boostedWeight({ weight: 100n, stakeWei: cxt(2000) }, 400n, cxt(4000), 4000)).toBe(100n);
-    // An operator with no stake while others stake gets only the base.
-    expect(boostedWeight({ weight: 100n, stakeWei: 0n }, 400n, cxt(4000), 4000)).toBe(40n);
+  it('is W_o·base·S + W·s_o·(10000−base), the v1 formula times 10000·S with no floor', () => {
+    // W_o = W = 7, s_o = 1 of S = 3, base 40%: 7·4000·3 + 7·1·6000 = 84000 + 42000 = 126000
+    // (v1: 4.2 floored to 4; here 126000 / (10000·3) = 4.2 exactly).
+    expect(boostedWeight({ weight: 7n, stakeWei: 1n }, 7n, 3n, 4000)).toBe(126_000n);
+    // W_o = 100 of W = 400, s_o/S = 1/4: 100·4000·S + 400·(S/4)·6000 = 100·10000·S → exactly the cap.
+    const S = cxt(4000);
+    expect(boostedWeight({ weight: 100n, stakeWei: cxt(1000) }, 400n, S, 4000)).toBe(100n * 10_000n * S);
+    // A stake share larger than the weight share is capped at W_o·10000·S.
+    expect(boostedWeight({ weight: 100n, stakeWei: cxt(2000) }, 400n, S, 4000)).toBe(100n * 10_000n * S);
+    // An operator with no stake while others stake gets only the base share.
+    expect(boostedWeight({ weight: 100n, stakeWei: 0n }, 400n, S, 4000)).toBe(100n * 4000n * S);
+  });
+
+  it('keeps a tiny weight that v1 floored to 0 (an edge device with one unit)', () => {
+    // v1: floor(1·0.4) = 0, so the work earned nothing.
+    expect(boostedWeight({ weight: 1n, stakeWei: 0n }, 1_000_000n, cxt(1), 4000)).toBe(4000n * cxt(1));
   });
 });
 

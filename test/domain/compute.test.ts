@@ -1,6 +1,6 @@
 /**
- * DESIGN §5 — compute pool: verified work with verification epoch ≤ e, paid once; node weight
- * Σ floor(floor(units·kindBps/10000)·tierBps/10000); reward floor(pool·E_o/ΣE). And the refusals
+ * DESIGN §5 — compute pool: verified work with verification epoch ≤ e, paid once; operator weight
+ * Σ units·kindWeightBps·tierBps (exact); reward floor(pool·E_o/ΣE), the only floor. And the refusals
  * of RecordContribution / verdicts.
  */
 import { describe, expect, it } from 'vitest';
@@ -122,17 +122,17 @@ describe('RecordContribution refusals', () => {
 });
 
 describe('compute weight and rewards', () => {
-  it('weight = Σ floor(floor(units·kindBps/10000)·tierBps/10000) over the operator\'s nodes', () => {
+  it("weight = Σ units·kindWeightBps·tierBps over the operator's nodes, an exact integer with no floor", () => {
     // Entry tier at 110% so the tier multiplier is visible from epoch 0.
     const s = scenario({
       tiers: [{ name: 'bronze', minStake: 0n, minTenureEpochs: 0, bps: 11_000 }],
     }).at(0);
     s.node('n1', OP1).node('n2', OP1);
-    s.work('c1', 'n1', 7, { kind: 'training', verifier: V }); // floor(7·1.2)=8 → floor(8·1.1)=8
-    s.work('c2', 'n2', 13, { kind: 'data', verifier: V }); // floor(13·0.8)=10 → floor(10·1.1)=11
-    s.work('c3', 'n1', 9, { kind: 'compute', verifier: V }); // 9 → floor(9·1.1)=9
-    // 28, not the 30 of floor(Σ units·kind·tier) = floor(30.58): every contribution floors twice.
-    expect(settleEpoch(s.state, 0).computeWeights).toEqual(new Map([[OP1, 28n]]));
+    s.work('c1', 'n1', 7, { kind: 'training', verifier: V }); // 7·12000·11000 = 924,000,000
+    s.work('c2', 'n2', 13, { kind: 'data', verifier: V }); // 13·8000·11000 = 1,144,000,000
+    s.work('c3', 'n1', 9, { kind: 'compute', verifier: V }); // 9·10000·11000 = 990,000,000
+    // 3,058,000,000 = 30.58 units·100%·100% × 10^8: v1's double floor made it 28.
+    expect(settleEpoch(s.state, 0).computeWeights).toEqual(new Map([[OP1, 3_058_000_000n]]));
   });
 
   it('default kind weights: compute 100%, training 120%, data 80%', () => {
@@ -140,16 +140,27 @@ describe('compute weight and rewards', () => {
     s.work('a', 'n1', 1000, { kind: 'compute' });
     s.work('b', 'n2', 1000, { kind: 'training' });
     s.work('c', 'n3', 1000, { kind: 'data' });
-    expect(settleEpoch(s.state, 0).computeWeights).toEqual(new Map([[OP1, 1000n], [OP2, 1200n], [OP3, 800n]]));
+    const unit = 10_000n * 10_000n; // kind and tier at 100%
+    expect(settleEpoch(s.state, 0).computeWeights).toEqual(new Map([[OP1, 1000n * unit], [OP2, 1200n * unit], [OP3, 800n * unit]]));
   });
 
-  it('rewards are floor(pool·E_o/ΣE) per operator; without any stake E_o = floor(W_o·base/10000)', () => {
-    const s = scenario().at(0).node('n1', OP1).node('n2', OP2).node('n3', OP3);
-    s.work('a', 'n1', 100).work('b', 'n2', 200).work('c', 'n3', 401);
-    // S = 0: E = floor(W·4000/10000) = 40, 80, 160 (160.4 floored).
+  it('an operator with 2 compute + 1 data units and no stake, verified, is paid (v1 floored its weight to 0)', () => {
+    const s = scenario().at(0).node('edge', OP1).node('big', OP2);
+    s.work('a', 'edge', 2, { kind: 'compute' }).work('b', 'edge', 1, { kind: 'data' }).work('c', 'big', 1_000_000);
     s.close(0);
     const pool = s.closed(0).pools.compute.budget;
-    const expected = [(pool * 40n) / 280n, (pool * 80n) / 280n, (pool * 160n) / 280n];
+    // W_edge = 2·10000·10000 + 1·8000·10000 = 2.8 units; W_big = 1,000,000 units.
+    expect(s.allocated(OP1)).toBe((pool * 28n) / (28n + 10_000_000n));
+    expect(s.allocated(OP1)).toBeGreaterThan(0n);
+  });
+
+  it('rewards are floor(pool·E_o/ΣE) per operator; without any stake E_o = W_o', () => {
+    const s = scenario().at(0).node('n1', OP1).node('n2', OP2).node('n3', OP3);
+    s.work('a', 'n1', 100).work('b', 'n2', 200).work('c', 'n3', 401);
+    // S = 0: E = W = 100, 200, 401 (v1 floored 401·0.4 to 160).
+    s.close(0);
+    const pool = s.closed(0).pools.compute.budget;
+    const expected = [(pool * 100n) / 701n, (pool * 200n) / 701n, (pool * 401n) / 701n];
     expect([s.allocated(OP1), s.allocated(OP2), s.allocated(OP3)]).toEqual(expected);
     expect(s.closed(0).pools.compute.minted).toBe(expected[0]! + expected[1]! + expected[2]!);
     expect(s.closed(0).pools.compute.minted).toBeLessThan(pool);
@@ -160,7 +171,7 @@ describe('compute weight and rewards', () => {
     s.work('a', 'n1', 100).work('b', 'n2', 50).work('c', 'n3', 150);
     s.close(0);
     const pool = s.closed(0).pools.compute.budget;
-    expect(s.allocated(OP1)).toBe((pool * 60n) / 120n);
-    expect(s.allocated(OP2)).toBe((pool * 60n) / 120n);
+    expect(s.allocated(OP1)).toBe((pool * 150n) / 300n);
+    expect(s.allocated(OP2)).toBe((pool * 150n) / 300n);
   });
 });

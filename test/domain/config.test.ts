@@ -24,9 +24,15 @@ const refusalOf = (d: E.Either<Refusal, unknown>): Refusal => {
 };
 
 describe('genesis', () => {
-  it('is version 1, effective at epoch 0', () => {
-    const d = decide({ type: 'ConfigureProtocol', params: defaultParams() }, initialState(), 0);
-    expect(d).toEqual(E.right([{ type: 'ProtocolConfigured', data: { version: 1, effectiveEpoch: 0, params: defaultParams() } }]));
+  it('is version 1, effective at epoch 0, and registers the CXT token as the first asset', () => {
+    const p = defaultParams();
+    const d = decide({ type: 'ConfigureProtocol', params: p }, initialState(), 0);
+    expect(d).toEqual(
+      E.right([
+        { type: 'ProtocolConfigured', data: { version: 1, effectiveEpoch: 0, params: p } },
+        { type: 'AssetRegistered', data: { asset: p.cxtToken, symbol: 'CXT', decimals: 18 } },
+      ]),
+    );
   });
 
   it('must take effect at epoch 0', () => {
@@ -116,10 +122,10 @@ describe('parameters change from their effective epoch', () => {
     const s = scenario().at(0).node('n1', op);
     s.run({ type: 'ConfigureProtocol', params: { ...s.params, kindWeightBps: { compute: 20_000, training: 12_000, data: 8000 } }, effectiveEpoch: 1 });
     s.work('c0', 'n1', 10);
-    expect(settleEpoch(s.state, 0).computeWeights.get(op)).toBe(10n);
+    expect(settleEpoch(s.state, 0).computeWeights.get(op)).toBe(10n * 10_000n * 10_000n);
     s.close(0);
     s.at(1).work('c1', 'n1', 10);
-    expect(settleEpoch(s.state, 1).computeWeights.get(op)).toBe(20n);
+    expect(settleEpoch(s.state, 1).computeWeights.get(op)).toBe(10n * 20_000n * 10_000n);
   });
 
   it('a decision recorded in an epoch uses the parameters in force in that epoch, not a later version', () => {

@@ -16,7 +16,7 @@ const OP = address(0x1);
 
 /** Three stakers of 1, 2 and 4 CXT, active from epoch 1. */
 const withStakers = () => {
-  const s = scenario().at(0).stake(S1, cxt(1)).stake(S2, cxt(2)).stake(S3, cxt(4));
+  const s = scenario().asset(USDC).asset(WBNB).at(0).stake(S1, cxt(1)).stake(S2, cxt(2)).stake(S3, cxt(4));
   s.close(0);
   return s.at(1);
 };
@@ -55,7 +55,7 @@ describe('revenue split', () => {
   });
 
   it('with no active stake, the stakers\' share goes to the buyback budget', () => {
-    const s = scenario().at(0).stake(S1, cxt(1)); // not active in epoch 0
+    const s = scenario().asset(USDC).asset(WBNB).at(0).stake(S1, cxt(1)); // not active in epoch 0
     s.run({ type: 'RecordRevenue', revenueId: 'r1', source: 'api', asset: USDC, gross: 10_000n, provider: PROVIDER });
     s.close(0);
     expect(s.closed(0).revenue).toEqual([{ asset: USDC, gross: 10_000n, fees: 1000n, provider: 9000n, stakers: 0n, buyback: 1000n }]);
@@ -111,7 +111,7 @@ describe('revenue split', () => {
   });
 
   it('refuses a revenue id recorded twice (REVENUE_EXISTS)', () => {
-    const s = scenario().at(0);
+    const s = scenario().asset(USDC).asset(WBNB).at(0);
     s.run({ type: 'RecordRevenue', revenueId: 'r1', source: 'api', asset: USDC, gross: 5n });
     expect(s.refused({ type: 'RecordRevenue', revenueId: 'r1', source: 'api', asset: USDC, gross: 6n }).code).toBe('REVENUE_EXISTS');
   });
@@ -174,7 +174,7 @@ describe('burns', () => {
   });
 
   it('refuses any burn before anything is minted', () => {
-    const s = scenario().at(0);
+    const s = scenario().asset(USDC).asset(WBNB).at(0);
     expect(s.refused({ type: 'BurnTokens', burnId: 'x', amount: 1n, reason: 'other' }).code).toBe('BURN_EXCEEDS_SUPPLY');
   });
 });

@@ -61,6 +61,8 @@ export interface Scenario {
   readonly defaultVerifier: string;
   node(nodeId: string, operator: string): Scenario;
   verifier(verifier: string): Scenario;
+  /** Registers an ERC-20 revenue and buybacks may be recorded in. */
+  asset(asset: string, symbol?: string): Scenario;
   /** Deposit of `amountWei` for `account` in the current epoch, with a fresh ref. */
   stake(account: string, amountWei: bigint): Scenario;
   /** Records `units` of work on `nodeId` and (unless `verifier: null`) verifies it in the current epoch. */
@@ -120,6 +122,10 @@ export const scenario = (overrides: Partial<ProtocolParams> = {}): Scenario => {
     },
     verifier(verifier) {
       s.run({ type: 'RegisterVerifier', verifier });
+      return s;
+    },
+    asset(asset, symbol = 'TKN') {
+      s.run({ type: 'RegisterAsset', asset, symbol, decimals: 18 });
       return s;
     },
     stake(account, amountWei) {

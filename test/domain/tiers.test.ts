@@ -41,6 +41,9 @@ describe('evaluateTier with the defaults of §8', () => {
   });
 });
 
+/** Exact compute weight of `units` of compute work at a tier of `tierBps` (DESIGN §5). */
+const weight = (units: number, tierBps: number): bigint => BigInt(units) * 10_000n * BigInt(tierBps);
+
 describe('promotion', () => {
   it('promotes once both stake and tenure thresholds are met; TierChanged is effective from e+1', () => {
     const s = quick().at(0).node('n1', OP).stake(OP, cxt(1000));
@@ -63,10 +66,10 @@ describe('promotion', () => {
     s.work('c0', 'n1', 10, { verifier: V });
     s.close(0);
     s.at(1).work('c1', 'n1', 10, { verifier: V });
-    expect(settleEpoch(s.state, 1).computeWeights.get(OP)).toBe(10n); // still bronze for epoch 1's work
+    expect(settleEpoch(s.state, 1).computeWeights.get(OP)).toBe(weight(10, 10_000)); // still bronze for epoch 1's work
     expect(tierChanges(s.close(1))).toEqual([{ account: OP, from: 'bronze', to: 'silver', epoch: 2 }]);
     s.at(2).work('c2', 'n1', 10, { verifier: V });
-    expect(settleEpoch(s.state, 2).computeWeights.get(OP)).toBe(11n);
+    expect(settleEpoch(s.state, 2).computeWeights.get(OP)).toBe(weight(10, 11_000));
   });
 
   it('the multiplier changes the operators\' shares of the compute pool', () => {
@@ -117,10 +120,10 @@ describe('demotion', () => {
     const s = silverOperator();
     s.run({ type: 'RequestUnstake', account: OP, amount: cxt(51) });
     s.work('c2', 'n1', 10);
-    expect(settleEpoch(s.state, 2).computeWeights.get(OP)).toBe(11n); // still silver for epoch 2
+    expect(settleEpoch(s.state, 2).computeWeights.get(OP)).toBe(weight(10, 11_000)); // still silver for epoch 2
     expect(tierChanges(s.close(2))).toEqual([{ account: OP, from: 'silver', to: 'bronze', epoch: 3 }]);
     s.at(3).work('c3', 'n1', 10);
-    expect(settleEpoch(s.state, 3).computeWeights.get(OP)).toBe(10n);
+    expect(settleEpoch(s.state, 3).computeWeights.get(OP)).toBe(weight(10, 10_000));
   });
 
   it('demotes after a slash, which resets tenure', () => {
@@ -129,8 +132,42 @@ describe('demotion', () => {
     s.verifier(V).run({ type: 'RejectContribution', contributionId: 'bad', verifier: V, reason: 'fraud' });
     expect(s.state.accounts.get(OP)?.bondedWei).toBe(cxt(150) - (cxt(150) * 500n) / 10_000n); // still ≥ 100 CXT
     s.work('c2', 'n1', 10, { verifier: V });
-    // Tenure 0 after the slash, 1 after this close: below silver's 2.
+    // The epoch of a fraud verdict never counts, work or not: tenure 0 after this close, below silver's 2.
     expect(tierChanges(s.close(2))).toEqual([{ account: OP, from: 'silver', to: 'bronze', epoch: 3 }]);
+    expect(s.state.accounts.get(OP)?.tenureEpochs).toBe(0);
+    s.at(3).work('c3', 'n1', 10);
+    s.close(3);
     expect(s.state.accounts.get(OP)?.tenureEpochs).toBe(1);
+  });
+});
+
+describe('tiers for every account the ledger knows', () => {
+  it('re-evaluates verifiers and revenue providers too, not only operators and stakers', () => {
+    const USDC = address(0xa55e7);
+    const PROVIDER = address(0x70);
+    // A second tier any account qualifies for at once, so every known account is promoted at the first close.
+    const open = [
+      { name: 'bronze' as const, minStake: 0n, minTenureEpochs: 0, bps: 10_000 },
+      { name: 'silver' as const, minStake: 0n, minTenureEpochs: 0, bps: 11_000 },
+    ];
+    const s = scenario({ tiers: open }).asset(USDC).at(0).verifier(V);
+    s.run({ type: 'RecordRevenue', revenueId: 'r', source: 'api', asset: USDC, gross: 10n, provider: PROVIDER });
+    const promoted = tierChanges(s.close(0)).map((c) => c.account);
+    expect(promoted).toContain(V);
+    expect(promoted).toContain(PROVIDER);
+  });
+
+  it('an account holding a tier that a parameter change removed weighs at the first tier until re-evaluated', () => {
+    const s = quick().at(0).node('n1', OP).stake(OP, cxt(150));
+    s.work('c0', 'n1', 10).close(0);
+    s.at(1).work('c1', 'n1', 10).close(1);
+    expect(s.state.accounts.get(OP)?.tier).toBe('silver');
+    s.at(2).run({ type: 'ConfigureProtocol', params: { ...s.params, tiers: [{ ...tiers[0], bps: 9000 }] }, effectiveEpoch: 3 });
+    s.close(2);
+    s.at(3).work('c3', 'n1', 10);
+    // Still named silver until the close of 3 re-evaluates it; silver no longer exists, so it weighs at bronze's 9000.
+    expect(s.state.accounts.get(OP)?.tier).toBe('silver');
+    expect(settleEpoch(s.state, 3).computeWeights.get(OP)).toBe(weight(10, 9000));
+    expect(tierChanges(s.close(3))).toEqual([{ account: OP, from: 'silver', to: 'bronze', epoch: 4 }]);
   });
 });

@@ -24,7 +24,8 @@ describe('command handling', () => {
     expect(first.status).toBe('accepted');
     expect(again.status).toBe('duplicate');
     expect(again.status !== 'refused' && again.events).toEqual(first.status !== 'refused' && first.events);
-    expect((await store.head()).position).toBe(2);
+    // genesis (ProtocolConfigured + AssetRegistered for CXT) and the deposit
+    expect((await store.head()).position).toBe(3);
   });
 
   it('given a recorded deposit, when the same ref arrives with another amount, then it is a conflict and nothing is written', async () => {
@@ -34,7 +35,7 @@ describe('command handling', () => {
     await handler.handle({ type: 'ConfigureProtocol', params: p }, { idempotencyKey: 'g' });
     await handler.handle({ type: 'DepositStake', account: addr(1), amount: cxt(10), ref: 'tx1:0' });
     await expect(handler.handle({ type: 'DepositStake', account: addr(1), amount: cxt(11), ref: 'tx1:0' })).rejects.toBeInstanceOf(RequestConflictError);
-    expect((await store.head()).position).toBe(2);
+    expect((await store.head()).position).toBe(3);
   });
 
   it('a refused command writes nothing and says why', async () => {
@@ -44,7 +45,20 @@ describe('command handling', () => {
     await handler.handle({ type: 'ConfigureProtocol', params: p }, { idempotencyKey: 'g' });
     const r = await handler.handle({ type: 'RequestUnstake', account: addr(1), amount: cxt(5) }, { idempotencyKey: 'u1' });
     expect(r).toMatchObject({ status: 'refused', refusal: { code: 'INSUFFICIENT_STAKE' } });
-    expect((await store.head()).position).toBe(1);
+    expect((await store.head()).position).toBe(2);
+  });
+
+  it('a decision whose events would not round-trip through their codec is refused, and nothing is written', async () => {
+    const { store, handler, clock } = setup();
+    const p = historyParams();
+    clock.nowSeconds = p.genesisTimeSeconds + 5;
+    await handler.handle({ type: 'ConfigureProtocol', params: p }, { idempotencyKey: 'g' });
+    // A command built in code (not decoded at a boundary) can carry what no store holds: the gate catches it.
+    const r = await handler.handle({ type: 'RegisterNode', nodeId: 'n', operator: addr(1), signer: addr(1), hardwareClass: 'gpu', region: 'eu\u0000' });
+    expect(r).toMatchObject({ status: 'refused', refusal: { code: 'EVENT_NOT_STORABLE' } });
+    const huge = await handler.handle({ type: 'DepositStake', account: addr(1), amount: 1n << 200n, ref: 'x' });
+    expect(huge).toMatchObject({ status: 'refused', refusal: { code: 'EVENT_NOT_STORABLE' } });
+    expect((await store.head()).position).toBe(2);
   });
 
   it('two handlers on one store (two processes) never interleave a decision with a stale state', async () => {

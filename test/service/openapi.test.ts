@@ -24,7 +24,7 @@ describe('io-ts → JSON Schema', () => {
       description: expect.any(String),
       properties: {
         account: expect.objectContaining({ type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' }),
-        amount: expect.objectContaining({ type: 'string', pattern: '^[1-9][0-9]*$', maxLength: 78 }),
+        amount: expect.objectContaining({ type: 'string', pattern: '^[1-9][0-9]*$', maxLength: 39 }),
         ref: expect.objectContaining({ type: 'string', pattern: '^[!-~]{1,200}$' }),
       },
       required: ['account', 'amount', 'ref'],

@@ -23,6 +23,7 @@ const soundClose = (): CloseCheckInput => {
   };
   ledger.now = params.genesisTimeSeconds - 10;
   run({ type: 'ConfigureProtocol', params });
+  run({ type: 'RegisterAsset', asset: ASSET, symbol: 'USDT', decimals: 18 });
   run({ type: 'RegisterVerifier', verifier: VERIFIER });
   run({ type: 'RegisterNode', nodeId: 'n0', operator: OPERATOR, signer: OPERATOR, hardwareClass: 'gpu' });
   run({ type: 'DepositStake', account: STAKER, amount: cxt(1000), ref: 'g0' });

@@ -585,6 +585,9 @@ export class Ledger {
   }
 }
 
+/** Revenue assets are registered right after genesis, as an operator would before billing starts. */
+export const registerAsset = (asset: string): Command => ({ type: 'RegisterAsset', asset, symbol: `T${asset.slice(2, 6)}`, decimals: 18 });
+
 /** Helpers shared by the single and the paired (Sybil) runner. */
 export class Clock {
   now: number;
@@ -759,6 +762,7 @@ export const runHistory = (h: History, hooks: RunHooks = {}): RunResult => {
   const submit = (c: Command | undefined) => (c ? ledger.submit(c, clock.now) : []);
 
   submit({ type: 'ConfigureProtocol', params: h.params });
+  for (const asset of h.assets) submit(registerAsset(asset));
   for (let i = 0; i < Math.min(h.preRegistered, h.nodes.length); i++) submit(r.registerNode(i));
   for (const v of h.preVerifiers) submit({ type: 'RegisterVerifier', verifier: mod(h.accounts, v) });
 
@@ -954,6 +958,7 @@ export const runSybil = (c: SybilCase): SybilRun => {
   const depositedNow = (account: string) => depositEpochs.get(account)?.has(recordingEpoch(a.state, clock.now)) ?? false;
 
   both({ type: 'ConfigureProtocol', params: h.params });
+  for (const asset of h.assets) both(registerAsset(asset));
   for (let i = 0; i < Math.min(h.preRegistered, h.nodes.length); i++) registerNode(i);
   for (const v of h.preVerifiers) both({ type: 'RegisterVerifier', verifier: mod(h.accounts, notSybil(v)) });
 

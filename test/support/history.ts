@@ -52,6 +52,7 @@ export const driveHistory = async (
 
   clock.nowSeconds = start(0) + 10;
   await run({ type: 'ConfigureProtocol', params }, 'genesis');
+  if (asset !== params.cxtToken) await run({ type: 'RegisterAsset', asset, symbol: 'USDC', decimals: 6 });
   await run({ type: 'RegisterVerifier', verifier: addr(900) }, 'verifier-900');
   await run({ type: 'RegisterVerifier', verifier: addr(901) }, 'verifier-901');
   for (let n = 0; n < nodes; n++) {

@@ -1,0 +1,70 @@
+/**
+ * DESIGN §5 — the verification window: a contribution still unjudged at the close of its work
+ * epoch + verificationWindowEpochs expires, is never paid, and a later verdict is refused.
+ */
+import { describe, expect, it } from 'vitest';
+import * as E from 'fp-ts/lib/Either.js';
+import { address, hash32, scenario } from './scenario.ts';
+import { ProtocolParamsCodec, verificationWindow } from '../../domain/index.ts';
+
+const OP = address(0x1);
+const V = address(0x9);
+
+const record = (contributionId: string, epoch: number) =>
+  ({ type: 'RecordContribution', contributionId, nodeId: 'n1', epoch, kind: 'compute', units: 10, proofHash: hash32(3) }) as const;
+
+describe('verification window', () => {
+  const window = 2;
+  const setUp = () => scenario({ verificationWindowEpochs: window }).at(0).node('n1', OP).verifier(V);
+
+  it('expires unjudged work at the close of work epoch + window and counts it in EpochClosed.expired', () => {
+    const s = setUp();
+    s.run(record('late', 0));
+    s.run(record('judged', 0));
+    s.run({ type: 'VerifyContribution', contributionId: 'judged', verifier: V });
+    s.close(0);
+    s.close(1);
+    expect(s.closed(0).expired).toBe(0);
+    expect(s.closed(1).expired).toBe(0);
+    expect(s.state.contributions.get('late')?.status).toBe('recorded');
+    s.close(2);
+    expect(s.closed(2).expired).toBe(1);
+    expect(s.state.contributions.get('late')?.status).toBe('expired');
+    expect(s.state.unjudgedByEpoch.has(0)).toBe(false);
+  });
+
+  it('accepts a verdict recorded in the last epoch of the window, and pays it', () => {
+    const s = setUp();
+    s.run(record('c', 0));
+    s.close(0);
+    s.close(1);
+    s.at(2).run({ type: 'VerifyContribution', contributionId: 'c', verifier: V });
+    s.close(2);
+    expect(s.closed(2).expired).toBe(0);
+    expect(s.allocated(OP)).toBe(s.closed(2).pools.compute.budget);
+  });
+
+  it('refuses a verdict after expiry (CONTRIBUTION_EXPIRED), and never pays the work', () => {
+    const s = setUp();
+    s.run(record('c', 0));
+    for (let e = 0; e <= window; e++) s.close(e);
+    const r = s.at(window + 1).refused({ type: 'VerifyContribution', contributionId: 'c', verifier: V });
+    expect(r.code).toBe('CONTRIBUTION_EXPIRED');
+    expect(r.message).toContain('window of 2 epochs');
+    expect(s.refused({ type: 'RejectContribution', contributionId: 'c', verifier: V, reason: 'fraud' }).code).toBe('CONTRIBUTION_EXPIRED');
+    s.close(window + 1);
+    expect(s.closed(window + 1).pools.compute.minted).toBe(0n);
+  });
+
+  it('defaults to 7 epochs, also for a genesis written before the window existed', () => {
+    const s = scenario().at(0).node('n1', OP);
+    s.run(record('c', 0));
+    for (let e = 0; e < 7; e++) s.close(e);
+    expect(s.state.contributions.get('c')?.status).toBe('recorded');
+    s.close(7);
+    expect(s.closed(7).expired).toBe(1);
+    const { verificationWindowEpochs: _w, ...older } = s.params;
+    expect(E.isRight(ProtocolParamsCodec.decode(ProtocolParamsCodec.encode(older)))).toBe(true);
+    expect(verificationWindow(older)).toBe(7);
+  });
+});
