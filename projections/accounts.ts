@@ -1,12 +1,39 @@
 /** Account read model: stake, tier, tenure, governance weight, and per token cumulative and claimed. */
 import {
+  activeStakeFor,
   governanceWeight,
   latestParams,
+  paramsForEpoch,
+  unbondedWei,
   unbondingWei,
   type AccountState,
   type LedgerState,
   type TierName,
 } from '../domain/index.ts';
+
+/**
+ * Where an account's stake is in epoch e, as four amounts an account holder can add up:
+ * bonded (deposits − unstake requests − slashes) + unbonding (requested, not yet released)
+ * + withdrawable (released, not yet withdrawn) = all it has in the staking contract.
+ * Active is the part of bonded that earns in e (a deposit made in e does not yet).
+ */
+export interface StakeBreakdown {
+  readonly bondedWei: bigint;
+  readonly activeWei: bigint;
+  readonly unbondingWei: bigint;
+  readonly withdrawableWei: bigint;
+}
+
+export const stakeBreakdown = (a: AccountState, epoch: number): StakeBreakdown => {
+  const withdrawableWei = unbondedWei(a, epoch);
+  return { bondedWei: a.bondedWei, activeWei: activeStakeFor(a, epoch), unbondingWei: unbondingWei(a) - withdrawableWei, withdrawableWei };
+};
+
+/** Governance weight (DESIGN §5) in epoch e: active stake · tierBps / 10000, at the parameters in force for e. */
+export const governanceWeightAt = (state: LedgerState, a: AccountState, epoch: number): bigint => {
+  const p = paramsForEpoch(state, epoch) ?? latestParams(state);
+  return p ? governanceWeight(p, activeStakeFor(a, epoch), a.tier) : 0n;
+};
 
 export interface AccountTokenRow {
   readonly token: string;
@@ -16,8 +43,9 @@ export interface AccountTokenRow {
 
 export interface AccountRow {
   readonly address: string;
-  /** Bonded stake: deposits − unstake requests − slashes. */
+  /** Bonded stake: deposits − unstake requests − slashes (column active_stake, kept for SQL consumers). */
   readonly activeStakeWei: bigint;
+  /** Every unstake request not yet withdrawn, released or not. */
   readonly unbondingWei: bigint;
   readonly tier: TierName;
   readonly tenureEpochs: number;
@@ -27,8 +55,8 @@ export interface AccountRow {
   readonly tokens: readonly AccountTokenRow[];
 }
 
+/** The row as of the first open epoch (lastClosed + 1), so it follows from the log alone. */
 export const accountRow = (state: LedgerState, a: AccountState): AccountRow => {
-  const p = latestParams(state);
   const tokens = new Set([...a.cumulativeWei.keys(), ...a.claimedWei.keys()]);
   return {
     address: a.account,
@@ -36,7 +64,7 @@ export const accountRow = (state: LedgerState, a: AccountState): AccountRow => {
     unbondingWei: unbondingWei(a),
     tier: a.tier,
     tenureEpochs: a.tenureEpochs,
-    governanceWeightWei: p ? governanceWeight(p, a.bondedWei, a.tier) : 0n,
+    governanceWeightWei: governanceWeightAt(state, a, state.lastClosedEpoch + 1),
     nodeCount: a.nodeIds.length,
     tokens: [...tokens].sort().map((token) => ({
       token,

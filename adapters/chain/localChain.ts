@@ -65,6 +65,9 @@ const hardhatConfig = (o: LocalChainOptions): HardhatUserConfig => ({
       hardfork: o.hardfork ?? 'prague',
       accounts: { mnemonic: LOCAL_CHAIN_MNEMONIC, count: o.accounts ?? 10, accountsBalance: (o.balance ?? 10n ** 22n).toString() },
       mining: { auto: true, interval: 0 },
+      // Automined blocks would otherwise each take their own second, running the chain's clock ahead
+      // of the wall clock by one second per block in a busy second — and a timelock with it.
+      allowBlocksWithSameTimestamp: true,
       loggingEnabled: false,
       ...(o.initialDate === undefined ? {} : { initialDate: o.initialDate.toISOString() }),
     },

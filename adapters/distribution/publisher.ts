@@ -43,7 +43,8 @@ export interface PublisherOptions {
 
 export type PublisherStep =
   | { readonly action: 'idle' }
-  | { readonly action: 'waiting'; readonly seq: number; readonly reason: string }
+  /** `stuck`: it will not resolve by itself; an operator must act. */
+  | { readonly action: 'waiting'; readonly seq: number; readonly reason: string; readonly stuck?: true }
   | { readonly action: 'published'; readonly seq: number; readonly txHash: string; readonly blockNumber: number; readonly validAt: number; readonly recovered: boolean }
   | { readonly action: 'activated'; readonly seq: number; readonly txHash?: string; readonly recovered: boolean }
   | { readonly action: 'revoked'; readonly seq: number; readonly txHash: string };
@@ -63,6 +64,7 @@ export interface Publisher {
 type RootProposed = Extract<DistributorEvent, { type: 'RootProposed' }>;
 
 const waiting = (seq: number, reason: string): PublisherStep => ({ action: 'waiting', seq, reason });
+const stuck = (seq: number, reason: string): PublisherStep => ({ action: 'waiting', seq, reason, stuck: true });
 
 /** Reverts that mean "not yet" rather than "wrong": gas estimation fails on them, so nothing was sent. */
 const NOT_YET = new Set(['PendingRootWaiting', 'RootNotReady', 'NoPendingRoot']);
@@ -133,7 +135,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
       // Proposed again where the chain does not hold it: claims this contract has not seen could be paid twice.
       const replayed = await unknownClaims({ dump, state: ledger.state, distributor });
       if (replayed.length > 0 && stepOptions.allowClaimReplay !== true)
-        return waiting(
+        return stuck(
           d.seq,
           `distribution ${d.seq} is not on contract ${distributor.address} (chain ${chainId}), and claims the ledger recorded are unknown to it ` +
             `(${replayed.map((r) => `${r.missingWei} base units of token ${r.token}`).join(', ')}); proposing it there would let them be claimed again. ` +

@@ -10,6 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { RequestConflictError } from '../ledger/index.ts';
 import type { HttpDeps } from './ports.ts';
 import { problems, sendProblem, type Problem } from './problem.ts';
+import { registerAssetRoutes } from './routes/assets.ts';
 import { registerDistributionWrites } from './routes/distributionWrites.ts';
 import { registerOperations } from './routes/operations.ts';
 import { registerOperatorWrites } from './routes/operatorWrites.ts';
@@ -97,6 +98,7 @@ export const createHttpApp = async (deps: HttpDeps, options: HttpAppOptions = {}
   registerSignedWrites(app, deps, signatures);
   registerOperatorWrites(app, deps);
   registerDistributionWrites(app, deps);
+  registerAssetRoutes(app, deps);
   await app.ready();
   return app;
 };

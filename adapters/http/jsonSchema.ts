@@ -113,6 +113,19 @@ describeScalar(UnixSeconds, integer(0, 2 ** 40, 'Unix time in whole seconds.'));
 describeScalar(Region, { type: 'string', minLength: 1, maxLength: 64 });
 describeScalar(Reason, { type: 'string', maxLength: 500 });
 
+/** A body that may be left out: undefined decodes to undefined; anything else must match `inner`. Described as `inner`. */
+export const describeOptional = <C extends t.Mixed>(inner: C) => {
+  const codec = new t.Type<t.TypeOf<C> | undefined, t.OutputOf<C> | undefined, unknown>(
+    inner.name,
+    (u): u is t.TypeOf<C> | undefined => u === undefined || inner.is(u),
+    (u, c) => (u === undefined ? t.success(undefined) : inner.validate(u, c)),
+    (a) => (a === undefined ? undefined : inner.encode(a)),
+  );
+  optionalOf.set(codec, inner);
+  return codec;
+};
+const optionalOf = new WeakMap<t.Mixed, t.Mixed>();
+
 const tagOf = (codec: t.Mixed): string | undefined => (codec as unknown as { _tag?: string })._tag;
 
 const objectSchema = (codec: t.Mixed, shape: ObjectShape): JsonSchema => {
@@ -134,6 +147,8 @@ export const toJsonSchema = (codec: t.Mixed): JsonSchema => {
   if (scalar) return scalar;
   const shape = objectShapes.get(codec);
   if (shape) return objectSchema(codec, shape);
+  const optional = optionalOf.get(codec);
+  if (optional) return toJsonSchema(optional);
   switch (tagOf(codec)) {
     case 'StringType':
       return { type: 'string' };

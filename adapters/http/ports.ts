@@ -31,18 +31,40 @@ export interface QueryPort {
  */
 export type DistributionActionResult =
   | { readonly status: 'accepted' | 'unchanged'; readonly distribution: Json; readonly action?: string; readonly detail?: string }
-  | { readonly status: 'refused'; readonly refusal: { readonly code: string; readonly message: string } };
+  | { readonly status: 'refused'; readonly refusal: { readonly code: string; readonly message: string } }
+  /** The distributor cannot pay the root (409): per token, what it needs and what it holds. */
+  | {
+      readonly status: 'underfunded';
+      readonly refusal: { readonly code: string; readonly message: string };
+      readonly shortfalls: readonly { readonly token: string; readonly needed: string; readonly held: string }[];
+    };
 
 export interface DistributionPort {
   /** Creates the distribution through `throughEpoch` (default: the last closed epoch) and saves its tree. */
   create(throughEpoch: number | undefined): Promise<DistributionActionResult>;
   /** Drives the publisher for `seq`: proposes its root, or accepts it once the timelock has passed. */
-  publish(seq: number): Promise<DistributionActionResult>;
+  publish(seq: number, options?: { readonly allowClaimReplay?: boolean }): Promise<DistributionActionResult>;
+  /** Revokes a created distribution that was never proposed (a proposed one is revoked on-chain by the guardian). */
+  revoke(seq: number, reason: string | undefined): Promise<DistributionActionResult>;
+}
+
+export type AssetActionResult =
+  | { readonly status: 'accepted' | 'duplicate'; readonly asset: Json }
+  | { readonly status: 'refused'; readonly refusal: { readonly code: string; readonly message: string } }
+  /** The chain did not answer: retry later (503). */
+  | { readonly status: 'unavailable'; readonly message: string };
+
+export interface AssetPort {
+  /** Checks the address holds an ERC-20 on the configured chain, reads symbol and decimals, records AssetRegistered. */
+  register(asset: string): Promise<AssetActionResult>;
+  list(): Promise<Json>;
 }
 
 export interface ReadinessReport {
   readonly ready: boolean;
   readonly checks: Readonly<Record<string, 'ok' | string>>;
+  /** Stuck states that need an operator; the service still serves (200, status "degraded"). */
+  readonly attention?: readonly { readonly condition: string; readonly detail: string; readonly since: number }[];
 }
 
 export interface HttpMetricsPort {
@@ -63,8 +85,9 @@ export interface HttpDeps {
   readonly queries: QueryPort;
   /** Absent until the distribution adapters are wired: the endpoints answer 503. */
   readonly distributions?: DistributionPort;
+  readonly assets?: AssetPort;
   readonly readiness: () => Promise<ReadinessReport>;
   readonly metrics: HttpMetricsPort;
   /** Public facts a client needs (chain, contracts, EIP-712 domain), served at /v1/info. */
-  readonly info: Json;
+  readonly info: () => Json;
 }

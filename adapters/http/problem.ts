@@ -17,6 +17,8 @@ export interface Problem {
   readonly errors?: readonly FieldError[];
   /** Stable machine code: the domain's RefusalCode for 422, or the service's own for auth and conflicts. */
   readonly code?: string;
+  /** RFC 9457 extension members of a particular problem type (e.g. `shortfalls`). */
+  readonly [extension: string]: unknown;
 }
 
 const urn = (slug: string): string => `urn:corex:problem:${slug}`;
@@ -55,6 +57,14 @@ export const problems = {
     status: 422,
     detail: refusal.message,
     code: refusal.code,
+  }),
+  /** The distributor cannot pay a root: a state of the world, not of the request; `shortfalls` name token, needed and held. */
+  underfunded: (detail: string): Problem => ({
+    type: urn('distributor-underfunded'),
+    title: 'The distributor cannot pay this root yet',
+    status: 409,
+    detail,
+    code: 'INSUFFICIENT_FUNDING',
   }),
   unavailable: (detail: string): Problem => ({ type: urn('unavailable'), title: 'Service unavailable', status: 503, detail }),
   internal: (): Problem => ({

@@ -4,8 +4,8 @@
  * feed /docs through jsonSchema.ts.
  */
 import * as t from 'io-ts';
-import { Address, commandFields, Epoch, Id, PositiveCount, literalUnion } from '../../domain/index.ts';
-import { describeScalar, describedObject } from './jsonSchema.ts';
+import { Address, commandFields, Epoch, Id, PositiveCount, Reason, literalUnion } from '../../domain/index.ts';
+import { describeOptional, describeScalar, describedObject } from './jsonSchema.ts';
 
 /** A 65-byte secp256k1 signature (r ‖ s ‖ v) as 0x-prefixed hex, what eth_signTypedData_v4 returns. */
 export const Signature = describeScalar(
@@ -47,6 +47,9 @@ const LimitText = describeScalar(
   { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
 );
 
+/** A body that may be left out (no content type, no payload): undefined then, else the object codec. */
+const optionalBody = <C extends t.Mixed>(codec: C) => describeOptional(codec);
+
 // ---------------------------------------------------------------- signed messages (EIP-712)
 
 export const ContributionMessage = describedObject(
@@ -80,6 +83,11 @@ export const bodies = {
   ),
   closeEpoch: describedObject('CloseEpochRequest', { epoch: Epoch }),
   createDistribution: describedObject('CreateDistributionRequest', {}, { throughEpoch: Epoch }, 'throughEpoch defaults to the last closed epoch.'),
+  publishDistribution: optionalBody(
+    describedObject('PublishDistributionRequest', {}, { allowClaimReplay: t.boolean }, 'Optional; allowClaimReplay: propose again where recorded claims are unknown.'),
+  ),
+  revokeDistribution: optionalBody(describedObject('RevokeDistributionRequest', {}, { reason: Reason }, 'Optional; why, kept in the log.')),
+  registerAsset: describedObject('RegisterAssetRequest', { asset: Address }, {}, 'The ERC-20 address; symbol and decimals are read from the chain.'),
 } as const;
 
 export const params = {

@@ -1,9 +1,30 @@
 /** What `cxt serve` prints at start, and the deployment facts /v1/info serves. */
-import type { ProtocolParams } from '../../domain/index.ts';
+import { epochEndSeconds, paramsForEpoch, recordingEpoch, type LedgerState, type ProtocolParams } from '../../domain/index.ts';
 import { CONTRIBUTION_TYPES, VERDICT_TYPES, eip712Domain } from '../http/eip712.ts';
 import type { ChainRuntime } from './chainRuntime.ts';
 
-export const describeDeployment = (chain: ChainRuntime, genesis: ProtocolParams): Record<string, unknown> => ({
+/** ProtocolParams as JSON: amounts as decimal strings. */
+const paramsJson = (p: ProtocolParams): Record<string, unknown> => JSON.parse(JSON.stringify(p, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+
+export const describeDeployment = (chain: ChainRuntime, genesis: ProtocolParams, state: LedgerState, nowSeconds: number): Record<string, unknown> => {
+  const currentEpoch = recordingEpoch(state, nowSeconds);
+  const inForce = paramsForEpoch(state, currentEpoch) ?? genesis;
+  const versions = state.configs;
+  return {
+    ...deploymentFacts(chain, genesis),
+    currentEpoch,
+    currentEpochEndsAt: epochEndSeconds(genesis, currentEpoch),
+    lastClosedEpoch: state.lastClosedEpoch,
+    parameters: {
+      version: [...versions].reverse().find((c) => c.effectiveEpoch <= currentEpoch)?.version ?? 1,
+      inForce: paramsJson(inForce),
+      // A version configured for a later epoch, so clients see a change coming.
+      scheduled: versions.filter((c) => c.effectiveEpoch > currentEpoch).map((c) => ({ version: c.version, effectiveEpoch: c.effectiveEpoch, params: paramsJson(c.params) })),
+    },
+  };
+};
+
+const deploymentFacts = (chain: ChainRuntime, genesis: ProtocolParams): Record<string, unknown> => ({
   chain: { kind: chain.kind, chainId: chain.chainId, rpcUrl: chain.kind === 'embedded' ? chain.rpcUrl : null },
   contracts: { distributor: chain.distributor, cxtToken: chain.cxtToken, wbnbToken: chain.wbnbToken ?? null },
   eip712: { domain: eip712Domain(chain.chainId), types: { ...CONTRIBUTION_TYPES, ...VERDICT_TYPES } },

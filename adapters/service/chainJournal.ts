@@ -111,7 +111,8 @@ export const openChainJournal = (path: string, fresh: JournalHeader): ChainJourn
       let failed = 0;
       for (const entry of entries) {
         if (TIME_SHIFTS.has(entry.method)) continue;
-        if (entry.timestamp > (await latestTimestamp(inner)))
+        // Blocks may share a second (allowBlocksWithSameTimestamp), so an equal timestamp is pinned too.
+        if (entry.timestamp >= (await latestTimestamp(inner)))
           await inner.request({ method: 'evm_setNextBlockTimestamp', params: [entry.timestamp] });
         await inner.request({ method: entry.method, params: entry.params as unknown[] }).catch(() => failed++);
       }

@@ -4,7 +4,7 @@
  * source of the trees that reads serve proofs from.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { planDistribution, refuse, type DistributionState } from '../../domain/index.ts';
+import { latestLiveDistribution, planDistribution, refuse, type DistributionState } from '../../domain/index.ts';
 import { distributorClient } from '../chain/index.ts';
 import {
   createClaimIndexer,
@@ -15,6 +15,8 @@ import {
   ensureDistributionDump,
   InsufficientFundingError,
   type PublisherStep,
+  type Shortfall,
+  type StepOptions,
 } from '../distribution/index.ts';
 import type { DistributionActionResult, DistributionPort, Json } from '../http/ports.ts';
 import type { CommandHandler, Ledger } from '../ledger/index.ts';
@@ -34,6 +36,8 @@ export interface DistributionWiringInput {
   readonly clock: () => number;
   /** JSON of a distribution for answers (the reads' form). */
   readonly describe: (d: DistributionState) => Json;
+  /** What the distributor lacked at the last publisher step (empty: covered). */
+  readonly onFunding?: (shortfalls: readonly Shortfall[]) => void;
 }
 
 export interface DistributionWiring {
@@ -76,16 +80,35 @@ export const wireDistribution = async (input: DistributionWiringInput): Promise<
   /** Embedded chain: mint what the next proposal needs, so the local flow never stalls on funding. */
   const fundNext = async (): Promise<void> => {
     if (!chain.ensureFunded) return;
-    const next = ledger.state.distributions.find((d) => d.status === 'created');
+    // The latest live one, whatever its stage: an active one may have to be proposed again on a chain that lost it.
+    const next = latestLiveDistribution(ledger.state);
     for (const { token, cumulativeWei } of next?.totals ?? []) await chain.ensureFunded(token, cumulativeWei - ledgerClaimedWei(ledger, token));
   };
 
   const create = async (): Promise<Awaited<ReturnType<typeof createDistribution>>> => createDistribution({ handler: commands, ledger, treeStore, store });
 
-  const step = async (): Promise<PublisherStep> => {
+  const step = async (stepOptions: StepOptions = {}): Promise<PublisherStep> => {
     await ledger.catchUp();
     await fundNext();
-    return publisher.step();
+    return publisher.step(stepOptions);
+  };
+
+  const underfunded = (error: InsufficientFundingError): DistributionActionResult => ({
+    status: 'underfunded',
+    refusal: { code: error.code, message: error.message },
+    shortfalls: error.shortfalls.map((x) => ({ token: x.token, needed: x.neededWei.toString(), held: x.availableWei.toString() })),
+  });
+
+  /** One publisher step, with the funding gauge kept to what it found. */
+  const publishStep = async (stepOptions: StepOptions = {}): Promise<PublisherStep> => {
+    try {
+      const s = await step(stepOptions);
+      input.onFunding?.([]);
+      return s;
+    } catch (error) {
+      if (error instanceof InsufficientFundingError) input.onFunding?.(error.shortfalls);
+      throw error;
+    }
   };
 
   const port: DistributionPort = {
@@ -99,9 +122,9 @@ export const wireDistribution = async (input: DistributionWiringInput): Promise<
       if (r.status === 'refused') return r;
       return { status: r.status === 'created' ? 'accepted' : 'unchanged', distribution: input.describe(r.distribution) };
     },
-    async publish(seq): Promise<DistributionActionResult> {
+    async publish(seq, stepOptions = {}): Promise<DistributionActionResult> {
       await ledger.catchUp();
-      const next = ledger.state.distributions.find((d) => d.status === 'created' || d.status === 'published');
+      const next = latestLiveDistribution(ledger.state);
       const d = ledger.state.distributions.find((x) => x.seq === seq);
       if (d === undefined) return { status: 'refused', refusal: refuse('DISTRIBUTION_UNKNOWN', `distribution ${seq} does not exist`) };
       if (next?.seq !== seq)
@@ -111,11 +134,11 @@ export const wireDistribution = async (input: DistributionWiringInput): Promise<
             'DISTRIBUTION_STATE',
             next === undefined
               ? `distribution ${seq} is ${d.status}; nothing is waiting to be published`
-              : `distribution ${seq} is ${d.status}; distributions go on-chain in order and distribution ${next.seq} is next`,
+              : `distribution ${seq} is ${d.status}; distributions are cumulative and only the latest live one, ${next.seq}, goes on-chain`,
           ),
         };
       try {
-        const s = await step();
+        const s = await publishStep(stepOptions);
         const changed = s.action === 'published' || s.action === 'activated' || s.action === 'revoked';
         return {
           status: changed ? 'accepted' : 'unchanged',
@@ -124,9 +147,14 @@ export const wireDistribution = async (input: DistributionWiringInput): Promise<
           distribution: input.describe(ledger.state.distributions.find((x) => x.seq === seq)!),
         };
       } catch (error) {
-        if (error instanceof InsufficientFundingError) return { status: 'refused', refusal: { code: error.code, message: error.message } };
+        if (error instanceof InsufficientFundingError) return underfunded(error);
         throw error;
       }
+    },
+    async revoke(seq, reason): Promise<DistributionActionResult> {
+      const r = await commands.handle({ type: 'RevokeDistribution', seq, reason: reason ?? 'revoked by the operator' });
+      if (r.status === 'refused') return r;
+      return { status: r.status === 'accepted' ? 'accepted' : 'unchanged', distribution: input.describe(ledger.state.distributions.find((x) => x.seq === seq)!) };
     },
   };
 
@@ -141,7 +169,15 @@ export const wireDistribution = async (input: DistributionWiringInput): Promise<
         return r.status === 'created' ? `distribution ${r.distribution.seq} created through epoch ${r.distribution.throughEpoch}, root ${r.distribution.root}` : undefined;
       },
     },
-    { name: 'publisher', run: async () => publisherSummary(await step()) },
+    {
+      name: 'publisher',
+      run: async () => {
+        const s = await publishStep();
+        // A wait that cannot end by itself fails the job, so /readyz and cxt_attention show it.
+        if (s.action === 'waiting' && s.stuck) throw new Error(s.reason);
+        return publisherSummary(s);
+      },
+    },
     {
       name: 'claims',
       run: async () => {

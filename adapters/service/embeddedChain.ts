@@ -49,6 +49,18 @@ const serveRpc = async (eip1193: Eip1193Provider, port: number): Promise<{ url: 
   };
 };
 
+/**
+ * The replay pins blocks to their recorded times, so afterwards the chain's clock runs from the
+ * last of them (or from the journal's start date): behind the wall clock by the downtime. Shifting
+ * it forward once makes new blocks carry wall-clock time, as a real chain's do. Not journaled: the
+ * next replay pins to the recorded timestamps again.
+ */
+const followWallClock = async (p: Eip1193Provider): Promise<void> => {
+  const latest = (await p.request({ method: 'eth_getBlockByNumber', params: ['latest', false] })) as { timestamp: string };
+  const behindSeconds = Math.floor(Date.now() / 1000) - Number(BigInt(latest.timestamp));
+  if (behindSeconds > 0) await p.request({ method: 'evm_increaseTime', params: [behindSeconds] });
+};
+
 interface DeploymentRecord extends DevEnvironment {
   readonly deployBlock: number;
 }
@@ -74,6 +86,7 @@ export const startEmbeddedChain = async (o: EmbeddedChainOptions): Promise<Chain
   const journal = openChainJournal(join(o.dir, 'journal.jsonl'), { version: 1, initialDate: new Date().toISOString(), chainId: o.chainId ?? 31337 });
   const chain = await startLocalChain({ chainId: journal.header.chainId, initialDate: new Date(journal.header.initialDate) });
   await journal.replay(chain.eip1193);
+  await followWallClock(chain.eip1193);
   const eip1193 = journal.wrap(chain.eip1193);
   const provider = new BrowserProvider(eip1193, undefined, { pollingInterval: 100, cacheTimeout: -1 });
   const deployment = await deployOnce(chain, provider, join(o.dir, 'deployment.json'), o);

@@ -10,6 +10,10 @@ export interface ServiceMetrics {
   readonly epochCloseSeconds: Histogram;
   readonly httpSeconds: Histogram<'method' | 'route' | 'status_code'>;
   readonly schedulerTicks: Counter<'outcome'>;
+  /** What the distributor lacks of each token for the next proposal (0 once funded). */
+  readonly distributorShortfall: Gauge<'token'>;
+  /** Conditions that need an operator (attention.ts), read at each scrape. */
+  setAttentionSource(source: () => readonly { condition: string }[]): void;
   /** Called at each scrape to compute lag gauges from the store. */
   setLagSource(source: () => Promise<{ logHead: number; ledger: number; readModels: number }>): void;
   /** Prometheus text format. */
@@ -51,6 +55,23 @@ export const createServiceMetrics = (options: { defaultMetrics?: boolean } = {})
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const distributorShortfall = new Gauge({
+    name: 'cxt_distributor_shortfall_base_units',
+    help: 'Base units of a token the distributor lacks to pay the next root (cumulative − claimed − balance); 0 when covered',
+    labelNames: ['token'] as const,
+    registers: [registry],
+  });
+  let attentionSource: () => readonly { condition: string }[] = () => [];
+  new Gauge({
+    name: 'cxt_attention',
+    help: 'Conditions that need an operator (1 while present): failing scheduler jobs, an underfunded distributor, held-back proposals',
+    labelNames: ['condition'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { condition } of attentionSource()) this.set({ condition }, 1);
+    },
+  });
   new Gauge({
     name: 'cxt_log_head_position',
     help: 'Position of the last event in the store',
@@ -82,6 +103,10 @@ export const createServiceMetrics = (options: { defaultMetrics?: boolean } = {})
     epochCloseSeconds,
     httpSeconds,
     schedulerTicks,
+    distributorShortfall,
+    setAttentionSource: (source) => {
+      attentionSource = source;
+    },
     setLagSource: (source) => {
       lagSource = source;
     },

@@ -6,11 +6,10 @@ import {
   epochEndSeconds,
   genesisParams,
   recordingEpoch,
-  unbondedWei,
   type DistributionState,
   type LedgerState,
 } from '../../domain/index.ts';
-import { accountView, supplyView } from '../../projections/index.ts';
+import { accountView, governanceWeightAt, stakeBreakdown, supplyView } from '../../projections/index.ts';
 import type { LedgerView } from './ledgerView.ts';
 import type { QueryPort } from '../http/ports.ts';
 import type { IndexedTree, TreeCache } from './treeCache.ts';
@@ -91,14 +90,18 @@ export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => n
       const raw = state.accounts.get(address);
       const active = activeDistribution(state);
       const p = genesisParams(state);
+      const currentEpoch = recordingEpoch(state, clock());
+      const stake = raw ? stakeBreakdown(raw, currentEpoch) : undefined;
       const header = {
         address,
-        activeStake: s(a?.activeStakeWei ?? 0n),
-        unbondingStake: s(a?.unbondingWei ?? 0n),
-        withdrawableStake: s(raw ? unbondedWei(raw, recordingEpoch(state, clock())) : 0n),
+        currentEpoch,
+        bondedStake: s(stake?.bondedWei ?? 0n),
+        activeStake: s(stake?.activeWei ?? 0n),
+        unbondingStake: s(stake?.unbondingWei ?? 0n),
+        withdrawableStake: s(stake?.withdrawableWei ?? 0n),
         tier: a?.tier ?? p?.tiers[0]?.name ?? 'bronze',
         tenureEpochs: a?.tenureEpochs ?? 0,
-        governanceWeight: s(a?.governanceWeightWei ?? 0n),
+        governanceWeight: s(raw ? governanceWeightAt(state, raw, currentEpoch) : 0n),
         nodeIds: [...(raw?.nodeIds ?? [])],
         activeDistribution: active ? { seq: active.seq, root: active.root } : null,
       };

@@ -17,6 +17,8 @@ import { advisoryLockLeadership, soleLeadership } from '../scheduler/leadership.
 import { createScheduler, type Scheduler } from '../scheduler/scheduler.ts';
 import { ensureAdminToken } from './adminToken.ts';
 import { createAssetRegistrar, ensureStartupAssets } from './assetRegistrar.ts';
+import { assetPort } from './assetPort.ts';
+import { createAttentionBoard } from './attention.ts';
 import { withTimeout, type ChainRuntime } from './chainRuntime.ts';
 import type { ServiceConfig } from './config.ts';
 import { wireDistribution } from './distributionWiring.ts';
@@ -125,15 +127,38 @@ export const startService = async (options: ServiceOptions): Promise<Service> =>
     await projections.migrate();
     await projections.catchUp();
 
-    const distribution = await wireDistribution({ store, schema, ledger, commands, chain, clock, describe: (d) => describeDistribution(view, d) });
+    const distribution = await wireDistribution({
+      store,
+      schema,
+      ledger,
+      commands,
+      chain,
+      clock,
+      describe: (d) => describeDistribution(view, d),
+      onFunding: (shortfalls) => {
+        metrics.distributorShortfall.reset();
+        for (const x of shortfalls) metrics.distributorShortfall.set({ token: x.token }, Number(x.neededWei - x.availableWei));
+      },
+    });
+    const attention = createAttentionBoard(clock);
+    metrics.setAttentionSource(() => attention.list());
     const queries = createQueries(view, createTreeCache(distribution.dumpSource), clock);
 
     const leadership = storage.lockSession ? advisoryLockLeadership(storage.lockSession, `corex-scheduler:${schema ?? 'default'}`) : soleLeadership();
+    const jobs = [epochJob({ fresh: view.fresh, commands, clock }), ...distribution.jobs, readModelJob(projections)];
     const scheduler = createScheduler({
       leadership,
-      jobs: [epochJob({ fresh: view.fresh, commands, clock }), ...distribution.jobs, readModelJob(projections)],
+      jobs,
       log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
-      onTick: (r) => metrics.schedulerTicks.inc({ outcome: !r.leader ? 'follower' : Object.keys(r.failed).length > 0 ? 'failed' : 'acted' }),
+      onTick: (r) => {
+        metrics.schedulerTicks.inc({ outcome: !r.leader ? 'follower' : Object.keys(r.failed).length > 0 ? 'failed' : 'acted' });
+        if (!r.leader) return;
+        for (const job of jobs) {
+          const failure = r.failed[job.name];
+          if (failure === undefined) attention.clear(`job:${job.name}`);
+          else attention.set(`job:${job.name}`, failure);
+        }
+      },
     });
     closers.push({ name: 'scheduler', close: scheduler.stop });
 
@@ -149,6 +174,7 @@ export const startService = async (options: ServiceOptions): Promise<Service> =>
         current: () => ledger.state,
         queries,
         distributions: distribution.port,
+        assets: assetPort(assets, view),
         readiness: async () => {
           const check = (work: Promise<unknown>, what: string) =>
             withTimeout(work, 2000, what).then(
@@ -156,14 +182,20 @@ export const startService = async (options: ServiceOptions): Promise<Service> =>
               (e: Error) => e.message,
             );
           const [storeCheck, chainCheck] = await Promise.all([check(store.head(), 'the event store'), check(chain.ping(), 'the chain')]);
-          return { ready: storeCheck === 'ok' && chainCheck === 'ok', checks: { store: storeCheck, chain: chainCheck } };
+          // The ledger must fold what the store holds: a log it cannot read would halt every decision.
+          const ledgerCheck = storeCheck === 'ok' ? await check(ledger.catchUp(), 'the ledger') : 'waits for the event store';
+          return {
+            ready: storeCheck === 'ok' && chainCheck === 'ok' && ledgerCheck === 'ok',
+            checks: { store: storeCheck, chain: chainCheck, ledger: ledgerCheck },
+            attention: attention.list(),
+          };
         },
         metrics: {
           observe: (method, route, status, seconds) => metrics.httpSeconds.observe({ method, route, status_code: String(status) }, seconds),
           render: metrics.render,
           contentType: metrics.contentType,
         },
-        info: describeDeployment(chain, genesis),
+        info: () => describeDeployment(chain, genesis, ledger.state, clock()),
       },
       { logger: log, ...(config.signatureWorkers === undefined ? {} : { recoveryWorkers: config.signatureWorkers }) },
     );

@@ -32,6 +32,15 @@ describe('local chain', () => {
     expect(new Set([env.cxt.address, env.wbnb.address, env.distributor.address]).size).toBe(3);
   });
 
+  it('keeps block timestamps on the wall clock: 30 quick transactions do not push the chain ahead', async () => {
+    const fresh = await startLocalChain({ accounts: 2 });
+    const to = fresh.signer(1).address;
+    for (let i = 0; i < 30; i++) await (await fresh.signer(0).sendTransaction({ to, value: 1n })).wait();
+    const wallSeconds = Math.floor(Date.now() / 1000);
+    // Hardhat would otherwise give each automined block its own second: 30 blocks, ~29 s ahead for good.
+    expect((await fresh.latestTimestamp()) - wallSeconds).toBeLessThanOrEqual(1);
+  });
+
   it('moves time forward for timelocks', async () => {
     const before = await chain.latestTimestamp();
     await chain.increaseTime(3600);

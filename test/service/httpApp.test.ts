@@ -37,7 +37,7 @@ const deps: HttpDeps = {
   queries,
   readiness: async () => ready,
   metrics: { observe: (method, route, status) => void observed.push(`${method} ${route} ${status}`), render: async () => 'cxt_up 1\n', contentType: 'text/plain; version=0.0.4' },
-  info: { chain: { chainId: 31337 } },
+  info: () => ({ chain: { chainId: 31337 } }),
 };
 
 let app: FastifyInstance;

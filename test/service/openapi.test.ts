@@ -100,7 +100,7 @@ describe('the served OpenAPI document', () => {
         '/healthz', '/readyz', '/metrics', '/v1/info', '/v1/accounts/{address}', '/v1/accounts/{address}/proofs', '/v1/epochs', '/v1/epochs/{epoch}',
         '/v1/supply', '/v1/distributions', '/v1/distributions/{seq}', '/v1/distributions/{seq}/tree', '/v1/contributions', '/v1/verdicts',
         '/v1/nodes', '/v1/verifiers', '/v1/verifiers/{address}', '/v1/stake/deposits', '/v1/stake/unstakes', '/v1/stake/withdrawals',
-        '/v1/revenue', '/v1/burns', '/v1/epochs/close', '/v1/distributions/{seq}/publish',
+        '/v1/revenue', '/v1/burns', '/v1/epochs/close', '/v1/distributions/{seq}/publish', '/v1/distributions/{seq}/revoke', '/v1/assets',
       ].sort(),
     );
   });
@@ -113,6 +113,7 @@ describe('the served OpenAPI document', () => {
       ['/v1/stake/deposits', bodies.deposit],
       ['/v1/revenue', bodies.revenue],
       ['/v1/burns', bodies.burn],
+      ['/v1/assets', bodies.registerAsset],
     ];
     for (const [path, codec] of cases) expect(doc.paths[path]!.post!.requestBody!.content['application/json']!.schema).toEqual(toJsonSchema(codec));
   });

@@ -1,6 +1,8 @@
 /**
- * Admin actions on distributions. The scheduler does both on its own cadence; these let the
- * operator act now. Until the distribution adapters are wired they answer 503.
+ * Admin actions on distributions. The scheduler creates and publishes on its own cadence; these
+ * let the operator act now, and get out of a stuck state: revoke a created distribution that must
+ * not go on-chain, or allow a re-proposal the publisher holds back. Until the distribution
+ * adapters are wired they answer 503.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { DistributionActionResult, HttpDeps } from '../ports.ts';
@@ -8,15 +10,21 @@ import { problems, sendProblem } from '../problem.ts';
 import { bodies, params } from '../requestCodecs.ts';
 import { defineRoute } from '../route.ts';
 
-const answer = (reply: FastifyReply, r: DistributionActionResult): FastifyReply =>
-  r.status === 'refused'
-    ? sendProblem(reply, problems.refused(r.refusal))
-    : reply.code(r.status === 'accepted' ? 201 : 200).send({
+const answer = (reply: FastifyReply, r: DistributionActionResult): FastifyReply => {
+  switch (r.status) {
+    case 'refused':
+      return sendProblem(reply, problems.refused(r.refusal));
+    case 'underfunded':
+      return sendProblem(reply, { ...problems.underfunded(r.refusal.message), shortfalls: r.shortfalls });
+    default:
+      return reply.code(r.status === 'accepted' ? 201 : 200).send({
         status: r.status,
         ...(r.action === undefined ? {} : { action: r.action }),
         ...(r.detail === undefined ? {} : { detail: r.detail }),
         distribution: r.distribution,
       });
+  }
+};
 
 const UNWIRED = 'distribution publishing is not available in this build of the service';
 
@@ -39,12 +47,33 @@ export const registerDistributionWrites = (app: FastifyInstance, deps: HttpDeps)
     method: 'POST',
     url: '/v1/distributions/:seq/publish',
     tag: 'distributions',
-    summary: 'Propose the distribution’s root on-chain, or accept it once the timelock has passed',
-    description: 'Checks the distributor can pay (cumulative total − claimed per token) before sending anything.',
+    summary: 'Propose the latest distribution’s root on the configured chain, or accept it once the timelock has passed',
+    description:
+      'Checks the distributor can pay (cumulative total − claimed per token) before sending anything: 409 with `shortfalls` ' +
+      '[{token, needed, held}] when it cannot. A distribution accepted on another chain or contract, or one the chain lost, is ' +
+      'proposed again here; if the ledger recorded claims this contract has never seen, that waits until the body says ' +
+      '`{"allowClaimReplay": true}` (those claims could be paid again).',
     role: 'admin',
     params: params.seq,
+    body: bodies.publishDistribution,
     responses: { 201: 'A transaction was sent and its event recorded', 200: 'Nothing to do yet: the current state' },
-    handler: async ({ params: p }, _req, reply) =>
-      deps.distributions ? answer(reply, await deps.distributions.publish(p.seq)) : sendProblem(reply, problems.unavailable(UNWIRED)),
+    handler: async ({ params: p, body }, _req, reply) =>
+      deps.distributions
+        ? answer(reply, await deps.distributions.publish(p.seq, { allowClaimReplay: body?.allowClaimReplay === true }))
+        : sendProblem(reply, problems.unavailable(UNWIRED)),
+  });
+
+  defineRoute(app, tokens, {
+    method: 'POST',
+    url: '/v1/distributions/:seq/revoke',
+    tag: 'distributions',
+    summary: 'Revoke a created distribution that was never proposed on-chain (DistributionRevoked)',
+    description: 'A proposed one is revoked on-chain by the guardian (revokePendingRoot); the publisher records that by itself.',
+    role: 'admin',
+    params: params.seq,
+    body: bodies.revokeDistribution,
+    responses: { 201: 'Revoked', 200: 'Already revoked by the same request' },
+    handler: async ({ params: p, body }, _req, reply) =>
+      deps.distributions ? answer(reply, await deps.distributions.revoke(p.seq, body?.reason)) : sendProblem(reply, problems.unavailable(UNWIRED)),
   });
 };

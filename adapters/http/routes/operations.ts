@@ -20,11 +20,12 @@ export const registerOperations = (app: FastifyInstance, deps: HttpDeps): void =
     method: 'GET',
     url: '/readyz',
     tag: 'operations',
-    summary: 'Readiness: the event store and the chain both answer',
-    responses: { 200: 'Ready', 503: 'Not ready: which check failed' },
+    summary: 'Readiness: the event store and the chain answer and the ledger folds the log; what needs an operator is listed',
+    responses: { 200: 'Ready (status ready), or serving with conditions that need an operator (status degraded, attention [...])', 503: 'Not ready: which check failed' },
     handler: async (_input, _req, reply) => {
       const report = await deps.readiness();
-      if (report.ready) return { status: 'ready', checks: report.checks };
+      const attention = report.attention ?? [];
+      if (report.ready) return { status: attention.length === 0 ? 'ready' : 'degraded', checks: report.checks, attention };
       const failed = Object.entries(report.checks).filter(([, v]) => v !== 'ok');
       return reply
         .code(503)
@@ -35,6 +36,7 @@ export const registerOperations = (app: FastifyInstance, deps: HttpDeps): void =
           status: 503,
           detail: failed.map(([k, v]) => `${k}: ${v}`).join('; '),
           checks: report.checks,
+          attention,
         });
     },
   });
@@ -52,8 +54,8 @@ export const registerOperations = (app: FastifyInstance, deps: HttpDeps): void =
     method: 'GET',
     url: '/v1/info',
     tag: 'operations',
-    summary: 'Chain, contracts and the EIP-712 domain that contributions and verdicts are signed under',
+    summary: 'Chain, contracts, the EIP-712 domain that contributions and verdicts are signed under, the parameters in force and the current epoch',
     responses: { 200: 'Deployment facts' },
-    handler: async () => deps.info,
+    handler: async () => deps.info(),
   });
 };
