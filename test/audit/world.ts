@@ -4,7 +4,8 @@
  * distributions created, published, accepted after the timelock and claimed on the in-process EVM,
  * the claims indexed back into the log. The log is then exported with `cxt export` itself, and the
  * chain served over HTTP JSON-RPC for `cxt audit --rpc-url`. An earlier export, taken after the first
- * distribution's claims, is kept too: the chain moved on after it (a second root, more claims).
+ * distribution's claims, is kept too: the chain moved on after it (a second root, more claims); and
+ * one taken when the second distribution was created but not yet published.
  *
  * The store seals with the world's clock, so every recordedAt lies where the handler decided it.
  */
@@ -38,6 +39,8 @@ export interface AuditWorld {
   /** The log as exported before the second distribution, and the chain's head block then. */
   readonly earlyEventsPath: string;
   readonly earlyBlock: number;
+  /** The log as exported once the second distribution was created, before it was published. */
+  readonly unpublishedEventsPath: string;
   readonly f: Fixture;
   readonly rpc: JsonRpcEndpoint;
   readonly deployBlock: number;
@@ -113,8 +116,9 @@ export const buildAuditWorld = async (): Promise<AuditWorld> => {
 
   const publisher = createPublisher({ handler, ledger, treeStore, distributor: f.distributor, chainId: f.chain.chainId, clock: () => 0, fromBlock: deployBlock });
   const indexer = createClaimIndexer({ handler, distributor: f.distributor, checkpoints, fromBlock: deployBlock });
-  const publishAndAccept = async () => {
+  const publishAndAccept = async (beforePublishing: () => Promise<unknown> = async () => undefined) => {
     const { distribution, dump } = created(await createDistribution({ handler, ledger, treeStore }));
+    await beforePublishing();
     await fund(f, distribution);
     await publisher.step();
     await f.chain.increaseTime(TIMELOCK);
@@ -132,7 +136,8 @@ export const buildAuditWorld = async (): Promise<AuditWorld> => {
   const earlyBlock = await f.chain.provider.getBlockNumber();
 
   await driveEpoch(handler, clock, params, f, 3);
-  const dump2 = await publishAndAccept();
+  const unpublishedEventsPath = join(dir, 'unpublished-events.jsonl');
+  const dump2 = await publishAndAccept(() => exportLogToFile(store, unpublishedEventsPath));
   // The first claimer again (pays only the difference) and a first claim by another account.
   await f.as(f.stranger).claim(claimFromDump(dump2, claimed[0]![0], claimed[0]![1]));
   const other = leavesOf(dump2).find(([a, t]) => t === f.cxt && a !== claimed[0]![0])!;
@@ -150,6 +155,7 @@ export const buildAuditWorld = async (): Promise<AuditWorld> => {
     eventsPath,
     earlyEventsPath,
     earlyBlock,
+    unpublishedEventsPath,
     f,
     rpc,
     deployBlock,
