@@ -7,13 +7,22 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { genesisParams } from '../../domain/index.ts';
-import { auditChainLogs, type ChainAuditCounts } from './chainAudit.ts';
+import { auditChainLogs, type ChainAhead, type ChainAuditCounts } from './chainAudit.ts';
 import { createChainCheck, type ChainCheck, type ChainSummary } from './chainLinks.ts';
 import { claimedPairs, readChainLogs, type ChainSource } from './chainLogs.ts';
 import { distributionRow } from './distributionAudit.ts';
 import { parseEnvelopeLine } from './envelope.ts';
-import { createFindingLog, type Finding, type FindingKind, type FindingLogOptions, type SuppressedFindings } from './findings.ts';
+import {
+  createFindingLog,
+  type ClassifiedFinding,
+  type Finding,
+  type FindingClass,
+  type FindingKind,
+  type FindingLogOptions,
+  type SuppressedFindings,
+} from './findings.ts';
 import { createHashPool } from './hashPool.ts';
+import { auditHeadline, auditOutcome, type AuditOutcome } from './headline.ts';
 import { forEachLogLine } from './logPipeline.ts';
 import { createReplay, type Replay } from './replay.ts';
 import type { DistributionRow, EpochRow } from './rows.ts';
@@ -35,10 +44,20 @@ export interface AuditOptions {
 
 export interface AuditReport {
   readonly verdict: 'clean' | 'findings';
+  /** Which kind of answer it is (headline.ts): every outcome but clean is verdict "findings". */
+  readonly outcome: AuditOutcome;
+  readonly headline: string;
   readonly source: {
     readonly events: string;
     readonly bytes: number;
-    readonly chain?: { readonly rpcUrl: string; readonly distributor: string; readonly chainId: number; readonly fromBlock: number; readonly toBlock: number };
+    readonly chain?: {
+      readonly rpcUrl: string;
+      readonly distributor: string;
+      readonly chainId: number;
+      readonly fromBlock: number;
+      readonly toBlock: number;
+      readonly headBlock: number;
+    };
   };
   readonly counts: {
     readonly lines: number;
@@ -49,13 +68,16 @@ export interface AuditReport {
     readonly distributions: number;
     readonly findings: number;
     readonly findingsByKind: Partial<Record<FindingKind, number>>;
+    readonly findingsByClass: Readonly<Record<FindingClass, number>>;
     readonly onChain?: ChainAuditCounts;
   };
+  /** Roots on the chain newer than the export, when there are any. */
+  readonly chainAhead?: ChainAhead;
   readonly chain: ChainSummary;
   readonly supply: { readonly maxSupplyWei?: string; readonly mintedWei: string; readonly burnedWei: string; readonly circulatingWei: string; readonly stakedWei: string };
   readonly epochs: readonly EpochRow[];
   readonly distributions: readonly DistributionRow[];
-  readonly findings: readonly Finding[];
+  readonly findings: readonly ClassifiedFinding[];
   readonly suppressedFindings: readonly SuppressedFindings[];
   readonly notes: readonly string[];
   readonly seconds: number;
@@ -65,7 +87,9 @@ const NOTES = [
   'Positions, links and hashes are checked for every event; after a break the check resynchronises on the recorded hash, so each tampering is reported where it is rather than once per later event.',
   'Recomputed closes and distributions are compared with the log, then the recorded event is folded as any replaying service would fold it; a finding in one close therefore does not repeat in the closes after it. An altered input event (a stake, a contribution) does change the state, so closes after it may differ too: those findings are consequences of the first break.',
   'The §9 invariants are checked on each re-derived close against the replayed state; Sybil neutrality (§9.6) is a property of the rules, tested by the property suite, not of one log.',
-  'Events deleted from the very end of a file cannot be told from a shorter log by the file alone: compare the last position and head hash with the service, or audit with --rpc-url, where a root anchored on-chain after the cut matches no distribution.',
+  'Events deleted from the very end of a file cannot be told from a shorter log by the file alone: compare the last position and head hash with the service, or audit with --rpc-url, where a root anchored on-chain after the cut shows as newer than the export: a re-export from the service restores what was cut.',
+  'Each recordedAt is read on the genesis epoch grid: a close must be recorded after its epoch ended, every epoch field must be the recording epoch of its time (within the clock allowance), work must lie in the late window, and time must not run back by more than the allowance.',
+  'On-chain roots after the last block the log refers to are newer than the export, not a disagreement; the log cannot tell them from roots the service never made, so they are findings until a re-export accounts for them (or the audit stops with --to-block before them).',
 ];
 
 /** Below this size the workers' start-up costs more than they save. */
@@ -128,10 +152,14 @@ export const runAudit = async (o: AuditOptions): Promise<AuditReport> => {
   const maxSupply = genesisParams(state)?.maxSupply;
   return {
     verdict: summary.total === 0 ? 'clean' : 'findings',
+    outcome: auditOutcome(summary.byClass),
+    headline: auditHeadline(summary.byClass, onChain?.ahead, logs !== undefined),
     source: {
       events: o.eventsPath,
       bytes,
-      ...(logs ? { chain: { rpcUrl: logs.rpcUrl, distributor: logs.distributor, chainId: logs.chainId, fromBlock: logs.fromBlock, toBlock: logs.toBlock } } : {}),
+      ...(logs
+        ? { chain: { rpcUrl: logs.rpcUrl, distributor: logs.distributor, chainId: logs.chainId, fromBlock: logs.fromBlock, toBlock: logs.toBlock, headBlock: logs.headBlock } }
+        : {}),
     },
     counts: {
       lines: read.lines,
@@ -142,8 +170,10 @@ export const runAudit = async (o: AuditOptions): Promise<AuditReport> => {
       distributions: replay.distributions.length,
       findings: summary.total,
       findingsByKind: summary.byKind,
+      findingsByClass: summary.byClass,
       ...(onChain ? { onChain: onChain.counts } : {}),
     },
+    ...(onChain?.ahead ? { chainAhead: onChain.ahead } : {}),
     chain: check.summary(),
     supply: {
       ...(maxSupply === undefined ? {} : { maxSupplyWei: maxSupply.toString() }),

@@ -5,7 +5,7 @@
  * page, no script, opens offline.
  */
 import { formatUnits, shortAddress } from '../../domain/index.ts';
-import { lineChart, page, paragraph, raw, section, table, type Cell, type Html } from '../report/index.ts';
+import { escapeHtml, lineChart, page, paragraph, raw, section, table, type Cell, type Html } from '../report/index.ts';
 import type { AuditReport } from './audit.ts';
 import type { DistributionRow, EpochRow, TokenAmount } from './rows.ts';
 
@@ -19,13 +19,16 @@ const compact = (value: string | undefined): string => (value === undefined ? ''
 const tokens = (list: readonly TokenAmount[]): string => list.map((t) => `${shortAddress(t.token)}: ${t.amountWei}`).join('; ');
 const tone = (findings: number): Cell => ({ text: findings === 0 ? 'ok' : String(findings), tone: findings === 0 ? 'ok' : 'bad', numeric: true });
 
+/** Green when clean, amber when the chain is only ahead of the export, red otherwise. */
 const verdictBanner = (r: AuditReport): Html => {
   const clean = r.verdict === 'clean';
   const text = clean
     ? `Clean: ${r.counts.events.toLocaleString('en-US')} events re-derived, the hash chain verifies end to end, every close and distribution matches.`
-    : `${r.counts.findings.toLocaleString('en-US')} finding(s): the log does not re-derive as recorded.`;
-  const colour = clean ? '#176f2c' : '#b3261e';
-  return raw(`<p data-verdict="${r.verdict}" style="font-size:18px;font-weight:600;color:${colour};margin:8px 0 16px">${clean ? '✔' : '✘'} ${text}</p>`);
+    : `${r.headline.charAt(0).toUpperCase()}${r.headline.slice(1)}.`;
+  const [colour, mark] = clean ? ['#176f2c', '✔'] : r.outcome === 'chain-ahead' ? ['#8a5a00', '⚠'] : ['#b3261e', '✘'];
+  return raw(
+    `<p data-verdict="${r.verdict}" data-outcome="${r.outcome}" style="font-size:18px;font-weight:600;color:${colour};margin:8px 0 16px">${mark} ${escapeHtml(text)}</p>`,
+  );
 };
 
 const countsTable = (r: AuditReport): Html => {
@@ -49,10 +52,12 @@ const countsTable = (r: AuditReport): Html => {
   const onChain = c.onChain;
   if (chain && onChain)
     rows.push(
-      ['distributor', `${chain.distributor} on chain ${chain.chainId}, blocks ${chain.fromBlock}–${chain.toBlock}`],
+      ['distributor', `${chain.distributor} on chain ${chain.chainId}, blocks ${chain.fromBlock}–${chain.toBlock}${chain.toBlock < chain.headBlock ? ` (of ${chain.headBlock}: --to-block)` : ''}`],
       ['roots proposed / revoked / accepted', `${onChain.rootsProposed} / ${onChain.rootsRevoked} / ${onChain.rootsAccepted}`],
       ['claims on-chain (not yet in the log)', `${onChain.claims} (${onChain.claimsNotInLog})`],
     );
+  if (r.chainAhead)
+    rows.push(['roots newer than the export', `${r.chainAhead.roots}, from block ${r.chainAhead.firstBlock} (the log refers to blocks up to ${r.chainAhead.logLastBlock}); ${onChain?.claimsUnderNewerRoots ?? 0} claim(s) under them`]);
   return table({ id: 'counts', columns: ['measure', 'value'], rows });
 };
 

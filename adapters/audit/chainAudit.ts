@@ -6,11 +6,17 @@
  * (RewardsClaimed) and publications must match the chain's logs.
  *
  * A chain claim the log has not recorded yet is counted, not a finding: the claim indexer may lag.
+ *
+ * The chain moves on after an export: a root in a block after the last one the log refers to (its
+ * latest DistributionPublished or RewardsClaimed) that the log does not know is `onchain-ahead`,
+ * not a disagreement, and claims paid under it are only counted. The log cannot tell such a root
+ * from one the service never made; a re-export can — or an audit up to the block before it.
  */
 import type { DistributorEvent } from '../chain/distributorClient.ts';
 import type { DistributionRecord } from './distributionAudit.ts';
 import type { Finding } from './findings.ts';
 import type { ChainLogs } from './chainLogs.ts';
+import { checkPublications } from './publicationAudit.ts';
 import type { RecordedClaim } from './replay.ts';
 import type { OnChainDistribution, TokenAmount } from './rows.ts';
 
@@ -23,6 +29,15 @@ export interface ChainAuditCounts {
   readonly rootsAccepted: number;
   readonly claims: number;
   readonly claimsNotInLog: number;
+  readonly claimsUnderNewerRoots: number;
+}
+
+/** Roots on the chain newer than the export. */
+export interface ChainAhead {
+  readonly roots: number;
+  readonly firstBlock: number;
+  /** The last block the log refers to; −1 when it refers to none. */
+  readonly logLastBlock: number;
 }
 
 export interface ChainAuditResult {
@@ -30,9 +45,11 @@ export interface ChainAuditResult {
   /** Findings per distribution seq, for its row. */
   readonly findingsBySeq: ReadonlyMap<number, number>;
   readonly counts: ChainAuditCounts;
+  readonly ahead?: ChainAhead;
 }
 
-interface SeqTrack {
+/** What the chain did with one distribution's root. */
+export interface SeqTrack {
   proposals: { block: number; txHash: string; dataHash: string }[];
   accepted?: { block: number; txHash: string };
   claims: number;
@@ -40,6 +57,17 @@ interface SeqTrack {
 }
 
 const where = (e: DistributorEvent) => ({ block: e.blockNumber, txHash: e.txHash });
+
+const publishedHere = (d: DistributionRecord, logs: ChainLogs): boolean =>
+  d.state.published !== undefined && d.state.published.contract === logs.distributor && d.state.published.chainId === logs.chainId;
+
+/** The highest block the log itself refers to on this distributor: how far its view of the chain goes. */
+const lastBlockOfLog = (logs: ChainLogs, distributions: readonly DistributionRecord[], claims: ReadonlyMap<string, RecordedClaim>): number => {
+  let last = -1;
+  for (const d of distributions) if (publishedHere(d, logs)) last = Math.max(last, d.state.published!.blockNumber);
+  for (const c of claims.values()) last = Math.max(last, c.blockNumber);
+  return last;
+};
 
 export const auditChainLogs = (
   logs: ChainLogs,
@@ -67,13 +95,27 @@ export const auditChainLogs = (
   const totalClaimed = new Map<string, bigint>();
   const matchedClaims = new Set<string>();
   let active: DistributionRecord | undefined;
-  const counts = { rootsProposed: 0, rootsRevoked: 0, rootsAccepted: 0, claims: 0, claimsNotInLog: 0 };
+  let activeIsAhead = false;
+  const counts = { rootsProposed: 0, rootsRevoked: 0, rootsAccepted: 0, claims: 0, claimsNotInLog: 0, claimsUnderNewerRoots: 0 };
+  const logLastBlock = lastBlockOfLog(logs, distributions, recordedClaims);
+  const aheadRoots = new Map<string, number>();
+  /** True (and noted) when `block` is past the log's view of the chain. */
+  const ahead = (root: string, block: number): boolean => {
+    if (block <= logLastBlock) return false;
+    aheadRoots.set(root, Math.min(aheadRoots.get(root) ?? block, block));
+    return true;
+  };
+  const logSees = logLastBlock < 0 ? 'the log refers to no block' : `the log refers to blocks up to ${logLastBlock}`;
 
   /** The recorded distribution an on-chain root stands for; every mismatch is a finding. */
   const distributionOf = (e: RootEvent): DistributionRecord | undefined => {
     const d = byRecordedRoot.get(e.root);
     if (d === undefined) {
       const rederived = byExpectedRoot.get(e.root);
+      if (rederived === undefined && ahead(e.root, e.blockNumber)) {
+        say({ kind: 'onchain-ahead', ...where(e), field: 'root', found: e.root, message: `${e.type} in block ${e.blockNumber} (tx ${e.txHash}) carries root ${e.root}, which no distribution in the log has: it is newer than the export (${logSees})` });
+        return undefined;
+      }
       say(
         rederived
           ? { kind: 'onchain-root', position: rederived.position, line: rederived.line, ...where(e), field: 'root', expected: e.root, found: rederived.recorded.root, message: `${e.type} in block ${e.blockNumber} carries root ${e.root}, which re-derives as distribution ${rederived.seq}'s, but the log records ${rederived.recorded.root}` }
@@ -104,6 +146,10 @@ export const auditChainLogs = (
         say({ kind: 'onchain-claim-record', position: recorded.position, line: recorded.line, ...where(c), field: 'amount', expected: `${c.account} ${c.token} ${c.amount}`, found: `${recorded.account} ${recorded.token} ${recorded.amountWei}`, message: `RewardsClaimed at position ${recorded.position} does not match the chain's Claimed (tx ${c.txHash} log ${c.logIndex})` });
     }
     if (active === undefined) {
+      if (activeIsAhead) {
+        counts.claimsUnderNewerRoots++;
+        return;
+      }
       say({ kind: 'onchain-claim', ...where(c), field: 'root', found: pair, message: `a claim of ${c.amount} by ${c.account} in block ${c.blockNumber} was paid under a root that matches no distribution in the log` });
       return;
     }
@@ -128,50 +174,28 @@ export const auditChainLogs = (
     } else {
       counts.rootsAccepted++;
       active = distributionOf(e);
+      activeIsAhead = active === undefined && aheadRoots.has(e.root);
       if (active) track(active.seq).accepted = { block: e.blockNumber, txHash: e.txHash };
     }
   }
 
-  checkPublications(logs, distributions, tracks, (f, seq) => say(f, seq));
+  checkPublications(logs, distributions, tracks, (f, seq) => say(f, seq), (d, block) =>
+    ahead(d.recorded.root, block)
+      ? { kind: 'onchain-ahead', message: `distribution ${d.seq}'s root was proposed on-chain in block ${block}, after the export (${logSees}), which records no DistributionPublished for it yet` }
+      : undefined,
+  );
   for (const [key, r] of recordedClaims)
     if (!matchedClaims.has(key) && r.blockNumber >= logs.fromBlock && r.blockNumber <= logs.toBlock)
       say({ kind: 'onchain-claim-record', position: r.position, line: r.line, field: 'txHash:logIndex', found: key, message: `RewardsClaimed at position ${r.position} names ${key}, but the distributor emitted no such Claimed` });
 
   const bySeq = new Map<number, OnChainDistribution>();
   for (const [seq, t] of tracks) bySeq.set(seq, onChainOf(t));
-  return { bySeq, findingsBySeq, counts };
+  const firstBlock = Math.min(...aheadRoots.values());
+  return { bySeq, findingsBySeq, counts, ...(aheadRoots.size > 0 ? { ahead: { roots: aheadRoots.size, firstBlock, logLastBlock } } : {}) };
 };
 
 const onChainOf = (t: SeqTrack): OnChainDistribution => {
   const proposed = t.proposals[t.proposals.length - 1];
   const claimedWei: TokenAmount[] = [...t.claimedWei].sort(([a], [b]) => (a < b ? -1 : 1)).map(([token, amount]) => ({ token, amountWei: amount.toString() }));
   return { ...(proposed ? { proposed } : {}), ...(t.accepted ? { accepted: t.accepted } : {}), claims: t.claims, claimedWei };
-};
-
-/** DistributionPublished / activation in the log against the proposals and acceptances on the chain. */
-const checkPublications = (
-  logs: ChainLogs,
-  distributions: readonly DistributionRecord[],
-  tracks: ReadonlyMap<number, SeqTrack>,
-  say: (f: Finding, seq: number) => void,
-): void => {
-  for (const d of distributions) {
-    const t = tracks.get(d.seq);
-    const published = d.state.published;
-    const at = { position: d.position, line: d.line };
-    if (published === undefined) {
-      if (t && t.proposals.length > 0)
-        say({ kind: 'onchain-publication', ...at, field: 'DistributionPublished', expected: t.proposals[0]!.txHash, found: '(absent)', message: `distribution ${d.seq}'s root was proposed on-chain (tx ${t.proposals[0]!.txHash}) but the log records no DistributionPublished` }, d.seq);
-      continue;
-    }
-    if (published.contract !== logs.distributor || published.chainId !== logs.chainId) {
-      say({ kind: 'onchain-publication', ...at, field: 'contract', expected: `${logs.chainId}:${logs.distributor}`, found: `${published.chainId}:${published.contract}`, message: `distribution ${d.seq} was published to ${published.contract} on chain ${published.chainId}, not to the audited distributor` }, d.seq);
-      continue;
-    }
-    if (published.blockNumber < logs.fromBlock) continue;
-    if (!t?.proposals.some((p) => p.txHash === published.txHash))
-      say({ kind: 'onchain-publication', ...at, field: 'txHash', expected: t?.proposals.map((p) => p.txHash).join(', ') || '(no RootProposed)', found: published.txHash, message: `distribution ${d.seq} is recorded as published in tx ${published.txHash}, but that tx proposed no such root on the distributor` }, d.seq);
-    if ((d.state.status === 'active' || d.state.status === 'superseded') && t?.accepted === undefined)
-      say({ kind: 'onchain-publication', ...at, field: 'RootAccepted', expected: d.recorded.root, found: '(absent)', message: `distribution ${d.seq} is ${d.state.status} in the log, but its root was never accepted on the distributor` }, d.seq);
-  }
 };

@@ -11,6 +11,8 @@ export interface ChainSource {
   readonly distributor: string;
   /** First block scanned (default 0; the distributor's deployment block saves time on a long chain). */
   readonly fromBlock?: number;
+  /** Last block scanned (default and at most: the chain's head), to audit an export against the chain as it was then. */
+  readonly toBlock?: number;
   readonly maxBlockRange?: number;
   /** Milliseconds the node may take to answer the first call (default 15,000). */
   readonly timeoutMs?: number;
@@ -22,6 +24,8 @@ export interface ChainLogs {
   readonly chainId: number;
   readonly fromBlock: number;
   readonly toBlock: number;
+  /** The chain's head when it was read: toBlock is below it when the scan was cut with `toBlock`. */
+  readonly headBlock: number;
   /** In chain order. */
   readonly events: readonly DistributorEvent[];
 }
@@ -59,7 +63,8 @@ export const readChainLogs = async (source: ChainSource): Promise<ChainLogs> => 
     if ((await provider.getCode(distributor)) === '0x')
       throw new ChainAccessError(`there is no contract at ${distributor} on chain ${chainId} (${source.rpcUrl})`);
     const fromBlock = source.fromBlock ?? 0;
-    const toBlock = await provider.getBlockNumber();
+    const headBlock = await provider.getBlockNumber();
+    const toBlock = Math.min(source.toBlock ?? headBlock, headBlock);
     const client = distributorClient(distributor, provider);
     const events = await findEvents(client, {
       fromBlock,
@@ -67,7 +72,7 @@ export const readChainLogs = async (source: ChainSource): Promise<ChainLogs> => 
       types: DISTRIBUTOR_EVENT_TYPES,
       maxBlocks: source.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE,
     });
-    return { rpcUrl: source.rpcUrl, distributor, chainId, fromBlock, toBlock, events };
+    return { rpcUrl: source.rpcUrl, distributor, chainId, fromBlock, toBlock, headBlock, events };
   } finally {
     provider.destroy();
   }

@@ -21,16 +21,32 @@ export const FINDING_KINDS = [
   'distribution-refused',
   'invariant',
   'claim-exceeds-leaf',
+  'recorded-at',
+  'close-before-end',
+  'recording-epoch',
   'onchain-root',
   'onchain-data-hash',
   'onchain-publication',
   'onchain-claim',
   'onchain-overclaim',
   'onchain-claim-record',
+  'onchain-ahead',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
 export const isChainFinding = (kind: FindingKind): boolean => kind.startsWith('chain-');
+
+/**
+ * What a finding says about the audited pair, for the headline and the exit code:
+ * - `log`: the log does not re-derive (its chain, its events, its numbers or its times);
+ * - `chain-mismatch`: the log re-derives, but it and the chain disagree;
+ * - `chain-ahead`: the chain has roots from after the export (after the last block the log refers to).
+ */
+export type FindingClass = 'log' | 'chain-mismatch' | 'chain-ahead';
+export const FINDING_CLASSES: readonly FindingClass[] = ['log', 'chain-mismatch', 'chain-ahead'];
+
+export const classOf = (kind: FindingKind): FindingClass =>
+  kind === 'onchain-ahead' ? 'chain-ahead' : kind.startsWith('onchain-') ? 'chain-mismatch' : 'log';
 
 export interface Finding {
   readonly kind: FindingKind;
@@ -49,8 +65,12 @@ export interface Finding {
   readonly txHash?: string;
 }
 
+/** A finding as the report lists it: stamped with its class. */
+export type ClassifiedFinding = Finding & { readonly class: FindingClass };
+
 export interface SuppressedFindings {
   readonly kind: FindingKind;
+  readonly class: FindingClass;
   readonly field?: string;
   readonly count: number;
   readonly firstPosition?: number;
@@ -59,9 +79,10 @@ export interface SuppressedFindings {
 
 export interface FindingSummary {
   /** Findings kept in full, ordered by position (then line), chain-only findings last. */
-  readonly findings: readonly Finding[];
+  readonly findings: readonly ClassifiedFinding[];
   readonly total: number;
   readonly byKind: Partial<Record<FindingKind, number>>;
+  readonly byClass: Readonly<Record<FindingClass, number>>;
   readonly suppressed: readonly SuppressedFindings[];
 }
 
@@ -84,23 +105,26 @@ const order = (a: Finding, b: Finding): number =>
   (a.block ?? 0) - (b.block ?? 0);
 
 export const createFindingLog = ({ keepPerGroup = 50, keepTotal = 5_000 }: FindingLogOptions = {}): FindingLog => {
-  const kept: Finding[] = [];
+  const kept: ClassifiedFinding[] = [];
   const perGroup = new Map<string, number>();
-  const suppressed = new Map<string, { kind: FindingKind; field?: string; count: number; firstPosition?: number; lastPosition?: number }>();
+  const suppressed = new Map<string, { kind: FindingKind; class: FindingClass; field?: string; count: number; firstPosition?: number; lastPosition?: number }>();
   const byKind: Partial<Record<FindingKind, number>> = {};
+  const byClass: Record<FindingClass, number> = { log: 0, 'chain-mismatch': 0, 'chain-ahead': 0 };
   let total = 0;
   return {
     add(f) {
       total++;
       byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
+      const cls = classOf(f.kind);
+      byClass[cls]++;
       const group = `${f.kind}\u0000${f.field ?? ''}`;
       const n = (perGroup.get(group) ?? 0) + 1;
       perGroup.set(group, n);
       if (n <= keepPerGroup && kept.length < keepTotal) {
-        kept.push(f);
+        kept.push({ ...f, class: cls });
         return;
       }
-      const s = suppressed.get(group) ?? { kind: f.kind, ...(f.field === undefined ? {} : { field: f.field }), count: 0 };
+      const s = suppressed.get(group) ?? { kind: f.kind, class: cls, ...(f.field === undefined ? {} : { field: f.field }), count: 0 };
       s.count++;
       if (f.position !== undefined) {
         s.firstPosition = Math.min(s.firstPosition ?? f.position, f.position);
@@ -109,6 +133,6 @@ export const createFindingLog = ({ keepPerGroup = 50, keepTotal = 5_000 }: Findi
       suppressed.set(group, s);
     },
     total: () => total,
-    summary: () => ({ findings: [...kept].sort(order), total, byKind: { ...byKind }, suppressed: [...suppressed.values()] }),
+    summary: () => ({ findings: [...kept].sort(order), total, byKind: { ...byKind }, byClass: { ...byClass }, suppressed: [...suppressed.values()] }),
   };
 };

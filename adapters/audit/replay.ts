@@ -3,13 +3,15 @@
  * audit's own LedgerState from nothing — never the service's tables or projections. Closes and
  * distributions are re-derived on the way (epochAudit.ts, distributionAudit.ts). An event that
  * cannot be decoded is a finding and is not folded; one the domain throws on is a finding too, and
- * the replay goes on with the next.
+ * the replay goes on with the next. Each event's recordedAt is checked on the state before it
+ * (recordingTime.ts).
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeEvent, evolve, initialState, isEventType, type CorexEvent, type LedgerState, type StoredEvent } from '../../domain/index.ts';
 import { checkRecordedClaim, createDistributionAudit, type DistributionRecord } from './distributionAudit.ts';
 import { createEpochAudit } from './epochAudit.ts';
 import type { Finding } from './findings.ts';
+import { createRecordingTimeAudit } from './recordingTime.ts';
 import type { EpochRow } from './rows.ts';
 
 export interface RecordedClaim {
@@ -43,6 +45,7 @@ export const createReplay = ({ report, claimPairs, keepClaims = false }: ReplayO
   const state = initialState();
   const epochs = createEpochAudit(state, report);
   const distributions = createDistributionAudit(state, report, claimPairs);
+  const times = createRecordingTimeAudit(state, report);
   const eventsByType = new Map<string, number>();
   const recordedClaims = new Map<string, RecordedClaim>();
 
@@ -105,9 +108,9 @@ export const createReplay = ({ report, claimPairs, keepClaims = false }: ReplayO
       const type = isEventType(e.type) ? e.type : '(unknown type)';
       eventsByType.set(type, (eventsByType.get(type) ?? 0) + 1);
       const ev = decode(e, line);
-      if (ev === undefined) return;
       try {
-        fold(e, line, ev);
+        times.check(e, line, ev);
+        if (ev !== undefined) fold(e, line, ev);
       } catch (error) {
         report({ kind: 'replay-error', line, position: e.position, message: `${e.type} at position ${e.position} cannot be replayed: ${(error as Error).message}` });
       }

@@ -102,8 +102,9 @@ describe('finding log', () => {
     const s = log.summary();
     expect(s.total).toBe(11);
     expect(s.findings.map((f) => f.position)).toEqual([1, 2, 3, 4]);
-    expect(s.suppressed).toEqual([{ kind: 'epoch-mismatch', field: 'allocationsHash', count: 7, firstPosition: 4, lastPosition: 10 }]);
+    expect(s.suppressed).toEqual([{ kind: 'epoch-mismatch', class: 'log', field: 'allocationsHash', count: 7, firstPosition: 4, lastPosition: 10 }]);
     expect(s.byKind).toEqual({ 'epoch-mismatch': 10, 'chain-gap': 1 });
+    expect(s.byClass).toEqual({ log: 11, 'chain-mismatch': 0, 'chain-ahead': 0 });
   });
 });
 

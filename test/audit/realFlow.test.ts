@@ -67,23 +67,88 @@ describe('a log from the real flow', () => {
     const { code, report } = await audit(w.eventsPath, ...onChain());
     expect(report.findings).toEqual([]);
     expect(code).toBe(0);
-    expect(report.counts.onChain).toEqual({ rootsProposed: 2, rootsRevoked: 0, rootsAccepted: 2, claims: 4, claimsNotInLog: 0 });
+    expect(report.counts.onChain).toEqual({ rootsProposed: 2, rootsRevoked: 0, rootsAccepted: 2, claims: 4, claimsNotInLog: 0, claimsUnderNewerRoots: 0 });
     expect(report.distributions.map((d) => d.onChain?.claims)).toEqual([2, 2]);
     expect(report.distributions.every((d) => d.onChain?.accepted !== undefined)).toBe(true);
   });
 
-  it('finds an on-chain root that matches no distribution', async () => {
+  it('a root proposed after the export: the log re-derives and the chain is ahead (exit 1); --to-block before it is clean', async () => {
     const rewind = await w.f.chain.snapshot();
     try {
       const bogus = `0x${'ab'.repeat(32)}`;
       await w.f.distributor.proposeRoot(bogus, `0x${'cd'.repeat(32)}`);
-      const { code, report } = await audit(w.eventsPath, ...onChain());
+      const block = await w.f.chain.provider.getBlockNumber();
+      const { code, out, report } = await audit(w.eventsPath, ...onChain());
       expect(code).toBe(1);
-      expect(report.findings).toEqual([expect.objectContaining({ kind: 'onchain-root', field: 'root', found: bogus })]);
-      expect(report.findings[0]!.message).toContain('matches no distribution in the log');
+      expect(report.findings).toEqual([expect.objectContaining({ kind: 'onchain-ahead', class: 'chain-ahead', field: 'root', found: bogus, block })]);
+      expect(report.outcome).toBe('chain-ahead');
+      expect(report.headline).toBe(`the log re-derives; the chain has 1 root newer than this export (re-export, or audit with --to-block ${block - 1})`);
+      expect(out.split('\n')[0]).toBe(report.headline);
+
+      const cut = await audit(w.eventsPath, ...onChain(), '--to-block', String(block - 1));
+      expect(cut.report.findings).toEqual([]);
+      expect(cut.code).toBe(0);
+      expect(cut.report.source.chain).toMatchObject({ toBlock: block - 1, headBlock: block });
     } finally {
       await rewind();
     }
+  });
+
+  it('an export the chain moved on from: its next root is ahead, the claims under it only counted; --to-block the export’s block is clean', async () => {
+    const { code, report } = await audit(w.earlyEventsPath, ...onChain());
+    expect(code).toBe(1);
+    expect(report.outcome).toBe('chain-ahead');
+    expect(new Set(kinds(report))).toEqual(new Set(['onchain-ahead']));
+    expect(report.counts.onChain).toMatchObject({ rootsProposed: 2, rootsAccepted: 2, claims: 4, claimsUnderNewerRoots: 2 });
+    expect(report.chainAhead).toMatchObject({ roots: 1 });
+    expect(report.chainAhead!.firstBlock).toBeGreaterThan(w.earlyBlock);
+    expect(report.headline).toContain(`newer than this export (re-export, or audit with --to-block ${report.chainAhead!.firstBlock - 1})`);
+    for (const toBlock of [w.earlyBlock, report.chainAhead!.firstBlock - 1]) {
+      const cut = await audit(w.earlyEventsPath, ...onChain(), '--to-block', String(toBlock));
+      expect(cut.report.findings).toEqual([]);
+      expect(cut.code).toBe(0);
+    }
+  });
+
+  it('an export taken before its last distribution was published: the proposal is ahead of it, not a missing publication', async () => {
+    const { code, report } = await audit(w.unpublishedEventsPath, ...onChain());
+    expect(code).toBe(1);
+    expect(report.findings).toEqual([expect.objectContaining({ kind: 'onchain-ahead', class: 'chain-ahead', field: 'DistributionPublished', position: report.distributions[1]!.position })]);
+    expect(report.outcome).toBe('chain-ahead');
+    expect(report.distributions.map((d) => d.status)).toEqual(['active', 'created']);
+    const cut = await audit(w.unpublishedEventsPath, ...onChain(), '--to-block', String(report.chainAhead!.firstBlock - 1));
+    expect(cut.report.findings).toEqual([]);
+    expect(cut.code).toBe(0);
+  });
+
+  it('a root the log should know (before the last block it refers to) is a disagreement, not the chain being ahead', async () => {
+    const rewind = await w.f.chain.snapshot();
+    try {
+      const bogus = `0x${'ab'.repeat(32)}`;
+      await w.f.distributor.proposeRoot(bogus, `0x${'cd'.repeat(32)}`);
+      const block = await w.f.chain.provider.getBlockNumber();
+      // The last claim as if indexed later: the log then refers to a block after the bogus root.
+      const last = lines.length - 1;
+      expect(envelopeAt(lines, last).type).toBe('RewardsClaimed');
+      const { code, report } = await audit(resealedFrom(edited(lines, last, withData({ blockNumber: block + 5 })), last), ...onChain());
+      expect(code).toBe(1);
+      expect(report.findings).toEqual([expect.objectContaining({ kind: 'onchain-root', class: 'chain-mismatch', found: bogus, block })]);
+      expect(report.outcome).toBe('chain-disagrees');
+      expect(report.headline).toBe('1 finding(s): the log re-derives, but the chain and the log disagree');
+    } finally {
+      await rewind();
+    }
+  });
+
+  it('a recorded publication the chain does not have: the chain and the log disagree, the log itself re-derives', async () => {
+    const i = indexOfType(lines, 'DistributionPublished', 0);
+    const { code, report } = await audit(resealedFrom(edited(lines, i, withData({ txHash: `0x${'5'.repeat(64)}` })), i), ...onChain());
+    expect(code).toBe(1);
+    expect(report.counts.findingsByClass).toMatchObject({ log: 0, 'chain-ahead': 0 });
+    // Publication findings are listed at the distribution they are about.
+    expect(report.findings[0]).toMatchObject({ kind: 'onchain-publication', position: indexOfType(lines, 'DistributionCreated', 0) + 1, field: 'txHash' });
+    expect(report.outcome).toBe('chain-disagrees');
+    expect(report.headline).toMatch(/^\d+ finding\(s\): the log re-derives, but the chain and the log disagree$/);
   });
 });
 
@@ -151,6 +216,8 @@ describe('each tampering is found and named with its position', () => {
     const { report } = await audit(resealedFrom(edited(lines, i, withData({ root: `0x${'2'.repeat(64)}` })), i), ...onChain());
     expect(kinds(report)).toContain('distribution-mismatch');
     expect(only(report, 'onchain-root').map((f) => f.position)).toEqual([i + 1, i + 1]);
+    expect(report.outcome).toBe('log-does-not-rederive');
+    expect(report.headline).toMatch(/^1 finding\(s\): the log does not re-derive as recorded; the chain and the log also disagree \(\d+ finding\(s\)\)$/);
   });
 
   it('a re-sealed burn larger than all minted breaks §9.4 (burned ≤ minted) at the next close', async () => {

@@ -3,11 +3,16 @@
  * <data dir>/pglite), a history driven through a real command handler (driveHistory), and two
  * distributions created, published, accepted after the timelock and claimed on the in-process EVM,
  * the claims indexed back into the log. The log is then exported with `cxt export` itself, and the
- * chain served over HTTP JSON-RPC for `cxt audit --rpc-url`.
+ * chain served over HTTP JSON-RPC for `cxt audit --rpc-url`. An earlier export, taken after the first
+ * distribution's claims, is kept too: the chain moved on after it (a second root, more claims); and
+ * one taken when the second distribution was created but not yet published.
+ *
+ * The store seals with the world's clock, so every recordedAt lies where the handler decided it.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exportLogToFile } from '../../adapters/audit/index.ts';
 import { startLocalChain, type JsonRpcEndpoint } from '../../adapters/chain/index.ts';
 import { main } from '../../adapters/cli/main.ts';
 import type { CliIo } from '../../adapters/cli/command.ts';
@@ -24,13 +29,18 @@ import { createCommandHandler, createLedger, type CommandHandler } from '../../a
 import type { Command, DistributionState, ProtocolParams } from '../../domain/index.ts';
 import { setUpDistributor, TIMELOCK, type Fixture } from '../chain/fixture.ts';
 import { claimFromDump, leavesOf } from '../distribution/world.ts';
-import { addr, driveHistory, h32, historyParams, type Clock } from '../support/history.ts';
+import { addr, driveHistory, h32, historyParams, storeClock, type Clock } from '../support/history.ts';
 
 export interface AuditWorld {
   readonly dir: string;
   readonly dataDir: string;
   /** The log as `cxt export` wrote it. */
   readonly eventsPath: string;
+  /** The log as exported before the second distribution, and the chain's head block then. */
+  readonly earlyEventsPath: string;
+  readonly earlyBlock: number;
+  /** The log as exported once the second distribution was created, before it was published. */
+  readonly unpublishedEventsPath: string;
   readonly f: Fixture;
   readonly rpc: JsonRpcEndpoint;
   readonly deployBlock: number;
@@ -91,11 +101,11 @@ export const buildAuditWorld = async (): Promise<AuditWorld> => {
   const dir = await mkdtemp(join(tmpdir(), 'cxt-audit-'));
   const dataDir = join(dir, 'data');
   await mkdir(dataDir);
-  const store = await openPgliteEventStore(join(dataDir, 'pglite'));
+  const clock: Clock = { nowSeconds: 0 };
+  const store = await openPgliteEventStore(join(dataDir, 'pglite'), { clock: storeClock(clock) });
   const f = await setUpDistributor(await startLocalChain());
   const deployBlock = await f.chain.provider.getBlockNumber();
   const params = historyParams({ cxtToken: f.cxt });
-  const clock: Clock = { nowSeconds: 0 };
   const ledger = createLedger(store);
   const handler = createCommandHandler({ store, ledger, clock: () => clock.nowSeconds });
   const treeStore = createSqlTreeStore(store.db);
@@ -106,8 +116,9 @@ export const buildAuditWorld = async (): Promise<AuditWorld> => {
 
   const publisher = createPublisher({ handler, ledger, treeStore, distributor: f.distributor, chainId: f.chain.chainId, clock: () => 0, fromBlock: deployBlock });
   const indexer = createClaimIndexer({ handler, distributor: f.distributor, checkpoints, fromBlock: deployBlock });
-  const publishAndAccept = async () => {
+  const publishAndAccept = async (beforePublishing: () => Promise<unknown> = async () => undefined) => {
     const { distribution, dump } = created(await createDistribution({ handler, ledger, treeStore }));
+    await beforePublishing();
     await fund(f, distribution);
     await publisher.step();
     await f.chain.increaseTime(TIMELOCK);
@@ -120,9 +131,13 @@ export const buildAuditWorld = async (): Promise<AuditWorld> => {
   const claimed = [leaves.find(([, t]) => t === f.cxt)!, leaves.find(([, t]) => t === f.wbnb)!];
   for (const [account, token] of claimed) await f.as(f.stranger).claim(claimFromDump(dump1, account, token));
   await indexer.catchUp();
+  const earlyEventsPath = join(dir, 'early-events.jsonl');
+  await exportLogToFile(store, earlyEventsPath);
+  const earlyBlock = await f.chain.provider.getBlockNumber();
 
   await driveEpoch(handler, clock, params, f, 3);
-  const dump2 = await publishAndAccept();
+  const unpublishedEventsPath = join(dir, 'unpublished-events.jsonl');
+  const dump2 = await publishAndAccept(() => exportLogToFile(store, unpublishedEventsPath));
   // The first claimer again (pays only the difference) and a first claim by another account.
   await f.as(f.stranger).claim(claimFromDump(dump2, claimed[0]![0], claimed[0]![1]));
   const other = leavesOf(dump2).find(([a, t]) => t === f.cxt && a !== claimed[0]![0])!;
@@ -138,6 +153,9 @@ export const buildAuditWorld = async (): Promise<AuditWorld> => {
     dir,
     dataDir,
     eventsPath,
+    earlyEventsPath,
+    earlyBlock,
+    unpublishedEventsPath,
     f,
     rpc,
     deployBlock,

@@ -16,7 +16,6 @@ import type { BenchContext } from './run.ts';
 import { syntheticHistory, type SyntheticOptions } from './syntheticLog.ts';
 
 const CASE_FLAG = '--audit-case';
-const GENESIS_MS = Date.UTC(2025, 0, 1);
 
 /** Events per syntheticHistory run: 2 per contribution, a close per epoch, plus the set-up. */
 export const syntheticSize = (o: SyntheticOptions): number =>
@@ -33,13 +32,14 @@ export const writeSyntheticLog = async (path: string, o: SyntheticOptions): Prom
     if (!out.write(buffer.join(''))) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     buffer = [];
   };
-  for (const { key, events } of syntheticHistory(o)) {
+  for (const { key, events, nowSeconds } of syntheticHistory(o)) {
+    // Sealed at the time the events were decided, as a store sharing the service's clock would.
+    const recordedAt = new Date(nowSeconds * 1000).toISOString();
     const stream = key.split(':')[0]!;
     for (const [i, ev] of events.entries()) {
       const streamVersion = (versions.get(stream) ?? 0) + 1;
       versions.set(stream, streamVersion);
       position++;
-      const recordedAt = new Date(GENESIS_MS + position).toISOString();
       // As the command handler does: a close commits to the log head it was decided on.
       const data = ev.type === 'EpochClosed' ? { ...encodeEventData(ev), logHead: prevHash } : encodeEventData(ev);
       const sealed = sealEnvelope({ id: i === 0 ? key : `${key}/${i}`, type: ev.type, stream, streamVersion, recordedAt, data, prevHash }, position);

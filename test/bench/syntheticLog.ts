@@ -20,8 +20,8 @@ export interface SyntheticOptions {
   readonly close?: boolean;
 }
 
-/** Yields [command key, events] in log order; the caller folds or stores them. */
-export function* syntheticHistory(o: SyntheticOptions): Generator<{ key: string; events: CorexEvent[] }> {
+/** Yields [command key, events, the decision time] in log order; the caller folds or stores them. */
+export function* syntheticHistory(o: SyntheticOptions): Generator<{ key: string; events: CorexEvent[]; nowSeconds: number }> {
   const params = defaultParams();
   const state: LedgerState = initialState();
   const start = (e: number) => params.genesisTimeSeconds + e * params.epochLengthSeconds;
@@ -30,7 +30,7 @@ export function* syntheticHistory(o: SyntheticOptions): Generator<{ key: string;
     const d = decide(c, state, now);
     if (E.isLeft(d)) throw new Error(`${key}: ${d.left.message}`);
     for (const ev of d.right) evolve(state, ev);
-    yield { key, events: d.right };
+    yield { key, events: d.right, nowSeconds: now };
   }
   yield* run('genesis', { type: 'ConfigureProtocol', params });
   const verifier = benchAddress(1);

@@ -14,6 +14,12 @@ export interface Clock {
   nowSeconds: number;
 }
 
+/**
+ * The event store's clock for a world driven by `clock`: envelopes are sealed at the time their
+ * command was decided, as in the service, where the store and the handler read one wall clock.
+ */
+export const storeClock = (clock: Clock) => (): Date => new Date(clock.nowSeconds * 1000);
+
 export const historyParams = (overrides: Partial<ProtocolParams> = {}): ProtocolParams =>
   defaultParams({
     tiers: [

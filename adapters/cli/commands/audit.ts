@@ -1,5 +1,5 @@
 /**
- * `cxt audit --events events.jsonl --out DIR [--rpc-url URL --distributor ADDRESS [--from-block N]]`:
+ * `cxt audit --events events.jsonl --out DIR [--rpc-url URL --distributor ADDRESS [--from-block N] [--to-block B]]`:
  * re-derives every number of an exported log through the domain rules and, with an RPC URL, checks
  * the distributor's roots and claims against it. Writes audit.json and audit.html.
  *
@@ -16,27 +16,40 @@ import { UsageError, type CliCommand, type CliIo } from '../command.ts';
 import { parseOptions } from './export.ts';
 
 const USAGE = [
-  'cxt audit --events <events.jsonl> --out <dir> [--rpc-url <url> --distributor <address> [--from-block N]]',
+  'cxt audit --events <events.jsonl> --out <dir> [--rpc-url <url> --distributor <address> [--from-block N] [--to-block B]]',
   '',
   '  --events       a log written by `cxt export`',
   '  --out          directory for audit.json and audit.html (created if missing)',
   '  --rpc-url      JSON-RPC node of the chain the distributions are published on',
   '  --distributor  address of the CumulativeMerkleDistributor (with --rpc-url)',
   '  --from-block   first block to scan for distributor logs (default 0; its deployment block is enough)',
-  '  Exit 0: clean. Exit 1: findings. Exit 2: usage, or the audit could not run.',
+  '  --to-block     last block to check (default: the chain head): audit an export against the chain as it was then',
+  '  Exit 0: clean. Exit 1: findings (the log does not re-derive, the chain disagrees, or the chain is ahead of the export).',
+  '  Exit 2: usage, or the audit could not run.',
 ].join('\n');
 
-const chainSource = (o: Partial<Record<'rpc-url' | 'distributor' | 'from-block', string>>): ChainSource | undefined => {
+/** A block number flag, refused in our own words: a whole number ≥ 0. */
+const blockFlag = (name: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n)) throw new UsageError(`--${name} must be a block number (a whole number ≥ 0), got "${value}"`);
+  return n;
+};
+
+const chainSource = (o: Partial<Record<'rpc-url' | 'distributor' | 'from-block' | 'to-block', string>>): ChainSource | undefined => {
   const { 'rpc-url': rpcUrl, distributor, 'from-block': fromBlock } = o;
+  const toBlock = blockFlag('to-block', o['to-block']);
   if (rpcUrl === undefined && distributor === undefined) {
     if (fromBlock !== undefined) throw new UsageError('--from-block applies only with --rpc-url and --distributor');
+    if (toBlock !== undefined) throw new UsageError('--to-block applies only with --rpc-url and --distributor');
     return undefined;
   }
   if (rpcUrl === undefined || distributor === undefined) throw new UsageError('--rpc-url and --distributor go together');
   const address = Address.decode(distributor);
   if (address._tag === 'Left') throw new UsageError(`--distributor ${distributor} ${address.left[0]?.message ?? 'is not an address'}`);
   if (fromBlock !== undefined && !/^\d+$/.test(fromBlock)) throw new UsageError(`--from-block must be a block number, got "${fromBlock}"`);
-  return { rpcUrl, distributor: address.right, ...(fromBlock === undefined ? {} : { fromBlock: Number(fromBlock) }) };
+  if (toBlock !== undefined && toBlock < Number(fromBlock ?? 0)) throw new UsageError(`--to-block ${toBlock} is before --from-block ${fromBlock}`);
+  return { rpcUrl, distributor: address.right, ...(fromBlock === undefined ? {} : { fromBlock: Number(fromBlock) }), ...(toBlock === undefined ? {} : { toBlock }) };
 };
 
 const progressBar = (io: CliIo): AuditProgress | undefined => {
@@ -53,6 +66,7 @@ const progressBar = (io: CliIo): AuditProgress | undefined => {
 };
 
 const summaryLines = (r: AuditReport, files: { json: string; html: string }): string[] => [
+  ...(r.verdict === 'clean' ? [] : [r.headline]),
   `${r.verdict === 'clean' ? 'clean' : `${r.counts.findings} finding(s)`}: ${r.counts.events} events, ${r.counts.epochs} epochs, ${r.counts.distributions} distributions in ${r.seconds.toFixed(1)} s` +
     `${r.chain.verified ? '; hash chain verified' : `; hash chain broken first at position ${r.chain.firstBreak?.position ?? '?'}`}` +
     `${r.counts.onChain ? `; on-chain: ${r.counts.onChain.rootsAccepted} root(s) accepted, ${r.counts.onChain.claims} claim(s)` : ''}`,
@@ -73,7 +87,7 @@ export const auditCommand: CliCommand = {
   summary: 'Replay an exported log through the domain rules, re-derive every number, and check it against the chain',
   usage: USAGE,
   async run(args, io) {
-    const options = parseOptions(args, ['events', 'out', 'rpc-url', 'distributor', 'from-block']);
+    const options = parseOptions(args, ['events', 'out', 'rpc-url', 'distributor', 'from-block', 'to-block']);
     if (options.events === undefined) throw new UsageError('--events <events.jsonl> is required');
     if (options.out === undefined) throw new UsageError('--out <dir> is required');
     const chain = chainSource(options);
