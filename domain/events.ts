@@ -4,7 +4,7 @@
  */
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
-import { Address, Amount, Count, Epoch, Hash32, Id, PositiveAmount, PositiveCount, literalUnion, strictObject } from './codecs.ts';
+import { Address, Amount, Count, Epoch, Hash32, Id, PositiveAmount, PositiveCount, literalUnion, strictObject, text } from './codecs.ts';
 import { ProtocolParamsCodec, TierName } from './params.ts';
 import { fieldErrors, type FieldError } from './errors.ts';
 
@@ -16,18 +16,8 @@ export const BurnReason = literalUnion('BurnReason', ['buyback', 'slash', 'other
 export type HardwareClass = t.TypeOf<typeof HardwareClass>;
 export type ContributionKind = t.TypeOf<typeof ContributionKind>;
 
-export const Region = new t.Type<string, string, unknown>(
-  'Region',
-  (u): u is string => typeof u === 'string' && u.length >= 1 && u.length <= 64,
-  (u, c) => (typeof u === 'string' && u.length >= 1 && u.length <= 64 ? t.success(u) : t.failure(u, c, 'must be 1 to 64 characters')),
-  (v) => v,
-);
-export const Reason = new t.Type<string, string, unknown>(
-  'Reason',
-  (u): u is string => typeof u === 'string' && u.length <= 500,
-  (u, c) => (typeof u === 'string' && u.length <= 500 ? t.success(u) : t.failure(u, c, 'must be at most 500 characters')),
-  (v) => v,
-);
+export const Region = text('Region', 1, 64);
+export const Reason = text('Reason', 0, 500);
 
 const PoolResult = strictObject('PoolResult', { budget: Amount, minted: Amount });
 export const RevenueSplit = strictObject('RevenueSplit', {

@@ -3,7 +3,7 @@
  */
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
-import { Address, Amount, Bps, Count, PositiveCount, UnixSeconds, literalUnion, strictObject } from './codecs.ts';
+import { Address, Amount, Bps, Count, PositiveCount, UnixSeconds, literalUnion, strictObject, text } from './codecs.ts';
 import { cxt } from './units.ts';
 
 /** Weights may exceed 100% (training counts 120%), so they are not capped at 10000. */
@@ -26,7 +26,7 @@ export const TierSpec = strictObject('TierSpec', {
 export type TierSpec = t.TypeOf<typeof TierSpec>;
 
 export const ProtocolParamsCodec = strictObject('ProtocolParams', {
-  symbol: t.string,
+  symbol: text('TokenSymbol', 1, 32),
   decimals: Count,
   maxSupply: Amount,
   cxtToken: Address,
