@@ -30,6 +30,7 @@ export interface Reply {
   readonly contentType: string;
   /** Parsed JSON (problem or result); tests inspect it field by field. */
   readonly json: any;
+  readonly headers: Readonly<Record<string, string | string[] | number | undefined>>;
 }
 
 export interface RequestOptions {
@@ -112,7 +113,7 @@ export const startHarness = async (o: HarnessOptions = {}): Promise<Harness> => 
         ...(payload !== undefined ? { payload } : {}),
       });
       const contentType = String(r.headers['content-type'] ?? '');
-      return { status: r.statusCode, contentType, json: contentType.includes('json') ? r.json() : r.body };
+      return { status: r.statusCode, contentType, json: contentType.includes('json') ? r.json() : r.body, headers: r.headers };
     },
     eventCount: async () => (await service.store.head()).position,
     at(epoch, seconds = 100) {
