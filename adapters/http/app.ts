@@ -31,7 +31,7 @@ export interface HttpAppOptions {
 /** A database outage is usually a restart or a failover: seconds, not minutes. */
 const RETRY_AFTER_SECONDS = 2;
 
-/** Fastify's own errors (body parsing, limits) as problems; anything else is a 500. */
+/** Our body parser's and fastify's own errors (limits, media types) as problems; anything else is a 500. */
 const problemFor = (error: FastifyError, bodyLimitBytes: number): Problem | undefined => {
   if (error instanceof RequestConflictError) return problems.conflict(error.message);
   if (error instanceof JsonBodyError) return problems.invalidJson(error.message, error.errors);
@@ -40,15 +40,9 @@ const problemFor = (error: FastifyError, bodyLimitBytes: number): Problem | unde
       return problems.tooLarge(bodyLimitBytes);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return problems.unsupportedMediaType('request bodies must be application/json');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return problems.invalidJson('the body is empty but the content type says JSON');
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return problems.invalidJson(`the body is not valid JSON: ${error.message}`);
     default:
       break;
   }
-  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message)))
-    return problems.invalidJson(`the body is not valid JSON: ${error.message}`);
   if (error.statusCode === 413) return problems.tooLarge(bodyLimitBytes);
   if (error.statusCode === 415) return problems.unsupportedMediaType('request bodies must be application/json');
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)
