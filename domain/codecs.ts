@@ -105,6 +105,34 @@ export const Id = new t.Type<string, string, unknown>(
   (v) => v,
 );
 
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const textProblem = (u: unknown, minLength: number, maxLength: number): string | undefined => {
+  if (typeof u !== 'string' || u.length < minLength || u.length > maxLength)
+    return minLength === 0 ? `must be at most ${maxLength} characters` : `must be ${minLength} to ${maxLength} characters`;
+  if (CONTROL_CHARACTER.test(u)) return 'must not contain control characters (U+0000 to U+001F, U+007F to U+009F)';
+  if (LONE_SURROGATE.test(u)) return 'must not contain an unpaired UTF-16 surrogate';
+  return undefined;
+};
+
+/**
+ * Free text a caller chooses (a region, a reason, a symbol), `minLength` to `maxLength` UTF-16
+ * units. Control characters and unpaired surrogates are refused: PostgreSQL's jsonb cannot store
+ * U+0000 or a lone surrogate (an accepted command would fail at append), and control characters
+ * would reach logs, reports and terminals verbatim.
+ */
+export const text = (name: string, minLength: number, maxLength: number) =>
+  new t.Type<string, string, unknown>(
+    name,
+    (u): u is string => textProblem(u, minLength, maxLength) === undefined,
+    (u, c) => {
+      const problem = textProblem(u, minLength, maxLength);
+      return problem === undefined ? t.success(u as string) : t.failure(u, c, problem);
+    },
+    (v) => v,
+  );
+
 export const literalUnion = <const L extends readonly [string, string, ...string[]]>(name: string, values: L) =>
   t.keyof(Object.fromEntries(values.map((v) => [v, null])) as { [K in L[number]]: null }, name);
 

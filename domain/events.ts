@@ -17,6 +17,7 @@ import {
   PositiveCount,
   literalUnion,
   strictObject,
+  text,
 } from './codecs.ts';
 import { ProtocolParamsCodec, TierName } from './params.ts';
 import { fieldErrors, type FieldError } from './errors.ts';
@@ -29,30 +30,11 @@ export const BurnReason = literalUnion('BurnReason', ['buyback', 'slash', 'other
 export type HardwareClass = t.TypeOf<typeof HardwareClass>;
 export type ContributionKind = t.TypeOf<typeof ContributionKind>;
 
-export const Region = new t.Type<string, string, unknown>(
-  'Region',
-  (u): u is string => typeof u === 'string' && u.length >= 1 && u.length <= 64,
-  (u, c) => (typeof u === 'string' && u.length >= 1 && u.length <= 64 ? t.success(u) : t.failure(u, c, 'must be 1 to 64 characters')),
-  (v) => v,
-);
-export const Reason = new t.Type<string, string, unknown>(
-  'Reason',
-  (u): u is string => typeof u === 'string' && u.length <= 500,
-  (u, c) => (typeof u === 'string' && u.length <= 500 ? t.success(u) : t.failure(u, c, 'must be at most 500 characters')),
-  (v) => v,
-);
+export const Region = text('Region', 1, 64);
+export const Reason = text('Reason', 0, 500);
 
 /** An ERC-20's symbol as it reports it: 1–32 characters, no control characters or lone surrogates. */
-export const AssetSymbol = new t.Type<string, string, unknown>(
-  'AssetSymbol',
-  (u): u is string => typeof u === 'string' && isAssetSymbol(u),
-  (u, c) => (typeof u === 'string' && isAssetSymbol(u) ? t.success(u) : t.failure(u, c, 'must be 1 to 32 characters without control characters')),
-  (v) => v,
-);
-function isAssetSymbol(s: string): boolean {
-  // Control characters and lone surrogates cannot be stored in jsonb, nor shown to anyone.
-  return s.length >= 1 && s.length <= 32 && !/[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
-}
+export const AssetSymbol = text('AssetSymbol', 1, 32);
 /** ERC-20 decimals are a uint8. */
 export const AssetDecimals = new t.Type<number, number, unknown>(
   'AssetDecimals',

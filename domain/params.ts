@@ -3,7 +3,7 @@
  */
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
-import { Address, Amount, Bps, Count, MAX_COMMAND_AMOUNT, PositiveCount, UnixSeconds, literalUnion, strictObject } from './codecs.ts';
+import { Address, Amount, Bps, Count, MAX_COMMAND_AMOUNT, PositiveCount, UnixSeconds, literalUnion, strictObject, text } from './codecs.ts';
 import { cxt } from './units.ts';
 
 /** Weights may exceed 100% (training counts 120%), so they are not capped at 10000. */
@@ -28,7 +28,7 @@ export type TierSpec = t.TypeOf<typeof TierSpec>;
 export const ProtocolParamsCodec = strictObject(
   'ProtocolParams',
   {
-    symbol: t.string,
+    symbol: text('TokenSymbol', 1, 32),
     decimals: Count,
     maxSupply: Amount,
     cxtToken: Address,
@@ -120,7 +120,6 @@ export const checkParams = (p: ProtocolParams): E.Either<string[], ProtocolParam
       problems.push(`tiers[${i}] (${cur.name}) must not require less stake or tenure than tiers[${i - 1}] (${prev.name})`);
   }
   if (p.maxSupply === 0n) problems.push('maxSupply must be greater than zero');
-  if (p.symbol.length < 1 || p.symbol.length > 32 || /[\u0000-\u001f\u007f]/.test(p.symbol)) problems.push('symbol must be 1 to 32 characters without control characters');
   if (p.decimals > 255) problems.push(`decimals must be at most 255 (an ERC-20 uint8), got ${p.decimals}`);
   if (p.maxSupply > MAX_SUPPLY_WEI) problems.push(`maxSupply must be at most 2^128 - 1 base units, got ${p.maxSupply}`);
   if (p.halfLifeEpochs > MAX_HALF_LIFE_EPOCHS) problems.push(`halfLifeEpochs must be at most ${MAX_HALF_LIFE_EPOCHS}, got ${p.halfLifeEpochs}`);

@@ -22,3 +22,4 @@ export {
   verifyStoreChain,
   type Clock,
 } from './shared.ts';
+export { isDatabaseUnavailable } from './unavailable.ts';

@@ -7,7 +7,9 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { isDatabaseUnavailable } from '../eventStore/index.ts';
 import { RequestConflictError } from '../ledger/index.ts';
+import { JsonBodyError, parseJsonBody } from './jsonBody.ts';
 import type { HttpDeps } from './ports.ts';
 import { problems, sendProblem, type Problem } from './problem.ts';
 import { registerAssetRoutes } from './routes/assets.ts';
@@ -17,6 +19,7 @@ import { registerOperatorWrites } from './routes/operatorWrites.ts';
 import { registerReads } from './routes/reads.ts';
 import { registerSignedWrites } from './routes/signedWrites.ts';
 import { createSignatureRecovery } from './signatureRecovery.ts';
+import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors } from './transportErrors.ts';
 
 export interface HttpAppOptions {
   /** pino logger; false for silence (tests). */
@@ -26,23 +29,21 @@ export interface HttpAppOptions {
   readonly recoveryWorkers?: number;
 }
 
-/** Fastify's own errors (body parsing, limits) as problems; anything else is a 500. */
+/** A database outage is usually a restart or a failover: seconds, not minutes. */
+const RETRY_AFTER_SECONDS = 2;
+
+/** Our body parser's and fastify's own errors (limits, media types) as problems; anything else is a 500. */
 const problemFor = (error: FastifyError, bodyLimitBytes: number): Problem | undefined => {
   if (error instanceof RequestConflictError) return problems.conflict(error.message);
+  if (error instanceof JsonBodyError) return problems.invalidJson(error.message, error.errors);
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return problems.tooLarge(bodyLimitBytes);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return problems.unsupportedMediaType('request bodies must be application/json');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return problems.invalidJson('the body is empty but the content type says JSON');
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return problems.invalidJson(`the body is not valid JSON: ${error.message}`);
     default:
       break;
   }
-  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message)))
-    return problems.invalidJson(`the body is not valid JSON: ${error.message}`);
   if (error.statusCode === 413) return problems.tooLarge(bodyLimitBytes);
   if (error.statusCode === 415) return problems.unsupportedMediaType('request bodies must be application/json');
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)
@@ -70,16 +71,30 @@ export const createHttpApp = async (deps: HttpDeps, options: HttpAppOptions = {}
   const app = Fastify({
     bodyLimit: deps.bodyLimitBytes,
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
-    // Clients may send the same JSON key twice or __proto__: refuse rather than guess.
-    onProtoPoisoning: 'error',
-    onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
+    clientErrorHandler,
   }) as unknown as FastifyInstance;
   app.removeContentTypeParser('text/plain');
+  // Our own JSON parser (jsonBody.ts) refuses duplicate keys, NUL, lone surrogates and
+  // __proto__/constructor keys; reading as a string keeps fastify's bodyLimit.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return sendProblem(reply.header('retry-after', String(RETRY_AFTER_SECONDS)), problems.databaseUnavailable(RETRY_AFTER_SECONDS));
+    }
     const problem = problemFor(error, deps.bodyLimitBytes);
     if (problem) return sendProblem(reply, problem);
     request.log.error({ err: error }, 'request failed');

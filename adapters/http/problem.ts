@@ -31,12 +31,13 @@ export const problems = {
     detail: errors.map((e) => `${e.field} ${e.message}`).join('; '),
     errors,
   }),
-  invalidJson: (detail: string): Problem => ({
+  /** Unparseable JSON, or JSON this service refuses (duplicate keys, NUL, lone surrogates, reserved keys), by path. */
+  invalidJson: (detail: string, errors: readonly FieldError[] = [{ field: 'body', message: detail }]): Problem => ({
     type: urn('invalid-json'),
     title: 'The body is not valid JSON',
     status: 400,
     detail,
-    errors: [{ field: 'body', message: detail }],
+    errors,
   }),
   unauthorized: (detail: string): Problem => ({ type: urn('unauthorized'), title: 'Authentication required', status: 401, detail, code: 'TOKEN_MISSING' }),
   forbidden: (detail: string, code = 'TOKEN_REJECTED'): Problem => ({ type: urn('forbidden'), title: 'Not allowed', status: 403, detail, code }),
@@ -50,6 +51,26 @@ export const problems = {
     detail: `request bodies are limited to ${limitBytes} bytes`,
   }),
   unsupportedMediaType: (detail: string): Problem => ({ type: urn('unsupported-media-type'), title: 'Unsupported content type', status: 415, detail }),
+  uriTooLong: (limit: number): Problem => ({
+    type: urn('uri-too-long'),
+    title: 'A path parameter is too long',
+    status: 414,
+    detail: `path parameters are limited to ${limit} characters`,
+  }),
+  headersTooLarge: (limitBytes: number): Problem => ({
+    type: urn('headers-too-large'),
+    title: 'The request headers are too large',
+    status: 431,
+    detail: `the request line and headers together are limited to ${limitBytes} bytes`,
+  }),
+  requestTimeout: (): Problem => ({ type: urn('request-timeout'), title: 'Request timeout', status: 408, detail: 'the request was not received in time' }),
+  malformedHttp: (): Problem => ({
+    type: urn('invalid-request'),
+    title: 'The request is invalid',
+    status: 400,
+    detail: 'the request is not valid HTTP/1.1',
+    errors: [{ field: 'request', message: 'is not valid HTTP/1.1' }],
+  }),
   /** A domain Refusal, or a service rule phrased the same way (code + sentence). */
   refused: (refusal: { readonly code: string; readonly message: string }): Problem => ({
     type: urn('refused'),
@@ -67,6 +88,12 @@ export const problems = {
     code: 'INSUFFICIENT_FUNDING',
   }),
   unavailable: (detail: string): Problem => ({ type: urn('unavailable'), title: 'Service unavailable', status: 503, detail }),
+  databaseUnavailable: (retryAfterSeconds: number): Problem => ({
+    type: urn('unavailable'),
+    title: 'Service unavailable',
+    status: 503,
+    detail: `the database is unreachable; retry in ${retryAfterSeconds} s (writes are idempotent, so a retry never records twice)`,
+  }),
   internal: (): Problem => ({
     type: urn('internal'),
     title: 'Internal error',

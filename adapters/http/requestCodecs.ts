@@ -5,7 +5,7 @@
  */
 import * as t from 'io-ts';
 import { Address, commandFields, Epoch, Id, PositiveCount, Reason, literalUnion } from '../../domain/index.ts';
-import { describeOptional, describeScalar, describedObject } from './jsonSchema.ts';
+import { describeOptional, describeScalar, describedObject, toJsonSchema } from './jsonSchema.ts';
 
 /** A 65-byte secp256k1 signature (r ‖ s ‖ v) as 0x-prefixed hex, what eth_signTypedData_v4 returns. */
 export const Signature = describeScalar(
@@ -52,11 +52,41 @@ const optionalBody = <C extends t.Mixed>(codec: C) => describeOptional(codec);
 
 // ---------------------------------------------------------------- signed messages (EIP-712)
 
-export const ContributionMessage = describedObject(
+/** A taskId, or "" for none: EIP-712 has no optional fields, so a signer signs "" for "no task". */
+const TaskIdOrNone = describeScalar(
+  new t.Type<string, string, unknown>(
+    'TaskIdOrNone',
+    (u): u is string => u === '' || Id.is(u),
+    (u, c) => (u === '' || Id.is(u) ? t.success(u) : t.failure(u, c, 'must be 1 to 200 printable characters without spaces, or "" for no task')),
+    (v) => v,
+  ),
+  { type: 'string', pattern: '^([!-~]{1,200})?$', description: 'The task the work was for; "" or absent: none (both sign as "").' },
+);
+
+const contributionFields = describedObject(
   'Contribution',
   commandFields.RecordContribution.required,
-  commandFields.RecordContribution.optional,
+  { ...commandFields.RecordContribution.optional, taskId: TaskIdOrNone },
   'The EIP-712 `Contribution` message; an absent taskId is signed as the empty string.',
+);
+
+/**
+ * `"taskId": ""` decodes to no taskId at all, so it is the same command, event and digest as an
+ * omitted field, and the two are idempotent replays of each other.
+ */
+export const ContributionMessage = describeScalar(
+  new t.Type<t.TypeOf<typeof contributionFields>, t.OutputOf<typeof contributionFields>, unknown>(
+    'Contribution',
+    (u): u is t.TypeOf<typeof contributionFields> => contributionFields.is(u) && u.taskId !== '',
+    (u, c) => {
+      const r = contributionFields.validate(u, c);
+      if (r._tag === 'Left' || r.right.taskId !== '') return r;
+      const { taskId: _none, ...withoutTask } = r.right;
+      return t.success(withoutTask);
+    },
+    contributionFields.encode,
+  ),
+  toJsonSchema(contributionFields),
 );
 export const VerdictValue = literalUnion('VerdictValue', ['verified', 'invalid', 'fraud']);
 export const VerdictMessage = describedObject('Verdict', { contributionId: Id, verdict: VerdictValue }, {}, 'The EIP-712 `Verdict` message.');

@@ -1,204 +1,21 @@
 /**
- * The bad-input table of issue 4, for EVERY write endpoint: missing fields, wrong types, negative,
- * fractional and huge amounts, malformed addresses, unknown fields, everything wrong at once,
- * oversized bodies, invalid JSON, wrong content types. Each answer is a 4xx problem+json naming
+ * The bad-input table (badInputTable.ts) run against the real service on PGlite and PostgreSQL,
+ * plus headers and path parameters, over inject and — where inject skips Node's HTTP parser
+ * (header limits, malformed requests) — a real socket. Every answer is a 4xx problem+json naming
  * the fields at fault, the log does not move, and the service stays healthy.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, BILLING, INDEXER, proofHash, startHarness, wallet, type Harness } from './harness.ts';
+import { socketRequest, rawRequest } from '../support/socketHttp.ts';
+import { ADMIN, INDEXER, startHarness, storagesUnderTest, type Harness } from './harness.ts';
+import { ENDPOINTS, badChecksum, casesFor, type Case, type Endpoint } from './badInputTable.ts';
 
-let h: Harness;
-let eventsAtStart: number;
-beforeAll(async () => {
-  h = await startHarness();
-  eventsAtStart = await h.eventCount();
-});
-afterAll(async () => {
-  // The whole table wrote nothing and left the service healthy.
-  expect(await h.eventCount()).toBe(eventsAtStart);
-  expect((await h.request('GET', '/healthz')).status).toBe(200);
-  expect((await h.request('GET', '/readyz')).status).toBe(200);
-  await h.destroy();
-});
+type Reply = { status: number; contentType: string; json: any };
 
-const A = wallet('bad-input-a').address;
-/** Mixed case with one letter's case flipped: a broken EIP-55 checksum. */
-const badChecksum = (() => {
-  const i = [...A].findIndex((ch, k) => k > 1 && /[a-fA-F]/.test(ch));
-  return A.slice(0, i) + (A[i] === A[i]!.toUpperCase() ? A[i]!.toLowerCase() : A[i]!.toUpperCase()) + A.slice(i + 1);
-})();
-
-const BAD: Record<string, readonly unknown[]> = {
-  id: [123, '', 'has space', 'x'.repeat(201), null],
-  address: [123, '0x123', 'not-an-address', `0x${'g'.repeat(40)}`, `0x${'a'.repeat(41)}`, badChecksum],
-  amount: [1000, '-1', '1.5', '1e3', '0x10', (2n ** 256n).toString(), '9'.repeat(100), '', ' 1', '01', '0'],
-  epoch: ['1', -1, 1.5, 2 ** 41, null, true],
-  count: ['10', 0, -1, 1.5, 2 ** 53],
-  hash: ['0x12', 123, `0x${'z'.repeat(64)}`],
-  signature: ['0x12', 1, `0x${'0'.repeat(128)}`],
-  hardwareClass: ['gpuu', 1, ''],
-  kind: ['inference', 0],
-  verdict: ['valid', true],
-  source: ['cash', 7],
-  burnReason: ['slash', 'BUYBACK'],
-  region: ['', 'r'.repeat(65), 5],
-};
-
-interface Endpoint {
-  readonly name: string;
-  readonly method: 'POST' | 'DELETE';
-  readonly url: string;
-  readonly token?: string;
-  readonly headers?: Record<string, string>;
-  readonly body?: Record<string, unknown>;
-  /** Dotted field path → kind in BAD. */
-  readonly fields: Record<string, keyof typeof BAD>;
-  readonly required: readonly string[];
-}
-
-const contribution = { contributionId: 'c-1', nodeId: 'node-1', epoch: 0, kind: 'compute', units: 10, proofHash: proofHash(1) };
-const SIG = `0x${'ab'.repeat(65)}`;
-
-const ENDPOINTS: readonly Endpoint[] = [
-  {
-    name: 'register node',
-    method: 'POST',
-    url: '/v1/nodes',
-    token: ADMIN,
-    body: { nodeId: 'node-1', operator: A, signer: A, hardwareClass: 'gpu', region: 'eu-west' },
-    fields: { nodeId: 'id', operator: 'address', signer: 'address', hardwareClass: 'hardwareClass', region: 'region' },
-    required: ['nodeId', 'operator', 'signer', 'hardwareClass'],
-  },
-  {
-    name: 'submit contribution',
-    method: 'POST',
-    url: '/v1/contributions',
-    body: { contribution: { ...contribution, taskId: 't-1' }, signature: SIG },
-    fields: {
-      'contribution.contributionId': 'id',
-      'contribution.nodeId': 'id',
-      'contribution.epoch': 'epoch',
-      'contribution.kind': 'kind',
-      'contribution.units': 'count',
-      'contribution.proofHash': 'hash',
-      'contribution.taskId': 'id',
-      signature: 'signature',
-    },
-    required: ['contribution', 'signature', ...Object.keys(contribution).map((k) => `contribution.${k}`)],
-  },
-  {
-    name: 'submit verdict',
-    method: 'POST',
-    url: '/v1/verdicts',
-    body: { verdict: { contributionId: 'c-1', verdict: 'verified' }, signature: SIG },
-    fields: { 'verdict.contributionId': 'id', 'verdict.verdict': 'verdict', signature: 'signature' },
-    required: ['verdict', 'signature', 'verdict.contributionId', 'verdict.verdict'],
-  },
-  { name: 'register verifier', method: 'POST', url: '/v1/verifiers', token: ADMIN, body: { verifier: A }, fields: { verifier: 'address' }, required: ['verifier'] },
-  {
-    name: 'stake deposit',
-    method: 'POST',
-    url: '/v1/stake/deposits',
-    token: INDEXER,
-    body: { account: A, amount: '1000', ref: 'tx:0' },
-    fields: { account: 'address', amount: 'amount', ref: 'id' },
-    required: ['account', 'amount', 'ref'],
-  },
-  {
-    name: 'unstake request',
-    method: 'POST',
-    url: '/v1/stake/unstakes',
-    token: INDEXER,
-    headers: { 'idempotency-key': 'u-1' },
-    body: { account: A, amount: '1000' },
-    fields: { account: 'address', amount: 'amount' },
-    required: ['account', 'amount'],
-  },
-  {
-    name: 'withdrawal',
-    method: 'POST',
-    url: '/v1/stake/withdrawals',
-    token: INDEXER,
-    headers: { 'idempotency-key': 'w-1' },
-    body: { account: A, amount: '1000' },
-    fields: { account: 'address', amount: 'amount' },
-    required: ['account', 'amount'],
-  },
-  {
-    name: 'revenue',
-    method: 'POST',
-    url: '/v1/revenue',
-    token: BILLING,
-    body: { revenueId: 'r-1', source: 'api', asset: A, gross: '1000', provider: A },
-    fields: { revenueId: 'id', source: 'source', asset: 'address', gross: 'amount', provider: 'address' },
-    required: ['revenueId', 'source', 'asset', 'gross'],
-  },
-  {
-    name: 'burn',
-    method: 'POST',
-    url: '/v1/burns',
-    token: ADMIN,
-    body: { burnId: 'b-1', amount: '1000', reason: 'buyback', asset: A, spent: '5' },
-    fields: { burnId: 'id', amount: 'amount', reason: 'burnReason', asset: 'address', spent: 'amount' },
-    required: ['burnId', 'amount', 'reason'],
-  },
-  { name: 'close epoch', method: 'POST', url: '/v1/epochs/close', token: ADMIN, body: { epoch: 0 }, fields: { epoch: 'epoch' }, required: ['epoch'] },
-  { name: 'create distribution', method: 'POST', url: '/v1/distributions', token: ADMIN, body: { throughEpoch: 0 }, fields: { throughEpoch: 'epoch' }, required: [] },
-];
-
-const clone = (v: Record<string, unknown>): Record<string, unknown> => JSON.parse(JSON.stringify(v)) as Record<string, unknown>;
-const setPath = (body: Record<string, unknown>, path: string, value: unknown, remove = false): Record<string, unknown> => {
-  const out = clone(body);
-  const keys = path.split('.');
-  let target = out;
-  for (const k of keys.slice(0, -1)) target = target[k] as Record<string, unknown>;
-  if (remove) delete target[keys.at(-1)!];
-  else target[keys.at(-1)!] = value;
-  return out;
-};
-
-interface Case {
-  readonly label: string;
-  readonly body?: unknown;
-  readonly raw?: string;
-  readonly headers?: Record<string, string>;
-  readonly status: number;
-  /** Fields the problem must list (exactly these for one-field cases). */
-  readonly fields?: readonly string[];
-  readonly exact?: boolean;
-}
-
-const casesFor = (e: Endpoint): Case[] => {
-  const body = e.body!;
-  const cases: Case[] = [];
-  for (const f of e.required) cases.push({ label: `missing ${f}`, body: setPath(body, f, undefined, true), status: 400, fields: [f], exact: true });
-  for (const [f, kind] of Object.entries(e.fields))
-    for (const v of BAD[kind]!) cases.push({ label: `${f} = ${JSON.stringify(v)}`, body: setPath(body, f, v), status: 400, fields: [f], exact: true });
-  cases.push({ label: 'an unknown field', body: { ...clone(body), extra: 1 }, status: 400, fields: ['extra'], exact: true });
-  const allWrong = Object.entries(e.fields).reduce<Record<string, unknown>>((b, [f, kind]) => setPath(b, f, BAD[kind]![0]), { ...clone(body), typo: 'x' });
-  cases.push({ label: 'every field wrong at once (all listed)', body: allWrong, status: 400, fields: [...Object.keys(e.fields), 'typo'], exact: true });
-  cases.push({ label: 'invalid JSON', raw: '{"a": ', status: 400 });
-  cases.push({ label: 'trailing garbage after JSON', raw: `${JSON.stringify(body)} x`, status: 400 });
-  cases.push({ label: 'an empty body', raw: '', status: 400 });
-  for (const raw of ['[]', 'null', '42', '"text"']) cases.push({ label: `a JSON ${raw} instead of an object`, raw, status: 400 });
-  cases.push({ label: 'a __proto__ key', raw: `{"__proto__": {"x": 1}, ${JSON.stringify(body).slice(1)}`, status: 400 });
-  cases.push({ label: 'an oversized body', body: { ...clone(body), padding: 'x'.repeat(70_000) }, status: 413 });
-  cases.push({ label: 'text/plain', raw: JSON.stringify(body), headers: { 'content-type': 'text/plain' }, status: 415 });
-  cases.push({ label: 'form encoding', raw: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415 });
-  return cases;
-};
-
-const send = (e: Endpoint, c: { body?: unknown; raw?: string; headers?: Record<string, string> }, url = e.url) =>
-  h.request(e.method, url, {
-    ...(e.token ? { token: e.token } : {}),
-    ...(c.raw !== undefined ? { raw: c.raw } : { body: c.body }),
-    headers: { ...e.headers, ...c.headers },
-  });
-
-const expectProblem = async (r: Awaited<ReturnType<Harness['request']>>, c: Case) => {
+const expectProblem = (r: Reply, c: Pick<Case, 'status' | 'fields' | 'exact' | 'type'>) => {
   expect(r.status, JSON.stringify(r.json)).toBe(c.status);
   expect(r.contentType).toContain('application/problem+json');
   expect(r.json).toMatchObject({ type: expect.stringMatching(/^urn:corex:problem:/), title: expect.any(String), status: c.status, detail: expect.any(String) });
+  if (c.type) expect(r.json.type).toBe(c.type);
   if (c.fields) {
     const listed = (r.json.errors as { field: string; message: string }[]).map((x) => x.field);
     if (c.exact) expect([...listed].sort()).toEqual([...c.fields].sort());
@@ -206,56 +23,122 @@ const expectProblem = async (r: Awaited<ReturnType<Harness['request']>>, c: Case
   }
 };
 
-for (const e of ENDPOINTS) {
-  describe(`${e.method} ${e.url} (${e.name})`, () => {
-    it.each(casesFor(e).map((c) => [c.label, c] as const))('%s → 4xx problem, nothing written', async (_label, c) => {
-      const before = await h.eventCount();
-      await expectProblem(await send(e, c), c);
-      expect(await h.eventCount()).toBe(before);
+/** Every path parameter of the API, on a route that takes it. */
+const PATH_PARAMS: ReadonlyArray<{ method: string; url: (v: string) => string; field: string; token?: string }> = [
+  { method: 'DELETE', url: (v) => `/v1/verifiers/${v}`, field: 'params.address', token: ADMIN },
+  { method: 'POST', url: (v) => `/v1/distributions/${v}/publish`, field: 'params.seq', token: ADMIN },
+  { method: 'GET', url: (v) => `/v1/accounts/${v}`, field: 'params.address' },
+  { method: 'GET', url: (v) => `/v1/accounts/${v}/proofs`, field: 'params.address' },
+  { method: 'GET', url: (v) => `/v1/epochs/${v}`, field: 'params.epoch' },
+  { method: 'GET', url: (v) => `/v1/distributions/${v}`, field: 'params.seq' },
+  { method: 'GET', url: (v) => `/v1/distributions/${v}/tree`, field: 'params.seq' },
+];
+
+const LONG_PARAM = '1'.repeat(10_000);
+const OVER_HEADER_LIMIT = 'h'.repeat(20_000);
+
+describe.each(await storagesUnderTest())('bad input on %s', (storage) => {
+  let h: Harness;
+  let eventsAtStart: number;
+  beforeAll(async () => {
+    h = await startHarness({ storage });
+    eventsAtStart = await h.eventCount();
+  });
+  afterAll(async () => {
+    // The whole table wrote nothing and left the service healthy.
+    expect(await h.eventCount()).toBe(eventsAtStart);
+    expect((await h.request('GET', '/healthz')).status).toBe(200);
+    expect((await h.request('GET', '/readyz')).status).toBe(200);
+    await h.destroy();
+  });
+
+  /** Runs `request`, checks the problem, and that the log head did not move. */
+  const refused = async (request: () => Promise<Reply>, c: Pick<Case, 'status' | 'fields' | 'exact' | 'type'>) => {
+    const before = await h.eventCount();
+    expectProblem(await request(), c);
+    expect(await h.eventCount()).toBe(before);
+  };
+
+  const send = (e: Endpoint, c: { body?: unknown; raw?: string; headers?: Record<string, string> }) =>
+    h.request(e.method, e.url, {
+      ...(e.token ? { token: e.token } : {}),
+      ...(c.raw !== undefined ? { raw: c.raw } : { body: c.body }),
+      headers: { ...e.headers, ...c.headers },
     });
-  });
-}
 
-describe('headers and path parameters', () => {
-  const unstake = ENDPOINTS.find((e) => e.url === '/v1/stake/unstakes')!;
-  it.each([
-    ['missing', undefined],
-    ['empty', ''],
-    ['with a space', 'a b'],
-    ['too long', 'k'.repeat(201)],
-  ])('unstake with the idempotency key %s → 400 naming the header', async (_label, key) => {
-    const before = await h.eventCount();
-    const r = await h.request('POST', unstake.url, { token: INDEXER, body: unstake.body, headers: key === undefined ? {} : { 'idempotency-key': key } });
-    await expectProblem(r, { label: '', status: 400, fields: ['headers.idempotency-key'], exact: true });
-    expect(await h.eventCount()).toBe(before);
-  });
+  for (const e of ENDPOINTS) {
+    describe(`${e.method} ${e.url} (${e.name})`, () => {
+      it.each(casesFor(e).map((c) => [c.label, c] as const))('%s → 4xx problem, nothing written', async (_label, c) => {
+        await refused(() => send(e, c), c);
+      });
 
-  it.each(['0x123', 'zz', badChecksum, `0x${'a'.repeat(41)}`])('DELETE /v1/verifiers/%s → 400 naming params.address', async (address) => {
-    const before = await h.eventCount();
-    const r = await h.request('DELETE', `/v1/verifiers/${encodeURIComponent(address)}`, { token: ADMIN });
-    await expectProblem(r, { label: '', status: 400, fields: ['params.address'], exact: true });
-    expect(await h.eventCount()).toBe(before);
-  });
+      it('headers over 16 KB, on a real socket → 431 problem, nothing written', async () => {
+        const headers = { 'content-type': 'application/json', ...(e.token ? { authorization: `Bearer ${e.token}` } : {}), ...e.headers, 'x-padding': OVER_HEADER_LIMIT };
+        await refused(() => socketRequest(h.service.url, { method: e.method, path: e.url, headers, body: JSON.stringify(e.body) }), {
+          status: 431,
+          type: 'urn:corex:problem:headers-too-large',
+        });
+      });
+    });
+  }
 
-  it.each(['abc', '0', '-1', '1.5', '1e3', '99999999999999999999'])('POST /v1/distributions/%s/publish → 400 naming params.seq', async (seq) => {
-    const before = await h.eventCount();
-    const r = await h.request('POST', `/v1/distributions/${seq}/publish`, { token: ADMIN });
-    await expectProblem(r, { label: '', status: 400, fields: ['params.seq'], exact: true });
-    expect(await h.eventCount()).toBe(before);
-  });
+  describe('headers and path parameters', () => {
+    const unstake = ENDPOINTS.find((e) => e.url === '/v1/stake/unstakes')!;
+    it.each([
+      ['missing', undefined],
+      ['empty', ''],
+      ['with a space', 'a b'],
+      ['too long', 'k'.repeat(201)],
+    ])('unstake with the idempotency key %s → 400 naming the header', async (_label, key) => {
+      const headers: Record<string, string> = key === undefined ? {} : { 'idempotency-key': key };
+      await refused(() => h.request('POST', unstake.url, { token: INDEXER, body: unstake.body, headers }), { status: 400, fields: ['headers.idempotency-key'], exact: true });
+    });
 
-  it.each(['/v1/epochs/x', '/v1/epochs/-1', '/v1/accounts/0x12', '/v1/accounts/0x12/proofs', '/v1/distributions/0', '/v1/epochs?limit=0', '/v1/epochs?limit=5000', '/v1/epochs?bogus=1'])(
-    'GET %s → 400 problem',
-    async (url) => {
-      const r = await h.request('GET', url);
-      expect(r.status).toBe(400);
+    it.each(['0x123', 'zz', badChecksum, `0x${'a'.repeat(41)}`])('DELETE /v1/verifiers/%s → 400 naming params.address', async (address) => {
+      await refused(() => h.request('DELETE', `/v1/verifiers/${encodeURIComponent(address)}`, { token: ADMIN }), { status: 400, fields: ['params.address'], exact: true });
+    });
+
+    it.each(['abc', '0', '-1', '1.5', '1e3', '99999999999999999999'])('POST /v1/distributions/%s/publish → 400 naming params.seq', async (seq) => {
+      await refused(() => h.request('POST', `/v1/distributions/${seq}/publish`, { token: ADMIN }), { status: 400, fields: ['params.seq'], exact: true });
+    });
+
+    it.each(['/v1/epochs/x', '/v1/epochs/-1', '/v1/accounts/0x12', '/v1/accounts/0x12/proofs', '/v1/distributions/0', '/v1/epochs?limit=0', '/v1/epochs?limit=5000', '/v1/epochs?bogus=1'])(
+      'GET %s → 400 problem',
+      async (url) => {
+        const r = await h.request('GET', url);
+        expect(r.status).toBe(400);
+        expect(r.contentType).toContain('application/problem+json');
+      },
+    );
+
+    it.each(PATH_PARAMS.map((p) => [`${p.method} ${p.url(':x')}`, p] as const))('%s with a 10,000-character parameter → 400 naming it, inject and socket', async (_label, p) => {
+      const expected = { status: 400, fields: [p.field], exact: true, type: 'urn:corex:problem:invalid-request' };
+      const headers = p.token ? { authorization: `Bearer ${p.token}` } : undefined;
+      await refused(() => h.request(p.method, p.url(LONG_PARAM), p.token ? { token: p.token } : {}), expected);
+      await refused(() => socketRequest(h.service.url, { method: p.method, path: p.url(LONG_PARAM), ...(headers ? { headers } : {}) }), expected);
+    });
+
+    it('a parameter beyond the header limit is 414 over inject (no parser) and 431 over a socket', async () => {
+      const p = PATH_PARAMS[0]!;
+      await refused(() => h.request(p.method, p.url(OVER_HEADER_LIMIT), { token: ADMIN }), { status: 414, type: 'urn:corex:problem:uri-too-long' });
+      await refused(() => socketRequest(h.service.url, { method: p.method, path: p.url(OVER_HEADER_LIMIT), headers: { authorization: `Bearer ${ADMIN}` } }), {
+        status: 431,
+        type: 'urn:corex:problem:headers-too-large',
+      });
+    });
+
+    it('bad percent-encoding in the path → 400 problem naming the url', async () => {
+      await refused(() => h.request('DELETE', '/v1/verifiers/%zz', { token: ADMIN }), { status: 400, fields: ['url'], exact: true });
+    });
+
+    it('a request that is not HTTP → 400 problem', async () => {
+      await refused(() => rawRequest(h.service.url, 'HELLO THERE\r\n\r\n'), { status: 400, fields: ['request'], exact: true });
+    });
+
+    it('an unknown route is a 404 problem', async () => {
+      const r = await h.request('POST', '/v1/nope', { token: ADMIN, body: {} });
+      expect(r.status).toBe(404);
       expect(r.contentType).toContain('application/problem+json');
-    },
-  );
-
-  it('an unknown route is a 404 problem', async () => {
-    const r = await h.request('POST', '/v1/nope', { token: ADMIN, body: {} });
-    expect(r.status).toBe(404);
-    expect(r.contentType).toContain('application/problem+json');
+    });
   });
 });

@@ -12,7 +12,7 @@ import type { ProtocolParams } from '../../domain/index.ts';
 import { loadConfig } from '../../adapters/service/config.ts';
 import { startService, type Service } from '../../adapters/service/service.ts';
 import { signContribution, signVerdict, type ContributionMessage, type VerdictMessage } from '../../adapters/http/eip712.ts';
-import { TEST_DATABASE_URL, dropSchema, freshSchemaName } from '../support/postgres.ts';
+import { TEST_DATABASE_URL, dropSchema, freshSchemaName, postgresAvailable } from '../support/postgres.ts';
 
 export const ADMIN = 'test-admin-token-0123456789abcdef';
 export const INDEXER = 'test-indexer-token-0123456789abcdef';
@@ -30,6 +30,7 @@ export interface Reply {
   readonly contentType: string;
   /** Parsed JSON (problem or result); tests inspect it field by field. */
   readonly json: any;
+  readonly headers: Readonly<Record<string, string | string[] | number | undefined>>;
 }
 
 export interface RequestOptions {
@@ -54,6 +55,11 @@ export interface Harness {
   destroy(): Promise<void>;
 }
 
+export type Storage = NonNullable<HarnessOptions['storage']>;
+
+/** PGlite always; PostgreSQL when the test server answers (and always under CI, which fails when it does not). */
+export const storagesUnderTest = async (): Promise<Storage[]> => ['pglite', ...((await postgresAvailable()) ? (['postgres'] as const) : [])];
+
 export interface HarnessOptions {
   readonly storage?: 'pglite' | 'postgres';
   /** Reuse a data dir (restart tests). */
@@ -62,19 +68,22 @@ export interface HarnessOptions {
   readonly clock?: TestClock;
   readonly params?: Partial<ProtocolParams>;
   readonly env?: Record<string, string>;
+  /** PostgreSQL server for storage 'postgres' (default: the shared test server). */
+  readonly databaseUrl?: string;
 }
 
 export const startHarness = async (o: HarnessOptions = {}): Promise<Harness> => {
   const dataDir = o.dataDir ?? (await mkdtemp(join(tmpdir(), 'cxt-service-')));
   const schema = o.storage === 'postgres' ? (o.schema ?? freshSchemaName('svc')) : undefined;
   const clock = o.clock ?? { nowSeconds: GENESIS + 100 };
+  const databaseUrl = o.databaseUrl ?? TEST_DATABASE_URL;
   const config = loadConfig({
     PORT: '0',
     EMBEDDED_RPC_PORT: '0',
     ADMIN_TOKEN: ADMIN,
     INDEXER_TOKEN: INDEXER,
     BILLING_TOKEN: BILLING,
-    ...(schema ? { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema } : {}),
+    ...(schema ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema } : {}),
     ...o.env,
   }, { dataDir });
   const service = await startService({
@@ -104,7 +113,7 @@ export const startHarness = async (o: HarnessOptions = {}): Promise<Harness> => 
         ...(payload !== undefined ? { payload } : {}),
       });
       const contentType = String(r.headers['content-type'] ?? '');
-      return { status: r.statusCode, contentType, json: contentType.includes('json') ? r.json() : r.body };
+      return { status: r.statusCode, contentType, json: contentType.includes('json') ? r.json() : r.body, headers: r.headers };
     },
     eventCount: async () => (await service.store.head()).position,
     at(epoch, seconds = 100) {
@@ -113,7 +122,7 @@ export const startHarness = async (o: HarnessOptions = {}): Promise<Harness> => 
     stop,
     async destroy() {
       await stop();
-      if (schema && !o.schema) await dropSchema(schema);
+      if (schema && !o.schema) await dropSchema(schema, databaseUrl);
       if (!o.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };

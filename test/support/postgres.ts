@@ -34,8 +34,8 @@ export const freshSchemaName = (prefix: string): string =>
 export const createPool = (schema: string, max = 10): pg.Pool =>
   new pg.Pool({ connectionString: TEST_DATABASE_URL, max, options: `-c search_path=${schema}` });
 
-export const dropSchema = async (schema: string): Promise<void> => {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+export const dropSchema = async (schema: string, url = TEST_DATABASE_URL): Promise<void> => {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(`drop schema if exists ${schema} cascade`);
