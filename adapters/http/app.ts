@@ -8,7 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { isDatabaseUnavailable } from '../eventStore/index.ts';
-import { RequestConflictError } from '../ledger/index.ts';
+import { CorruptEventError, RequestConflictError } from '../ledger/index.ts';
 import { JsonBodyError, parseJsonBody } from './jsonBody.ts';
 import type { HttpDeps } from './ports.ts';
 import { problems, sendProblem, type Problem } from './problem.ts';
@@ -94,6 +94,11 @@ export const createHttpApp = async (deps: HttpDeps, options: HttpAppOptions = {}
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');
       return sendProblem(reply.header('retry-after', String(RETRY_AFTER_SECONDS)), problems.databaseUnavailable(RETRY_AFTER_SECONDS));
+    }
+    if (error instanceof CorruptEventError) {
+      // The log holds what this version cannot read: nothing can be decided until an operator looks (cxt audit).
+      request.log.error({ err: error }, 'the log cannot be folded');
+      return sendProblem(reply, problems.unavailable(`${error.message}; run cxt audit on an export to see why`));
     }
     const problem = problemFor(error, deps.bodyLimitBytes);
     if (problem) return sendProblem(reply, problem);

@@ -106,7 +106,8 @@ export const startService = async (options: ServiceOptions): Promise<Service> =>
     };
     const openStore = async (): Promise<Storage> => {
       mkdirSync(dataDir, { recursive: true });
-      const storage = await openStorage(config.storage);
+      // An injected clock (tests, replays) also seals recordedAt, so the log's times match its decisions.
+      const storage = await openStorage(config.storage, options.clock ? () => new Date(clock() * 1000) : undefined);
       closers.push({ name: 'store', close: storage.close });
       return storage;
     };

@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createPostgresEventStore, openPgliteEventStore, pgExecutor, type PostgresEventStore } from '../eventStore/index.ts';
+import { createPostgresEventStore, openPgliteEventStore, pgExecutor, type Clock, type PostgresEventStore } from '../eventStore/index.ts';
 import { ConfigError, type StorageConfig } from './config.ts';
 import { withTimeout } from './chainRuntime.ts';
 
@@ -23,7 +23,7 @@ export interface Storage {
   readonly close: () => Promise<void>;
 }
 
-const openPostgres = async (c: Extract<StorageConfig, { kind: 'postgres' }>): Promise<Storage> => {
+const openPostgres = async (c: Extract<StorageConfig, { kind: 'postgres' }>, clock: Clock | undefined): Promise<Storage> => {
   const pool = new pg.Pool({ connectionString: c.url, max: 10, connectionTimeoutMillis: 10_000 });
   // An idle client that loses its server emits 'error' on the pool; without a listener that would crash the process.
   pool.on('error', () => undefined);
@@ -33,7 +33,7 @@ const openPostgres = async (c: Extract<StorageConfig, { kind: 'postgres' }>): Pr
     await pool.end().catch(() => undefined);
     throw new ConfigError(`DATABASE_URL ${redact(c.url)} is not reachable: ${(error as Error).message}.`);
   }
-  const store = createPostgresEventStore({ db: pgExecutor(pool), ...(c.schema ? { schema: c.schema } : {}) });
+  const store = createPostgresEventStore({ db: pgExecutor(pool), ...(c.schema ? { schema: c.schema } : {}), ...(clock ? { clock } : {}) });
   await store.migrate();
   return {
     store,
@@ -86,13 +86,14 @@ const lockDirectory = (dir: string): (() => void) => {
   throw new ConfigError(`could not claim the data dir ${dir}.`);
 };
 
-export const openStorage = async (c: StorageConfig): Promise<Storage> => {
-  if (c.kind === 'postgres') return openPostgres(c);
+/** `clock` seals recordedAt (default: the system clock); the service passes its own so the log's times follow its decisions. */
+export const openStorage = async (c: StorageConfig, clock?: Clock): Promise<Storage> => {
+  if (c.kind === 'postgres') return openPostgres(c, clock);
   const dir = join(c.dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
   const release = lockDirectory(c.dataDir);
   try {
-    const store = await openPgliteEventStore(dir);
+    const store = await openPgliteEventStore(dir, clock ? { clock } : {});
     return {
       store,
       schema: undefined,
