@@ -63,8 +63,11 @@ export const commandCodecs = {
     blockNumber: Count,
     validAt: Count,
   }),
-  /** proposalTxHash: the proposal being accepted, so a distribution proposed again elsewhere can be activated again. */
-  ActivateDistribution: cmd('ActivateDistribution', { seq: PositiveCount }, { txHash: Hash32, proposalTxHash: Hash32 }),
+  /**
+   * proposal: which recorded proposal is accepted (proposalId of its DistributionPublished), so a
+   * distribution proposed again on another chain, or on one that started over, can be activated again.
+   */
+  ActivateDistribution: cmd('ActivateDistribution', { seq: PositiveCount }, { txHash: Hash32, proposal: Id }),
   RevokeDistribution: cmd('RevokeDistribution', { seq: PositiveCount }, { txHash: Hash32, reason: Reason }),
   RecordClaim: cmd('RecordClaim', { account: Address, token: Address, amount: PositiveAmount, txHash: Hash32, logIndex: Count, blockNumber: Count }),
 } as const;
@@ -75,6 +78,13 @@ export type Command = { [K in CommandType]: t.TypeOf<Codecs[K]> }[CommandType];
 export type CommandOf<K extends CommandType> = Extract<Command, { type: K }>;
 
 export const CommandCodec = t.union(Object.values(commandCodecs) as unknown as [t.Mixed, t.Mixed, ...t.Mixed[]], 'Command');
+
+/**
+ * One proposal of a distribution, as its key and its activation name it: the transaction, its block
+ * and validAt (an identical transaction re-sent on a chain that started over lands elsewhere).
+ */
+export const proposalId = (p: { readonly txHash: string; readonly blockNumber: number; readonly validAt: number }): string =>
+  `${p.txHash}:${p.blockNumber}:${p.validAt}`;
 
 /**
  * The natural idempotency key of a command, when it has one: the id of its first event.
@@ -101,11 +111,12 @@ export const naturalKey = (c: Command): string | undefined => {
       return `epoch:${c.epoch}`;
     case 'CreateDistribution':
       return `distribution:${c.throughEpoch}`;
-    // A distribution may be proposed again on a chain that lost it: each proposal is its own request.
+    // A distribution may be proposed again on a chain that lost it, even by an identical transaction
+    // (same sender, nonce and data on a chain that started over): each proposal is its own request.
     case 'RecordDistributionPublished':
-      return `distribution-published:${c.seq}:${c.txHash}`;
+      return `distribution-published:${c.seq}:${proposalId(c)}`;
     case 'ActivateDistribution':
-      return c.proposalTxHash === undefined ? `distribution-activated:${c.seq}` : `distribution-activated:${c.seq}:${c.proposalTxHash}`;
+      return c.proposal === undefined ? `distribution-activated:${c.seq}` : `distribution-activated:${c.seq}:${c.proposal}`;
     case 'RevokeDistribution':
       return `distribution-revoked:${c.seq}`;
     case 'RecordClaim':

@@ -200,13 +200,15 @@ const distributionStep = (
       // Cumulative, so the latest live distribution alone can be proposed again where the chain
       // does not hold it (another chain or contract, or a chain that started over).
       if ((d.status === 'published' || d.status === 'active') && latestLiveDistribution(state)?.seq === d.seq) {
-        if (d.published?.txHash === c.txHash) return no('DISTRIBUTION_STATE', `distribution ${c.seq} is already recorded as proposed in ${c.txHash}`);
+        const p = d.published;
+        if (p && p.txHash === c.txHash && p.blockNumber === c.blockNumber && p.validAt === c.validAt && p.contract === c.contract && p.chainId === c.chainId)
+          return no('DISTRIBUTION_STATE', `distribution ${c.seq} is already recorded as proposed in ${c.txHash}`);
         return ok(event('DistributionPublished', data));
       }
       return no('DISTRIBUTION_STATE', `distribution ${c.seq} is ${d.status}; only a created one, or the latest live one again, can be published`);
     }
     case 'ActivateDistribution': {
-      const { type: _type, proposalTxHash: _proposal, ...data } = c;
+      const { type: _type, proposal: _proposal, ...data } = c;
       return d.status === 'published'
         ? ok(event('DistributionActivated', data))
         : no('DISTRIBUTION_STATE', `distribution ${c.seq} is ${d.status}; only a published one can be activated`);

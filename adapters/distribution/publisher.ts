@@ -9,7 +9,7 @@
  * proposing and before recording finds its RootProposed log and records that, never proposing
  * twice; an accept sent but not recorded is likewise found as a RootAccepted log.
  */
-import { latestLiveDistribution, type Command, type DistributionState, type LedgerState } from '../../domain/index.ts';
+import { latestLiveDistribution, proposalId, type Command, type DistributionState, type LedgerState } from '../../domain/index.ts';
 import { revertOf, type DistributorClient, type DistributorEvent } from '../chain/distributorClient.ts';
 import type { EventStore } from '../eventStore/port.ts';
 import type { CommandHandler } from '../ledger/commandHandler.ts';
@@ -168,7 +168,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
     }
     const log = mined.events.find((e) => e.type === 'RootAccepted');
     if (log?.type !== 'RootAccepted' || log.root !== d.root) throw new Error(`acceptRoot in ${mined.txHash} did not accept root ${d.root} of distribution ${d.seq}`);
-    await record({ type: 'ActivateDistribution', seq: d.seq, txHash: mined.txHash, proposalTxHash: d.published!.txHash });
+    await record({ type: 'ActivateDistribution', seq: d.seq, txHash: mined.txHash, proposal: proposalId(d.published!) });
     return { action: 'activated', seq: d.seq, txHash: mined.txHash, recovered: false };
   };
 
@@ -187,7 +187,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
     }
     if (outcome?.type === 'RootAccepted' || (await distributor.root()) === d.root) {
       const txHash = outcome?.txHash;
-      await record({ type: 'ActivateDistribution', seq: d.seq, ...(txHash === undefined ? {} : { txHash }), proposalTxHash: d.published!.txHash });
+      await record({ type: 'ActivateDistribution', seq: d.seq, ...(txHash === undefined ? {} : { txHash }), proposal: proposalId(d.published!) });
       return { action: 'activated', seq: d.seq, ...(txHash === undefined ? {} : { txHash }), recovered: true };
     }
     // Neither pending, accepted nor revoked here: this chain does not hold the proposal (it started

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { address, hash32, scenario, type Scenario } from './scenario.ts';
-import { ZERO_HASH, type Command } from '../../domain/index.ts';
+import { ZERO_HASH, proposalId, type Command } from '../../domain/index.ts';
 
 const OP = address(0x1);
 const CONTRACT = address(0xd15);
@@ -90,10 +90,10 @@ describe('distribution lifecycle', () => {
     const s = earning();
     create(s);
     s.run(publish(1, 1));
-    s.run({ type: 'ActivateDistribution', seq: 1, txHash: hash32(0xacc1), proposalTxHash: hash32(0x7001) });
+    s.run({ type: 'ActivateDistribution', seq: 1, txHash: hash32(0xacc1), proposal: proposalId({ txHash: hash32(0x7001), blockNumber: 1, validAt: 1 }) });
     s.run(publish(1, 2, OTHER_CONTRACT));
     expect(s.state.distributions[0]).toMatchObject({ status: 'published', published: { contract: OTHER_CONTRACT } });
-    s.run({ type: 'ActivateDistribution', seq: 1, txHash: hash32(0xacc2), proposalTxHash: hash32(0x7002) });
+    s.run({ type: 'ActivateDistribution', seq: 1, txHash: hash32(0xacc2), proposal: proposalId({ txHash: hash32(0x7002), blockNumber: 2, validAt: 1 }) });
     expect(s.state.distributions[0]!.status).toBe('active');
     // The same proposal cannot be recorded twice.
     expect(s.refused(publish(1, 2, OTHER_CONTRACT)).code).toBe('DISTRIBUTION_STATE');
@@ -127,7 +127,7 @@ describe('distribution lifecycle', () => {
     s.close(1);
     create(s);
     s.run(publish(2, 1));
-    s.run({ type: 'ActivateDistribution', seq: 2, proposalTxHash: hash32(0x7001) });
+    s.run({ type: 'ActivateDistribution', seq: 2, proposal: proposalId({ txHash: hash32(0x7001), blockNumber: 1, validAt: 1 }) });
     expect(s.state.distributions.map((d) => d.status)).toEqual(['superseded', 'active']);
     expect([...s.state.liveLeaves.keys()]).toEqual([2]);
   });

@@ -18,6 +18,7 @@ import {
   epochEndSeconds,
   latestPublishedDistribution,
   planDistribution,
+  proposalId,
   recordingEpoch,
   unbondedWei,
   type Command,
@@ -130,8 +131,9 @@ const distribute = async (r: Run, publish: boolean, activate: boolean): Promise<
   if (!publish) return;
   const seq = plan.right.data.seq;
   const proposal = tx();
-  expect((await submit(r, { type: 'RecordDistributionPublished', seq, chainId: 31337, contract: addr(0xd15), txHash: proposal, blockNumber: txs, validAt: r.clock.now + 10 }))?.status).toBe('accepted');
-  if (activate) expect((await submit(r, { type: 'ActivateDistribution', seq, txHash: tx(), proposalTxHash: proposal }))?.status).toBe('accepted');
+  const [block, validAt] = [txs, r.clock.now + 10];
+  expect((await submit(r, { type: 'RecordDistributionPublished', seq, chainId: 31337, contract: addr(0xd15), txHash: proposal, blockNumber: block, validAt }))?.status).toBe('accepted');
+  if (activate) expect((await submit(r, { type: 'ActivateDistribution', seq, txHash: tx(), proposal: proposalId({ txHash: proposal, blockNumber: block, validAt }) }))?.status).toBe('accepted');
 };
 
 const resolve = (r: Run, step: Step): Command | undefined => {

@@ -1,0 +1,90 @@
+/**
+ * Issue 9 defect 3 — after `cxt import` and `cxt serve` on a fresh chain the publisher failed on
+ * every tick ("neither pending nor active on-chain … revoke it in the ledger") and nothing could get
+ * it out. Now the service proposes the latest distribution (cumulative, so it alone is enough) on
+ * the chain it is configured for, and accepts it there after the timelock.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../adapters/cli/main.ts';
+import { distributorClient } from '../../adapters/chain/index.ts';
+import { cxt } from '../../domain/index.ts';
+import { ADMIN, BILLING, INDEXER, proofHash, signedContribution, signedVerdict, startHarness, wallet, type Harness } from './harness.ts';
+
+const verifier = wallet('import-verifier');
+const operator = wallet('import-operator');
+const signer = wallet('import-signer');
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+const tempDir = async (prefix: string) => {
+  const d = await mkdtemp(join(tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+};
+
+const ok = async (p: Promise<{ status: number; json: any }>) => {
+  const r = await p;
+  expect(r.status, JSON.stringify(r.json)).toBeLessThan(300);
+  return r.json;
+};
+const chainForward = async (h: Harness, seconds: number) => {
+  const provider = h.service.chain.provider as unknown as { send: (m: string, p: unknown[]) => Promise<unknown> };
+  await provider.send('evm_increaseTime', [seconds]);
+  await provider.send('evm_mine', []);
+};
+const cli = async (...args: string[]) => {
+  const out: string[] = [];
+  const code = await main(args, { stdout: (t) => out.push(t), stderr: (t) => out.push(t), isTty: false });
+  expect(code, out.join('\n')).toBe(0);
+};
+
+describe('a log imported next to a fresh chain', () => {
+  it('has its latest distribution proposed and accepted on the new chain, instead of a publisher failing forever', async () => {
+    const dirA = await tempDir('cxt-import-a-');
+    const a = await startHarness({ dataDir: dirA, params: { timelockSeconds: 60 } });
+    const chainId = a.service.chain.chainId;
+    await ok(a.request('POST', '/v1/verifiers', { token: ADMIN, body: { verifier: verifier.address } }));
+    await ok(a.request('POST', '/v1/nodes', { token: ADMIN, body: { nodeId: 'n', operator: operator.address, signer: signer.address, hardwareClass: 'gpu' } }));
+    await ok(a.request('POST', '/v1/stake/deposits', { token: INDEXER, body: { account: operator.address, amount: cxt(10).toString(), ref: 'd' } }));
+    const c = { contributionId: 'w', nodeId: 'n', epoch: 0, kind: 'compute' as const, units: 5, proofHash: proofHash(5) };
+    await ok(a.request('POST', '/v1/contributions', { body: await signedContribution(signer, chainId, c) }));
+    await ok(a.request('POST', '/v1/verdicts', { body: await signedVerdict(verifier, chainId, { contributionId: 'w', verdict: 'verified' }) }));
+    await ok(a.request('POST', '/v1/revenue', { token: BILLING, body: { revenueId: 'r', source: 'api', asset: a.service.chain.wbnbToken, gross: '1000', provider: operator.address } }));
+    a.at(1);
+    expect((await a.service.scheduler.tick()).failed).toEqual({});
+    await chainForward(a, 61);
+    expect((await a.service.scheduler.tick()).failed).toEqual({});
+    const d1 = (await a.request('GET', '/v1/distributions/1')).json;
+    expect(d1.status).toBe('active');
+    await a.stop();
+
+    const file = join(await tempDir('cxt-import-file-'), 'events.jsonl');
+    await cli('export', '--out', file, '--data-dir', dirA);
+    const dirB = await tempDir('cxt-import-b-');
+    await cli('import', '--in', file, '--data-dir', dirB);
+
+    // A fresh embedded chain: deterministic deployment gives the same addresses, but no root.
+    const b = await startHarness({ dataDir: dirB, clock: a.clock, params: { timelockSeconds: 60 } });
+    try {
+      const onChain = distributorClient(b.service.chain.distributor, b.service.chain.provider);
+      expect(await onChain.root()).not.toBe(d1.root);
+      const proposed = await b.service.scheduler.tick();
+      expect(proposed.failed, JSON.stringify(proposed)).toEqual({});
+      expect(proposed.done.publisher).toMatch(/distribution 1 proposed/);
+      expect(await onChain.pending()).toMatchObject({ root: d1.root, dataHash: d1.logHead });
+      await chainForward(b, 61);
+      expect((await b.service.scheduler.tick()).failed).toEqual({});
+      expect(await onChain.root()).toBe(d1.root);
+      expect((await b.request('GET', '/v1/distributions/1')).json.status).toBe('active');
+      expect((await b.request('GET', '/readyz')).json).toMatchObject({ status: 'ready', attention: [] });
+      expect((await b.service.scheduler.tick()).failed).toEqual({});
+    } finally {
+      await b.destroy();
+    }
+  });
+});
