@@ -37,7 +37,7 @@ describe('cxt audit exit codes', () => {
     [['--events', 'x.jsonl', '--out', 'o', '--rpc-url', 'http://127.0.0.1:1'], '--rpc-url and --distributor go together'],
     [['--events', 'x.jsonl', '--out', 'o', '--rpc-url', 'http://127.0.0.1:1', '--distributor', '0x12'], '--distributor 0x12 must be a 0x-prefixed 20-byte hex address'],
     [['--events', 'x.jsonl', '--out', 'o', '--from-block', '3'], '--from-block applies only with --rpc-url'],
-    [['--events', 'x.jsonl', '--out', 'o', '--verbose'], "Unknown option '--verbose'"],
+    [['--events', 'x.jsonl', '--out', 'o', '--verbose'], '--verbose is not an option of this command'],
   ])('usage error %j: exit 2', async (args, message) => {
     const r = await cxt('audit', ...args);
     expect(r.code).toBe(2);

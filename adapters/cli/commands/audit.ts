@@ -13,20 +13,17 @@ import { runAudit, type AuditProgress, type AuditReport } from '../../audit/audi
 import { writeAuditFiles } from '../../audit/auditFiles.ts';
 import { ChainAccessError, type ChainSource } from '../../audit/chainLogs.ts';
 import { UsageError, type CliCommand, type CliIo } from '../command.ts';
-import { parseOptions } from './export.ts';
+import { parseFlags, requiredText, text, whole, type Flags } from '../flags.ts';
 
-const USAGE = [
-  'cxt audit --events <events.jsonl> --out <dir> [--rpc-url <url> --distributor <address> [--from-block N]]',
-  '',
-  '  --events       a log written by `cxt export`',
-  '  --out          directory for audit.json and audit.html (created if missing)',
-  '  --rpc-url      JSON-RPC node of the chain the distributions are published on',
-  '  --distributor  address of the CumulativeMerkleDistributor (with --rpc-url)',
-  '  --from-block   first block to scan for distributor logs (default 0; its deployment block is enough)',
-  '  Exit 0: clean. Exit 1: findings. Exit 2: usage, or the audit could not run.',
-].join('\n');
+const FLAGS = {
+  events: requiredText('<events.jsonl>'),
+  out: requiredText('<dir>'),
+  'rpc-url': text('<url>'),
+  distributor: text('<address>'),
+  'from-block': whole(0, Number.MAX_SAFE_INTEGER),
+};
 
-const chainSource = (o: Partial<Record<'rpc-url' | 'distributor' | 'from-block', string>>): ChainSource | undefined => {
+const chainSource = (o: Flags<typeof FLAGS>): ChainSource | undefined => {
   const { 'rpc-url': rpcUrl, distributor, 'from-block': fromBlock } = o;
   if (rpcUrl === undefined && distributor === undefined) {
     if (fromBlock !== undefined) throw new UsageError('--from-block applies only with --rpc-url and --distributor');
@@ -35,8 +32,7 @@ const chainSource = (o: Partial<Record<'rpc-url' | 'distributor' | 'from-block',
   if (rpcUrl === undefined || distributor === undefined) throw new UsageError('--rpc-url and --distributor go together');
   const address = Address.decode(distributor);
   if (address._tag === 'Left') throw new UsageError(`--distributor ${distributor} ${address.left[0]?.message ?? 'is not an address'}`);
-  if (fromBlock !== undefined && !/^\d+$/.test(fromBlock)) throw new UsageError(`--from-block must be a block number, got "${fromBlock}"`);
-  return { rpcUrl, distributor: address.right, ...(fromBlock === undefined ? {} : { fromBlock: Number(fromBlock) }) };
+  return { rpcUrl, distributor: address.right, ...(fromBlock === undefined ? {} : { fromBlock }) };
 };
 
 const progressBar = (io: CliIo): AuditProgress | undefined => {
@@ -69,13 +65,8 @@ const cannotRun = (io: CliIo, message: string): number => {
 };
 
 export const auditCommand: CliCommand = {
-  name: 'audit',
-  summary: 'Replay an exported log through the domain rules, re-derive every number, and check it against the chain',
-  usage: USAGE,
   async run(args, io) {
-    const options = parseOptions(args, ['events', 'out', 'rpc-url', 'distributor', 'from-block']);
-    if (options.events === undefined) throw new UsageError('--events <events.jsonl> is required');
-    if (options.out === undefined) throw new UsageError('--out <dir> is required');
+    const options = parseFlags(args, FLAGS);
     const chain = chainSource(options);
     const readable = await stat(options.events).then((s) => s.isFile(), () => false);
     if (!readable) return cannotRun(io, `cannot read ${options.events}: no such file`);
