@@ -19,7 +19,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cxt-flags-'));
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 /** What Node's util.parseArgs says; an operator must never read it. */
@@ -34,7 +34,8 @@ const refused = async (args: string[], sentence: string) => {
 };
 
 describe('number flags', () => {
-  const simulate = (flag: string, value: string) => ['simulate', '--out', 'never-written', `--${flag}`, value];
+  const neverWritten = join(tmpdir(), `cxt-flags-never-written-${process.pid}`);
+  const simulate = (flag: string, value: string) => ['simulate', '--out', neverWritten, `--${flag}`, value];
   it.each([
     [simulate('epochs', '-5'), 'cxt simulate: --epochs must be a whole number from 1 to 100000 (got "-5")'],
     [simulate('epochs', '1.5'), 'cxt simulate: --epochs must be a whole number from 1 to 100000 (got "1.5")'],
@@ -55,7 +56,7 @@ describe('number flags', () => {
     [['audit', '--events', 'e.jsonl', '--out', 'o', '--from-block', '-1'], `cxt audit: --from-block must be a whole number from 0 to ${SAFE} (got "-1")`],
   ])('%j: exit 2, one sentence naming the flag and the value', async (args, sentence) => {
     await refused(args, sentence);
-    expect(existsSync('never-written')).toBe(false);
+    expect(existsSync(neverWritten)).toBe(false);
   });
 });
 

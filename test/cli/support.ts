@@ -44,7 +44,8 @@ export const cxt = (args: readonly string[], options: { env?: NodeJS.ProcessEnv;
     execFile(
       process.execPath,
       [...(options.nodeArgs ?? []), BIN, ...args],
-      { cwd: ROOT, env: options.env ?? process.env, maxBuffer: 1 << 22 },
+      // A regression that starts real work instead of refusing must not outlive the test.
+      { cwd: ROOT, env: options.env ?? process.env, maxBuffer: 1 << 22, timeout: 100_000, killSignal: 'SIGKILL' },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
