@@ -57,14 +57,30 @@ const valuesCsv = (leaves: number): string => {
   return `${rows.join('\n')}\n`;
 };
 
-/** Wall seconds of one whole process; a non-zero exit fails the bench. */
-const timed = (args: readonly string[]): Promise<{ seconds: number; stdout: string }> =>
+/**
+ * CPU seconds (user + system, every thread) of the children this process has waited for, from
+ * /proc/self/stat (cutime, cstime; clock ticks, 100 per second on Linux); undefined elsewhere.
+ * On a shared machine this moves less than wall time, which counts time spent waiting for a core.
+ */
+const childCpuSeconds = (): number | undefined => {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Wall and CPU seconds of one whole process; a non-zero exit fails the bench. */
+const timed = (args: readonly string[]): Promise<{ seconds: number; cpuSeconds: number | undefined }> =>
   new Promise((resolve, reject) => {
+    const cpuBefore = childCpuSeconds();
     const started = performance.now();
-    execFile(process.execPath, args, { cwd: ROOT, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, args, { cwd: ROOT, maxBuffer: 1 << 20 }, (error, _stdout, stderr) => {
       const seconds = (performance.now() - started) / 1000;
+      const cpuAfter = childCpuSeconds();
       if (error) reject(new Error(`${args.join(' ')} failed: ${stderr || error.message}`));
-      else resolve({ seconds, stdout });
+      else resolve({ seconds, cpuSeconds: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore });
     });
   });
 
@@ -74,11 +90,17 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
-const repeat = async (times: number, args: readonly string[]): Promise<number[]> => {
-  const seconds: number[] = [];
-  for (let i = 0; i < times; i++) seconds.push((await timed(args)).seconds);
-  return seconds;
+type Timing = Awaited<ReturnType<typeof timed>>;
+
+const repeat = async (times: number, args: readonly string[]): Promise<Timing[]> => {
+  const runs: Timing[] = [];
+  for (let i = 0; i < times; i++) runs.push(await timed(args));
+  return runs;
 };
+
+const wall = (runs: readonly Timing[]): number[] => runs.map((r) => r.seconds);
+const cpu = (runs: readonly Timing[]): number | undefined =>
+  runs.every((r) => r.cpuSeconds !== undefined) ? median(runs.map((r) => r.cpuSeconds!)) : undefined;
 
 const ms = (s: number): string => `${Math.round(s * 1000)} ms`;
 const range = (xs: readonly number[], f: (s: number) => string): string => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
@@ -92,7 +114,7 @@ export default async (ctx: BenchContext): Promise<string> => {
   ctx.log('  cli: building dist/…');
   const build = await repeat(buildRuns, [join(ROOT, 'bin/build.mjs')]);
   ctx.log(`  cli: startup, ${startupRuns} runs each…`);
-  const startup: [string, number[]][] = [
+  const startup: [string, Timing[]][] = [
     ['`cxt --help` (dist/)', await repeat(startupRuns, [BIN, '--help'])],
     ['`cxt --version` (dist/)', await repeat(startupRuns, [BIN, '--version'])],
     ['`cxt merkle build --help` (dist/)', await repeat(startupRuns, [BIN, 'merkle', 'build', '--help'])],
@@ -102,23 +124,28 @@ export default async (ctx: BenchContext): Promise<string> => {
   const dir = mkdtempSync(join(tmpdir(), 'cxt-cli-bench-'));
   const rows: string[] = [];
   let ratio = 0;
+  let cpuRatio: number | undefined;
   try {
     const input = join(dir, 'values.csv');
     writeFileSync(input, valuesCsv(leaves));
-    const ours: number[] = [];
-    const openzeppelin: number[] = [];
-    const pairs = ctx.quick ? 2 : 3;
+    const ours: Timing[] = [];
+    const openzeppelin: Timing[] = [];
+    const pairs = ctx.quick ? 2 : 5;
     for (let i = 0; i < pairs; i++) {
       ctx.log(`  cli: merkle build of ${leaves} leaves, round ${i + 1}/${pairs}…`);
-      ours.push((await timed([BIN, 'merkle', 'build', '--in', input, '--out', join(dir, 'ours.json')])).seconds);
-      openzeppelin.push((await timed(['--input-type=module', '-e', OPENZEPPELIN_BUILD, '--', input, join(dir, 'oz.json')])).seconds);
+      ours.push(await timed([BIN, 'merkle', 'build', '--in', input, '--out', join(dir, 'ours.json')]));
+      openzeppelin.push(await timed(['--input-type=module', '-e', OPENZEPPELIN_BUILD, '--', input, join(dir, 'oz.json')]));
     }
     const identical = readFileSync(join(dir, 'ours.json'), 'utf8') === readFileSync(join(dir, 'oz.json'), 'utf8');
     if (!identical) throw new Error('cxt merkle build and OpenZeppelin wrote different dumps');
-    ratio = median(openzeppelin) / median(ours);
+    ratio = median(wall(openzeppelin)) / median(wall(ours));
+    const [cpuOurs, cpuOz] = [cpu(ours), cpu(openzeppelin)];
+    cpuRatio = cpuOurs !== undefined && cpuOz !== undefined ? cpuOz / cpuOurs : undefined;
+    const row = (name: string, runs: readonly Timing[], cpuMedian: number | undefined) =>
+      `| ${name} | ${pairs} | **${median(wall(runs)).toFixed(2)} s** | ${range(wall(runs), (s) => s.toFixed(2))} s | ${cpuMedian?.toFixed(2) ?? '—'} s |`;
     rows.push(
-      `| \`cxt merkle build\`, ${leaves.toLocaleString('en-US')} leaves (dist/) | ${pairs} | **${median(ours).toFixed(2)} s** | ${range(ours, (s) => s.toFixed(2))} s |`,
-      `| OpenZeppelin \`StandardMerkleTree.of\` script, same CSV | ${pairs} | **${median(openzeppelin).toFixed(2)} s** | ${range(openzeppelin, (s) => s.toFixed(2))} s |`,
+      row(`\`cxt merkle build\`, ${leaves.toLocaleString('en-US')} leaves (dist/)`, ours, cpuOurs),
+      row('OpenZeppelin `StandardMerkleTree.of` script, same CSV', openzeppelin, cpuOz),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -129,13 +156,15 @@ export default async (ctx: BenchContext): Promise<string> => {
     '',
     `Command: \`npm run bench -- cli\`${ctx.quick ? ' (BENCH_QUICK=1)' : ''}. Every figure is a whole \`node\` process, wall clock from spawn to exit.`,
     '',
-    '| case | runs | median | range |',
-    '|---|---:|---:|---:|',
-    `| \`node bin/build.mjs\` (compile to dist/) | ${buildRuns} | **${ms(median(build))}** | ${range(build, ms)} |`,
-    ...startup.map(([name, xs]) => `| ${name} | ${xs.length} | **${ms(median(xs))}** | ${range(xs, ms)} |`),
+    '| case | runs | median wall | range | median CPU |',
+    '|---|---:|---:|---:|---:|',
+    ...[['`node bin/build.mjs` (compile to dist/)', build] as const, ...startup].map(
+      ([name, runs]) => `| ${name} | ${runs.length} | **${ms(median(wall(runs)))}** | ${range(wall(runs), ms)} | ${cpu(runs) === undefined ? '—' : ms(cpu(runs)!)} |`,
+    ),
     ...rows,
     '',
-    `Whole-process merkle build: cxt is **${ratio.toFixed(1)}×** faster than OpenZeppelin's library (medians; the two alternate, outputs byte-identical). ` +
+    `Whole-process merkle build: cxt is **${ratio.toFixed(1)}×** faster than OpenZeppelin's library in wall time` +
+      `${cpuRatio === undefined ? '' : ` (${cpuRatio.toFixed(1)}× in CPU time)`} (medians; the two alternate, outputs byte-identical). ` +
       `1-min load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after (the machine is shared).`,
   ].join('\n');
 };
