@@ -13,32 +13,20 @@ import { runAudit, type AuditProgress, type AuditReport } from '../../audit/audi
 import { writeAuditFiles } from '../../audit/auditFiles.ts';
 import { ChainAccessError, type ChainSource } from '../../audit/chainLogs.ts';
 import { UsageError, type CliCommand, type CliIo } from '../command.ts';
-import { parseOptions } from './export.ts';
+import { parseFlags, requiredText, text, whole, type Flags } from '../flags.ts';
 
-const USAGE = [
-  'cxt audit --events <events.jsonl> --out <dir> [--rpc-url <url> --distributor <address> [--from-block N] [--to-block B]]',
-  '',
-  '  --events       a log written by `cxt export`',
-  '  --out          directory for audit.json and audit.html (created if missing)',
-  '  --rpc-url      JSON-RPC node of the chain the distributions are published on',
-  '  --distributor  address of the CumulativeMerkleDistributor (with --rpc-url)',
-  '  --from-block   first block to scan for distributor logs (default 0; its deployment block is enough)',
-  '  --to-block     last block to check (default: the chain head): audit an export against the chain as it was then',
-  '  Exit 0: clean. Exit 1: findings (the log does not re-derive, the chain disagrees, or the chain is ahead of the export).',
-  '  Exit 2: usage, or the audit could not run.',
-].join('\n');
-
-/** A block number flag, refused in our own words: a whole number ≥ 0. */
-const blockFlag = (name: string, value: string | undefined): number | undefined => {
-  if (value === undefined) return undefined;
-  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n)) throw new UsageError(`--${name} must be a block number (a whole number ≥ 0), got "${value}"`);
-  return n;
+const FLAGS = {
+  events: requiredText('<events.jsonl>'),
+  out: requiredText('<dir>'),
+  'rpc-url': text('<url>'),
+  distributor: text('<address>'),
+  'from-block': whole(0, Number.MAX_SAFE_INTEGER),
+  'to-block': whole(0, Number.MAX_SAFE_INTEGER),
 };
 
-const chainSource = (o: Partial<Record<'rpc-url' | 'distributor' | 'from-block' | 'to-block', string>>): ChainSource | undefined => {
+const chainSource = (o: Flags<typeof FLAGS>): ChainSource | undefined => {
   const { 'rpc-url': rpcUrl, distributor, 'from-block': fromBlock } = o;
-  const toBlock = blockFlag('to-block', o['to-block']);
+  const toBlock = o['to-block'];
   if (rpcUrl === undefined && distributor === undefined) {
     if (fromBlock !== undefined) throw new UsageError('--from-block applies only with --rpc-url and --distributor');
     if (toBlock !== undefined) throw new UsageError('--to-block applies only with --rpc-url and --distributor');
@@ -47,9 +35,8 @@ const chainSource = (o: Partial<Record<'rpc-url' | 'distributor' | 'from-block' 
   if (rpcUrl === undefined || distributor === undefined) throw new UsageError('--rpc-url and --distributor go together');
   const address = Address.decode(distributor);
   if (address._tag === 'Left') throw new UsageError(`--distributor ${distributor} ${address.left[0]?.message ?? 'is not an address'}`);
-  if (fromBlock !== undefined && !/^\d+$/.test(fromBlock)) throw new UsageError(`--from-block must be a block number, got "${fromBlock}"`);
-  if (toBlock !== undefined && toBlock < Number(fromBlock ?? 0)) throw new UsageError(`--to-block ${toBlock} is before --from-block ${fromBlock}`);
-  return { rpcUrl, distributor: address.right, ...(fromBlock === undefined ? {} : { fromBlock: Number(fromBlock) }), ...(toBlock === undefined ? {} : { toBlock }) };
+  if (toBlock !== undefined && toBlock < (fromBlock ?? 0)) throw new UsageError(`--to-block ${toBlock} is before --from-block ${fromBlock}`);
+  return { rpcUrl, distributor: address.right, ...(fromBlock === undefined ? {} : { fromBlock }), ...(toBlock === undefined ? {} : { toBlock }) };
 };
 
 const progressBar = (io: CliIo): AuditProgress | undefined => {
@@ -83,13 +70,8 @@ const cannotRun = (io: CliIo, message: string): number => {
 };
 
 export const auditCommand: CliCommand = {
-  name: 'audit',
-  summary: 'Replay an exported log through the domain rules, re-derive every number, and check it against the chain',
-  usage: USAGE,
   async run(args, io) {
-    const options = parseOptions(args, ['events', 'out', 'rpc-url', 'distributor', 'from-block', 'to-block']);
-    if (options.events === undefined) throw new UsageError('--events <events.jsonl> is required');
-    if (options.out === undefined) throw new UsageError('--out <dir> is required');
+    const options = parseFlags(args, FLAGS);
     const chain = chainSource(options);
     const readable = await stat(options.events).then((s) => s.isFile(), () => false);
     if (!readable) return cannotRun(io, `cannot read ${options.events}: no such file`);

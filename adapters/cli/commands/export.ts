@@ -3,29 +3,13 @@
  * in global order and exactly as stored. The store is the service's: PostgreSQL with DATABASE_URL,
  * else PGlite in the data dir.
  */
-import { parseArgs } from 'node:util';
 import { exportLogToFile } from '../../audit/exportLog.ts';
 import { openSelectedStore, storageConfigFrom, StoreSelectionError } from '../../audit/storeSelection.ts';
 import { ConfigError } from '../../service/config.ts';
 import type { Storage } from '../../service/storage.ts';
 import type { StorageConfig } from '../../service/config.ts';
-import { InputError, UsageError, type CliCommand } from '../command.ts';
-
-/** parseArgs with its errors as usage errors (exit 2). */
-export const parseOptions = <const K extends string>(args: readonly string[], names: readonly K[]): Partial<Record<K, string>> => {
-  try {
-    const { values } = parseArgs({
-      args: [...args],
-      options: Object.fromEntries(names.map((n) => [n, { type: 'string' as const }])),
-      strict: true,
-      allowPositionals: false,
-    });
-    for (const [name, value] of Object.entries(values)) if (value === '') throw new Error(`--${name} needs a value`);
-    return values as Partial<Record<K, string>>;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-};
+import { InputError, type CliCommand } from '../command.ts';
+import { parseFlags, requiredText, text } from '../flags.ts';
 
 /** Opens the service's store; configuration and access problems become one-sentence input errors. */
 export const openStoreFor = async (env: NodeJS.ProcessEnv, dataDir: string | undefined, mustExist: boolean): Promise<Storage> => {
@@ -45,12 +29,8 @@ export interface StoreCommandDeps {
 }
 
 export const createExportCommand = (deps: StoreCommandDeps = {}): CliCommand => ({
-  name: 'export',
-  summary: 'Write every event envelope of the log to a JSON-lines file, exactly as stored',
-  usage: 'cxt export --out <events.jsonl> [--data-dir DIR]   (DATABASE_URL selects PostgreSQL, as for cxt serve)',
   async run(args, io) {
-    const { out, 'data-dir': dataDir } = parseOptions(args, ['out', 'data-dir']);
-    if (out === undefined) throw new UsageError('--out <events.jsonl> is required');
+    const { out, 'data-dir': dataDir } = parseFlags(args, { out: requiredText('<events.jsonl>'), 'data-dir': text('DIR') });
     const storage = await openStoreFor(deps.env ?? process.env, dataDir, true);
     try {
       const { count, head } = await exportLogToFile(storage.store, out).catch((error: NodeJS.ErrnoException) => {

@@ -6,8 +6,9 @@
 import { access } from 'node:fs/promises';
 import { envelopesOf, LogFileError } from '../../audit/logFile.ts';
 import { LogImportError, sqlLogImporter } from '../../eventStore/importLog.ts';
-import { InputError, UsageError, type CliCommand } from '../command.ts';
-import { openStoreFor, parseOptions, type StoreCommandDeps } from './export.ts';
+import { InputError, type CliCommand } from '../command.ts';
+import { parseFlags, requiredText, text } from '../flags.ts';
+import { openStoreFor, type StoreCommandDeps } from './export.ts';
 
 const refusal = (input: string, error: unknown): InputError | undefined => {
   if (error instanceof LogFileError) return new InputError(`${input} was not imported (nothing written): ${error.message}`);
@@ -19,12 +20,8 @@ const refusal = (input: string, error: unknown): InputError | undefined => {
 };
 
 export const createImportCommand = (deps: StoreCommandDeps = {}): CliCommand => ({
-  name: 'import',
-  summary: 'Load an exported JSON-lines log into an empty store, refusing a file whose hash chain does not verify',
-  usage: 'cxt import --in <events.jsonl> [--data-dir DIR]   (DATABASE_URL selects PostgreSQL, as for cxt serve)',
   async run(args, io) {
-    const { in: input, 'data-dir': dataDir } = parseOptions(args, ['in', 'data-dir']);
-    if (input === undefined) throw new UsageError('--in <events.jsonl> is required');
+    const { in: input, 'data-dir': dataDir } = parseFlags(args, { in: requiredText('<events.jsonl>'), 'data-dir': text('DIR') });
     // Before opening the store, so a typo does not create an empty data dir.
     await access(input).catch(() => {
       throw new InputError(`cannot read ${input}: no such file or no permission`);

@@ -1,10 +1,78 @@
-/** Registry of `cxt` sub-commands; each lives in its own file beside this one. */
-import type { CliCommand } from '../command.ts';
-import { auditCommand } from './audit.ts';
-import { exportCommand } from './export.ts';
-import { importCommand } from './import.ts';
-import { merkleBuildCommand, merkleProofCommand } from './merkle.ts';
-import { serveCommand } from './serve.ts';
-import { simulateCommand } from './simulate.ts';
+/**
+ * Registry of `cxt` sub-commands: name, summary and usage here, the code in its own file beside
+ * this one, loaded only when the command runs. Adding a command is one entry; keep this file free
+ * of static imports other than types and Node built-ins, or `cxt --help` gets slow again.
+ */
+import { availableParallelism } from 'node:os';
+import type { CommandEntry } from '../command.ts';
 
-export const commands: readonly CliCommand[] = [merkleBuildCommand, merkleProofCommand, serveCommand, simulateCommand, exportCommand, importCommand, auditCommand];
+const STORE_NOTE = '(DATABASE_URL selects PostgreSQL, as for cxt serve)';
+
+export const commands: readonly CommandEntry[] = [
+  {
+    name: 'merkle build',
+    summary: 'Build the OpenZeppelin Merkle tree dump of [account, token, amount] values',
+    usage: 'cxt merkle build --in <values.csv|values.json> --out <tree.json>',
+    load: async () => (await import('./merkle.ts')).merkleBuildCommand,
+  },
+  {
+    name: 'merkle proof',
+    summary: 'Print the Merkle proof of one (account, token) leaf of a tree dump',
+    usage: 'cxt merkle proof --tree <tree.json> --account <address> --token <address>',
+    load: async () => (await import('./merkle.ts')).merkleProofCommand,
+  },
+  {
+    name: 'serve',
+    summary: 'Run the settlement service (HTTP API, scheduler, publisher, claim indexer)',
+    usage:
+      'cxt serve [--data-dir DIR] [--host HOST] [--port PORT]\n\n' +
+      'Defaults: 127.0.0.1:8080, PGlite and an embedded EVM in ./.cxt. Environment: DATABASE_URL, RPC_URL, PRIVATE_KEY,\n' +
+      'DISTRIBUTOR_ADDRESS, CXT_TOKEN_ADDRESS, ADMIN_TOKEN, INDEXER_TOKEN, BILLING_TOKEN, … (see docs/service.md).',
+    load: async () => (await import('./serve.ts')).serveCommand,
+  },
+  {
+    name: 'simulate',
+    summary: 'Run Monte Carlo tokenomics simulations through the domain rules and write a report',
+    usage: [
+      'cxt simulate --out <dir> [--scenario baseline|bear|boom|<file.json>] [--epochs N] [--runs N] [--seed N]',
+      '             [--sweep key=v1,v2 ...] [--workers N]',
+      '',
+      '  --scenario  built-in (baseline, bear, boom; default baseline) or a JSON file (may "extends" a built-in)',
+      '  --epochs    1 to 100000 (default: the scenario\'s); --runs 1 to 100000 (default: the scenario\'s)',
+      '  --seed      0 to 2^53 - 1 (default 1)',
+      '  --sweep     Cartesian grid over protocol parameters or scenario fields, e.g. --sweep halfLifeEpochs=730,1461',
+      `  --workers   worker threads, 0 to 256 (default: all ${availableParallelism()} cores; 0 runs in this thread)`,
+      '  Writes summary.json, series.csv, quantiles.csv and report.html to --out.',
+    ].join('\n'),
+    load: async () => (await import('./simulate.ts')).simulateCommand,
+  },
+  {
+    name: 'export',
+    summary: 'Write every event envelope of the log to a JSON-lines file, exactly as stored',
+    usage: `cxt export --out <events.jsonl> [--data-dir DIR]   ${STORE_NOTE}`,
+    load: async () => (await import('./export.ts')).exportCommand,
+  },
+  {
+    name: 'import',
+    summary: 'Load an exported JSON-lines log into an empty store, refusing a file whose hash chain does not verify',
+    usage: `cxt import --in <events.jsonl> [--data-dir DIR]   ${STORE_NOTE}`,
+    load: async () => (await import('./import.ts')).importCommand,
+  },
+  {
+    name: 'audit',
+    summary: 'Replay an exported log through the domain rules, re-derive every number, and check it against the chain',
+    usage: [
+      'cxt audit --events <events.jsonl> --out <dir> [--rpc-url <url> --distributor <address> [--from-block N] [--to-block B]]',
+      '',
+      '  --events       a log written by `cxt export`',
+      '  --out          directory for audit.json and audit.html (created if missing)',
+      '  --rpc-url      JSON-RPC node of the chain the distributions are published on',
+      '  --distributor  address of the CumulativeMerkleDistributor (with --rpc-url)',
+      '  --from-block   first block to scan for distributor logs (default 0; its deployment block is enough)',
+      '  --to-block     last block to check (default: the chain head): audit an export against the chain as it was then',
+      '  Exit 0: clean. Exit 1: findings (the log does not re-derive, the chain disagrees, or the chain is ahead of the export).',
+      '  Exit 2: usage, or the audit could not run.',
+    ].join('\n'),
+    load: async () => (await import('./audit.ts')).auditCommand,
+  },
+];

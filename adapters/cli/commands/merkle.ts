@@ -4,29 +4,11 @@
  */
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Address } from '../../../domain/codecs.ts';
 import { buildMerkleTree, dumpJsonPieces, leafTuple, loadMerkleDump, MerkleError, type MerkleTree } from '../../../domain/merkle/index.ts';
 import { InputError, UsageError, type CliCommand } from '../command.ts';
+import { parseFlags, requiredText } from '../flags.ts';
 import { readValuesFile } from '../valuesFile.ts';
-
-/** parseArgs with its errors as usage errors (exit 2) and every listed option required. */
-const parseRequiredOptions = <const K extends string>(args: readonly string[], required: Record<K, string>): Record<K, string> => {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: Object.fromEntries(Object.keys(required).map((k) => [k, { type: 'string' as const }])),
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  for (const [name, placeholder] of Object.entries(required) as [K, string][])
-    if (typeof values[name] !== 'string' || values[name] === '') throw new UsageError(`--${name} ${placeholder} is required`);
-  return values as Record<K, string>;
-};
 
 const readFailure = (error: unknown): string =>
   (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
@@ -52,12 +34,12 @@ export const writeFileAtomically = async (path: string, pieces: Iterable<string>
   }
 };
 
+const BUILD_FLAGS = { in: requiredText('<values.csv|values.json>'), out: requiredText('<tree.json>') };
+const PROOF_FLAGS = { tree: requiredText('<tree.json>'), account: requiredText('<address>'), token: requiredText('<address>') };
+
 export const merkleBuildCommand: CliCommand = {
-  name: 'merkle build',
-  summary: 'Build the OpenZeppelin Merkle tree dump of [account, token, amount] values',
-  usage: 'cxt merkle build --in <values.csv|values.json> --out <tree.json>',
   async run(args, io) {
-    const { in: input, out: output } = parseRequiredOptions(args, { in: '<values.csv|values.json>', out: '<tree.json>' });
+    const { in: input, out: output } = parseFlags(args, BUILD_FLAGS);
     const values = await readValuesFile(input);
     let tree;
     try {
@@ -76,9 +58,10 @@ export const merkleBuildCommand: CliCommand = {
   },
 };
 
+/** A malformed address is a malformed flag value, so a usage error (exit 2) like any other. */
 const addressOption = (option: string, raw: string): string => {
   const decoded = Address.decode(raw);
-  if (decoded._tag === 'Left') throw new InputError(`${option} ${raw} ${decoded.left[0]?.message ?? 'is not a valid address'}`);
+  if (decoded._tag === 'Left') throw new UsageError(`${option} ${raw} ${decoded.left[0]?.message ?? 'is not a valid address'}`);
   return decoded.right;
 };
 
@@ -104,11 +87,8 @@ const readTree = async (path: string): Promise<MerkleTree> => {
 };
 
 export const merkleProofCommand: CliCommand = {
-  name: 'merkle proof',
-  summary: 'Print the Merkle proof of one (account, token) leaf of a tree dump',
-  usage: 'cxt merkle proof --tree <tree.json> --account <address> --token <address>',
   async run(args, io) {
-    const options = parseRequiredOptions(args, { tree: '<tree.json>', account: '<address>', token: '<address>' });
+    const options = parseFlags(args, PROOF_FLAGS);
     const treePath = options.tree;
     const account = addressOption('--account', options.account);
     const token = addressOption('--token', options.token);

@@ -3,30 +3,12 @@
  * (requests finish, the scheduler stops, the chain and store close). A second signal while
  * stopping exits at once.
  */
-import { InputError, UsageError, type CliCommand } from '../command.ts';
+import { InputError, type CliCommand } from '../command.ts';
+import { parseFlags, text, whole } from '../flags.ts';
 import { ConfigError, loadConfig } from '../../service/config.ts';
 import { startService } from '../../service/service.ts';
 
-interface ServeArgs {
-  readonly dataDir?: string;
-  readonly host?: string;
-  readonly port?: string;
-}
-
-const FLAGS: Record<string, keyof ServeArgs> = { '--data-dir': 'dataDir', '--host': 'host', '--port': 'port' };
-
-const parseArgs = (args: readonly string[]): ServeArgs => {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
-    const key = FLAGS[flag];
-    if (key === undefined) throw new UsageError(`unknown option ${flag}`);
-    const value = inline ?? args[++i];
-    if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
-    out[key] = value;
-  }
-  return out;
-};
+const FLAGS = { 'data-dir': text('DIR'), host: text('HOST'), port: whole(0, 65_535) };
 
 /** Resolves with the first termination signal. */
 const untilSignal = (): Promise<NodeJS.Signals> =>
@@ -43,19 +25,13 @@ const untilSignal = (): Promise<NodeJS.Signals> =>
   });
 
 export const serveCommand: CliCommand = {
-  name: 'serve',
-  summary: 'Run the settlement service (HTTP API, scheduler, publisher, claim indexer)',
-  usage:
-    'cxt serve [--data-dir DIR] [--host HOST] [--port PORT]\n\n' +
-    'Defaults: 127.0.0.1:8080, PGlite and an embedded EVM in ./.cxt. Environment: DATABASE_URL, RPC_URL, PRIVATE_KEY,\n' +
-    'DISTRIBUTOR_ADDRESS, CXT_TOKEN_ADDRESS, ADMIN_TOKEN, INDEXER_TOKEN, BILLING_TOKEN, … (see docs/service.md).',
   async run(args, io) {
-    const flags = parseArgs(args);
+    const { host, port, 'data-dir': dataDir } = parseFlags(args, FLAGS);
     let config;
     try {
       config = loadConfig(
-        { ...process.env, ...(flags.host ? { HOST: flags.host } : {}), ...(flags.port ? { PORT: flags.port } : {}) },
-        flags.dataDir ? { dataDir: flags.dataDir } : {},
+        { ...process.env, ...(host === undefined ? {} : { HOST: host }), ...(port === undefined ? {} : { PORT: String(port) }) },
+        dataDir === undefined ? {} : { dataDir },
       );
     } catch (error) {
       if (error instanceof ConfigError) throw new InputError(error.message);

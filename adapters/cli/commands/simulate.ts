@@ -3,68 +3,40 @@
  * (simulations/), spread over worker threads, with a progress bar on a terminal.
  */
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { simulate, type SimulateOptions } from '../../../simulations/runner.ts';
 import { parseSweep } from '../../../simulations/sweep.ts';
 import { InvariantFailure, ScenarioError } from '../../../simulations/errors.ts';
-import { BUILTIN_SCENARIOS } from '../../../simulations/builtins.ts';
 import { InputError, UsageError, type CliCommand, type CliIo } from '../command.ts';
+import { list, parseFlags, requiredText, text, whole } from '../flags.ts';
 
-const USAGE = [
-  'cxt simulate --out <dir> [--scenario baseline|bear|boom|<file.json>] [--epochs N] [--runs N] [--seed N]',
-  '             [--sweep key=v1,v2 ...] [--workers N]',
-  '',
-  `  --scenario  built-in (${Object.keys(BUILTIN_SCENARIOS).join(', ')}; default baseline) or a JSON file (may "extends" a built-in)`,
-  '  --sweep     Cartesian grid over protocol parameters or scenario fields, e.g. --sweep halfLifeEpochs=730,1461',
-  `  --workers   worker threads (default: all ${availableParallelism()} cores; 0 runs in this thread)`,
-  '  Writes summary.json, series.csv, quantiles.csv and report.html to --out.',
-].join('\n');
-
-const wholeNumber = (name: string, text: string | undefined, min: number): number | undefined => {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${text}"`);
-  return n;
+const FLAGS = {
+  out: requiredText('<dir>'),
+  scenario: text('<name|file.json>'),
+  epochs: whole(1, 100_000),
+  runs: whole(1, 100_000),
+  seed: whole(0, Number.MAX_SAFE_INTEGER),
+  sweep: list(),
+  workers: whole(0, 256),
 };
 
 export const parseSimulateArgs = (args: readonly string[]): Omit<SimulateOptions, 'progress' | 'hooksModule'> => {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        scenario: { type: 'string' },
-        epochs: { type: 'string' },
-        runs: { type: 'string' },
-        seed: { type: 'string' },
-        out: { type: 'string' },
-        sweep: { type: 'string', multiple: true },
-        workers: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (!values.out) throw new UsageError('--out <dir> is required');
+  const values = parseFlags(args, FLAGS);
   let sweeps;
   try {
-    sweeps = (values.sweep ?? []).map(parseSweep);
+    sweeps = values.sweep.map(parseSweep);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const epochs = wholeNumber('epochs', values.epochs, 1);
-  const runs = wholeNumber('runs', values.runs, 1);
+  const { epochs, runs } = values;
   return {
     scenario: values.scenario ?? 'baseline',
     outDir: values.out,
-    seed: wholeNumber('seed', values.seed, 0) ?? 1,
+    seed: values.seed ?? 1,
     ...(epochs !== undefined ? { epochs } : {}),
     ...(runs !== undefined ? { runs } : {}),
     sweeps,
-    workers: wholeNumber('workers', values.workers, 0) ?? availableParallelism(),
+    workers: values.workers ?? availableParallelism(),
   };
 };
 
@@ -83,9 +55,6 @@ export interface SimulateCommandDeps {
 }
 
 export const createSimulateCommand = (deps: SimulateCommandDeps = {}): CliCommand => ({
-  name: 'simulate',
-  summary: 'Run Monte Carlo tokenomics simulations through the domain rules and write a report',
-  usage: USAGE,
   async run(args, io) {
     const options = parseSimulateArgs(args);
     const started = performance.now();
