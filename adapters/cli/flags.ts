@@ -25,15 +25,21 @@ export interface WholeFlag {
   readonly max: number;
 }
 
-export type FlagSpec = TextFlag | ListFlag | WholeFlag;
+/** Present or absent, never with a value (`--allow-claim-replay`). */
+export interface SwitchFlag {
+  readonly kind: 'switch';
+}
+
+export type FlagSpec = TextFlag | ListFlag | WholeFlag | SwitchFlag;
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
 export const text = (placeholder: string): TextFlag => ({ kind: 'text', placeholder, required: false });
 export const requiredText = (placeholder: string): TextFlag & { readonly required: true } => ({ kind: 'text', placeholder, required: true });
 export const list = (): ListFlag => ({ kind: 'list' });
 export const whole = (min: number, max: number): WholeFlag => ({ kind: 'whole', min, max });
+export const onOff = (): SwitchFlag => ({ kind: 'switch' });
 
-type ValueOf<S extends FlagSpec> = S extends WholeFlag ? number : S extends ListFlag ? readonly string[] : string;
+type ValueOf<S extends FlagSpec> = S extends WholeFlag ? number : S extends ListFlag ? readonly string[] : S extends SwitchFlag ? true : string;
 type RequiredKeys<F extends FlagSpecs> = { [K in keyof F]: F[K] extends { readonly required: true } ? K : never }[keyof F];
 
 /** Required text flags are present; every other flag may be absent (a list flag is then []). */
@@ -56,13 +62,17 @@ const wholeNumber = (flag: string, spec: WholeFlag, raw: string): number => {
 };
 
 /** Splits `--name=value`; a lone `--name` takes the next token unless that is itself a `--flag`. */
-const tokens = function* (args: readonly string[]): Generator<{ readonly flag: string; readonly value: string | undefined }> {
+const tokens = function* (args: readonly string[], switches: ReadonlySet<string>): Generator<{ readonly flag: string; readonly value: string | undefined }> {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (!arg.startsWith('-')) throw new UsageError(`unexpected argument ${quoted(arg)}: every value follows its --option`);
     const eq = arg.indexOf('=');
     if (arg.startsWith('--') && eq > 2) {
       yield { flag: arg.slice(0, eq), value: arg.slice(eq + 1) };
+      continue;
+    }
+    if (switches.has(arg)) {
+      yield { flag: arg, value: undefined };
       continue;
     }
     const next = args[i + 1];
@@ -76,12 +86,19 @@ const tokens = function* (args: readonly string[]): Generator<{ readonly flag: s
 };
 
 export const parseFlags = <const F extends FlagSpecs>(args: readonly string[], specs: F): Flags<F> => {
-  const out: Record<string, string | number | string[]> = {};
+  const out: Record<string, string | number | string[] | boolean> = {};
   for (const name of Object.keys(specs)) if (specs[name]!.kind === 'list') out[name] = [];
-  for (const { flag, value } of tokens(args)) {
+  const switches = new Set(Object.entries(specs).flatMap(([name, spec]) => (spec.kind === 'switch' ? [`--${name}`] : [])));
+  for (const { flag, value } of tokens(args, switches)) {
     const name = flag.slice(2);
     const spec = flag.startsWith('--') && Object.hasOwn(specs, name) ? specs[name]! : undefined;
     if (spec === undefined) throw new UsageError(`${flag} is not an option of this command (${optionList(specs)})`);
+    if (spec.kind === 'switch') {
+      if (value !== undefined) throw new UsageError(`${flag} takes no value (got ${quoted(value)})`);
+      if (name in out) throw new UsageError(`${flag} is given twice`);
+      out[name] = true as unknown as string;
+      continue;
+    }
     if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
     if (spec.kind === 'list') {
       (out[name] as string[]).push(value);

@@ -75,4 +75,39 @@ export const commands: readonly CommandEntry[] = [
     ].join('\n'),
     load: async () => (await import('./audit.ts')).auditCommand,
   },
+  {
+    name: 'epoch close',
+    summary: 'Close every ended epoch, oldest first (or only --epoch N), as the scheduler does',
+    usage: `cxt epoch close [--epoch N] [--data-dir DIR]   ${STORE_NOTE}`,
+    load: async () => (await import('./epoch.ts')).epochCloseCommand,
+  },
+  {
+    name: 'distribution create',
+    summary: 'Create the distribution of everything allocated through the last closed epoch and save its tree',
+    usage: `cxt distribution create [--data-dir DIR]   ${STORE_NOTE}; RPC_URL … selects a real chain`,
+    load: async () => (await import('./distribution.ts')).distributionCreateCommand,
+  },
+  {
+    name: 'distribution publish',
+    summary: 'Propose the latest distribution on the configured chain, or accept it after its timelock',
+    usage: [
+      `cxt distribution publish [--seq N] [--allow-claim-replay] [--data-dir DIR]   ${STORE_NOTE}`,
+      '',
+      '  --seq                 the latest live distribution (default); distributions are cumulative',
+      '  --allow-claim-replay  propose it on a contract that has not seen claims the ledger recorded (they could be paid again)',
+    ].join('\n'),
+    load: async () => (await import('./distribution.ts')).distributionPublishCommand,
+  },
+  {
+    name: 'distribution revoke',
+    summary: 'Revoke a created distribution that was never proposed on-chain',
+    usage: `cxt distribution revoke --seq N [--reason TEXT] [--data-dir DIR]   ${STORE_NOTE}`,
+    load: async () => (await import('./distribution.ts')).distributionRevokeCommand,
+  },
+  {
+    name: 'asset register',
+    summary: 'Register an ERC-20 that revenue and buybacks may be recorded in (checked on the configured chain)',
+    usage: `cxt asset register --asset <address> [--data-dir DIR]   ${STORE_NOTE}; RPC_URL … selects a real chain`,
+    load: async () => (await import('./asset.ts')).assetRegisterCommand,
+  },
 ];
