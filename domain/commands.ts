@@ -55,14 +55,11 @@ export const commandCodecs = {
   RegisterAsset: fieldsCmd('RegisterAsset'),
   CloseEpoch: cmd('CloseEpoch', { epoch: Epoch, logHead: Hash32 }),
   CreateDistribution: cmd('CreateDistribution', { throughEpoch: Epoch, logHead: Hash32 }),
-  RecordDistributionPublished: cmd('RecordDistributionPublished', {
-    seq: PositiveCount,
-    chainId: PositiveCount,
-    contract: Address,
-    txHash: Hash32,
-    blockNumber: Count,
-    validAt: Count,
-  }),
+  RecordDistributionPublished: cmd(
+    'RecordDistributionPublished',
+    { seq: PositiveCount, chainId: PositiveCount, contract: Address, txHash: Hash32, blockNumber: Count, validAt: Count },
+    { blockHash: Hash32 },
+  ),
   /**
    * proposal: which recorded proposal is accepted (proposalId of its DistributionPublished), so a
    * distribution proposed again on another chain, or on one that started over, can be activated again.
@@ -80,11 +77,12 @@ export type CommandOf<K extends CommandType> = Extract<Command, { type: K }>;
 export const CommandCodec = t.union(Object.values(commandCodecs) as unknown as [t.Mixed, t.Mixed, ...t.Mixed[]], 'Command');
 
 /**
- * One proposal of a distribution, as its key and its activation name it: the transaction, its block
- * and validAt (an identical transaction re-sent on a chain that started over lands elsewhere).
+ * One proposal of a distribution, as its key and its activation name it: the transaction and its
+ * block (an identical transaction re-sent on a chain that started over has the same hash but lands
+ * in another block); without the block hash (older records), its height and validAt.
  */
-export const proposalId = (p: { readonly txHash: string; readonly blockNumber: number; readonly validAt: number }): string =>
-  `${p.txHash}:${p.blockNumber}:${p.validAt}`;
+export const proposalId = (p: { readonly txHash: string; readonly blockNumber: number; readonly validAt: number; readonly blockHash?: string }): string =>
+  p.blockHash === undefined ? `${p.txHash}:${p.blockNumber}:${p.validAt}` : `${p.txHash}:${p.blockHash}`;
 
 /**
  * The natural idempotency key of a command, when it has one: the id of its first event.

@@ -3,7 +3,7 @@
  * decisions. Time is an argument; a refusal writes nothing.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import type { Command, CommandOf } from './commands.ts';
+import { proposalId, type Command, type CommandOf } from './commands.ts';
 import { event, type CorexEvent } from './events.ts';
 import { checkParams, IMMUTABLE_PARAMS, verificationWindow, type ProtocolParams } from './params.ts';
 import {
@@ -201,7 +201,7 @@ const distributionStep = (
       // does not hold it (another chain or contract, or a chain that started over).
       if ((d.status === 'published' || d.status === 'active') && latestLiveDistribution(state)?.seq === d.seq) {
         const p = d.published;
-        if (p && p.txHash === c.txHash && p.blockNumber === c.blockNumber && p.validAt === c.validAt && p.contract === c.contract && p.chainId === c.chainId)
+        if (p && proposalId(p) === proposalId(c) && p.contract === c.contract && p.chainId === c.chainId)
           return no('DISTRIBUTION_STATE', `distribution ${c.seq} is already recorded as proposed in ${c.txHash}`);
         return ok(event('DistributionPublished', data));
       }

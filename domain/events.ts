@@ -118,14 +118,12 @@ export const eventDataCodecs = {
     treeHash: Hash32,
     logHead: Hash32,
   }),
-  DistributionPublished: strictObject('DistributionPublished', {
-    seq: PositiveCount,
-    chainId: PositiveCount,
-    contract: Address,
-    txHash: Hash32,
-    blockNumber: Count,
-    validAt: Count,
-  }),
+  DistributionPublished: strictObject(
+    'DistributionPublished',
+    { seq: PositiveCount, chainId: PositiveCount, contract: Address, txHash: Hash32, blockNumber: Count, validAt: Count },
+    // The proposal's block: an identical transaction re-sent on a chain that started over lands in another block.
+    { blockHash: Hash32 },
+  ),
   DistributionActivated: strictObject('DistributionActivated', { seq: PositiveCount }, { txHash: Hash32 }),
   DistributionRevoked: strictObject('DistributionRevoked', { seq: PositiveCount }, { txHash: Hash32, reason: Reason }),
   RewardsClaimed: strictObject('RewardsClaimed', {

@@ -217,7 +217,14 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
     if (!d) return;
     // Also a re-proposal of an active one on a chain or contract that does not hold it.
     d.status = 'published';
-    d.published = { chainId: data.chainId, contract: data.contract, txHash: data.txHash, blockNumber: data.blockNumber, validAt: data.validAt };
+    d.published = {
+      chainId: data.chainId,
+      contract: data.contract,
+      txHash: data.txHash,
+      blockNumber: data.blockNumber,
+      validAt: data.validAt,
+      ...(data.blockHash === undefined ? {} : { blockHash: data.blockHash }),
+    };
   },
   DistributionActivated: (state, { data }) => {
     // Cumulative: an accepted root replaces every older one, whatever stage those had reached.

@@ -119,7 +119,7 @@ export interface DistributionState {
   readonly totals: ReadonlyArray<{ readonly token: string; readonly cumulativeWei: bigint }>;
   readonly treeHash: string;
   status: 'created' | 'published' | 'active' | 'superseded' | 'revoked';
-  published?: { chainId: number; contract: string; txHash: string; blockNumber: number; validAt: number };
+  published?: { chainId: number; contract: string; txHash: string; blockNumber: number; validAt: number; blockHash?: string };
 }
 
 export interface LedgerState {

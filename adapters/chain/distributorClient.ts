@@ -58,6 +58,8 @@ export interface DistributorRolesView {
 
 export interface LogRef {
   readonly blockNumber: number;
+  /** Tells a block apart from one at the same height of another chain, or of the same chain started over. */
+  readonly blockHash: string;
   readonly txHash: string;
   readonly logIndex: number;
 }
@@ -161,7 +163,7 @@ const claimArrays = (claims: readonly ClaimArgs[]): [string[], string[], bigint[
 const toEvent = (iface: Interface, log: Log): DistributorEvent | undefined => {
   const parsed = iface.parseLog({ topics: [...log.topics], data: log.data });
   if (parsed === null) return undefined;
-  const ref: LogRef = { blockNumber: log.blockNumber, txHash: log.transactionHash, logIndex: log.index };
+  const ref: LogRef = { blockNumber: log.blockNumber, blockHash: log.blockHash.toLowerCase(), txHash: log.transactionHash, logIndex: log.index };
   const a = parsed.args;
   switch (parsed.name) {
     case 'RootProposed':

@@ -98,17 +98,24 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
   const scanStart = (): number =>
     Math.max(options.fromBlock ?? 0, ...ledger.state.distributions.flatMap((x) => (onThisChain(x) ? [x.published!.blockNumber] : [])));
 
+  /** Is this RootProposed log the proposal the ledger recorded for `d` (same transaction in the same block)? */
+  const isRecordedProposal = (d: DistributionState, e: RootProposed): boolean => {
+    const p = d.published;
+    if (p === undefined || !onThisChain(d)) return false;
+    return proposalId(p) === proposalId({ txHash: e.txHash, blockNumber: e.blockNumber, validAt: e.validAt, ...(p.blockHash === undefined ? {} : { blockHash: e.blockHash }) });
+  };
+
   /** A proposal of `d` on this contract that the ledger has not recorded yet (not the recorded one). */
   const findProposal = async (d: DistributionState, toBlock: number): Promise<RootProposed | undefined> =>
     (await findLatestEvent(
       distributor,
       { fromBlock: scanStart(), toBlock, types: ['RootProposed'], maxBlocks },
-      (e) => e.type === 'RootProposed' && e.root === d.root && e.dataHash === d.logHead && e.txHash !== d.published?.txHash,
+      (e) => e.type === 'RootProposed' && e.root === d.root && e.dataHash === d.logHead && !isRecordedProposal(d, e),
     )) as RootProposed | undefined;
 
   const recordPublished = async (d: DistributionState, log: RootProposed, recovered: boolean): Promise<PublisherStep> => {
-    const { txHash, blockNumber, validAt } = log;
-    await record({ type: 'RecordDistributionPublished', seq: d.seq, chainId, contract: distributor.address, txHash, blockNumber, validAt });
+    const { txHash, blockNumber, validAt, blockHash } = log;
+    await record({ type: 'RecordDistributionPublished', seq: d.seq, chainId, contract: distributor.address, txHash, blockNumber, validAt, blockHash });
     return { action: 'published', seq: d.seq, txHash, blockNumber, validAt, recovered };
   };
 
@@ -217,7 +224,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
       case 'active':
         // Accepted here and still the root: nothing to do. Anywhere else (another contract, or a chain that lost it): propose it again.
         if ((await distributor.root()) === d.root) return { action: 'idle' };
-        if ((await distributor.pending())?.root === d.root) return waiting(d.seq, `root ${d.root} is pending on this contract under a proposal the ledger has not recorded`);
+        // propose() first looks for a proposal of it made here and not yet recorded (after a crash), and records that.
         return propose(d, stepOptions);
       default:
         return { action: 'idle' };

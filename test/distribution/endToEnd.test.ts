@@ -54,7 +54,7 @@ describe('a distribution from the ledger to claims on-chain', () => {
     const d = w.ledger.state.distributions[0]!;
     expect(d.status).toBe('published');
     const [proposed] = await w.f.distributor.events({ fromBlock: w.deployBlock, types: ['RootProposed'] });
-    expect(d.published).toEqual({ chainId: w.f.chain.chainId, contract: w.f.distributor.address, txHash: proposed!.txHash, blockNumber: proposed!.blockNumber, validAt: pending!.validAt });
+    expect(d.published).toEqual({ chainId: w.f.chain.chainId, contract: w.f.distributor.address, txHash: proposed!.txHash, blockNumber: proposed!.blockNumber, validAt: pending!.validAt, blockHash: proposed!.blockHash });
   });
 
   it('waits out the timelock without sending anything, and a claim meanwhile reverts', async () => {

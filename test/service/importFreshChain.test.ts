@@ -11,7 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../adapters/cli/main.ts';
 import { distributorClient } from '../../adapters/chain/index.ts';
 import { cxt } from '../../domain/index.ts';
-import { ADMIN, BILLING, INDEXER, proofHash, signedContribution, signedVerdict, startHarness, wallet, type Harness } from './harness.ts';
+import { ADMIN, BILLING, INDEXER, proofHash, signedContribution, signedVerdict, startHarness, storagesUnderTest, wallet, type Harness } from './harness.ts';
+import { TEST_DATABASE_URL, dropSchema, freshSchemaName } from '../support/postgres.ts';
 
 const verifier = wallet('import-verifier');
 const operator = wallet('import-operator');
@@ -37,16 +38,37 @@ const chainForward = async (h: Harness, seconds: number) => {
   await provider.send('evm_increaseTime', [seconds]);
   await provider.send('evm_mine', []);
 };
-const cli = async (...args: string[]) => {
+/** The real `cxt` entry point in-process; `env` selects the store as it would in a shell. */
+const cli = async (env: Record<string, string>, ...args: string[]) => {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
   const out: string[] = [];
-  const code = await main(args, { stdout: (t) => out.push(t), stderr: (t) => out.push(t), isTty: false });
-  expect(code, out.join('\n')).toBe(0);
+  try {
+    const code = await main(args, { stdout: (t) => out.push(t), stderr: (t) => out.push(t), isTty: false });
+    expect(code, out.join('\n')).toBe(0);
+  } finally {
+    process.env = saved;
+  }
 };
 
-describe('a log imported next to a fresh chain', () => {
+describe.each(await storagesUnderTest())('a log imported next to a fresh chain (%s)', (storage) => {
+  const schemas: string[] = [];
+  afterAll(async () => {
+    for (const schema of schemas) await dropSchema(schema);
+  });
+  /** Where a log lives: a data dir, and on PostgreSQL a schema of its own. */
+  const place = async (prefix: string) => {
+    const dataDir = await tempDir(prefix);
+    if (storage === 'pglite') return { dataDir, env: {} as Record<string, string>, harness: { dataDir } };
+    const schema = freshSchemaName('imp');
+    schemas.push(schema);
+    return { dataDir, env: { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema } as Record<string, string>, harness: { dataDir, storage, schema } as const };
+  };
+
   it('has its latest distribution proposed and accepted on the new chain, instead of a publisher failing forever', async () => {
-    const dirA = await tempDir('cxt-import-a-');
-    const a = await startHarness({ dataDir: dirA, params: { timelockSeconds: 60 } });
+    const from = await place('cxt-import-a-');
+    const dirA = from.dataDir;
+    const a = await startHarness({ ...from.harness, params: { timelockSeconds: 60 } });
     const chainId = a.service.chain.chainId;
     await ok(a.request('POST', '/v1/verifiers', { token: ADMIN, body: { verifier: verifier.address } }));
     await ok(a.request('POST', '/v1/nodes', { token: ADMIN, body: { nodeId: 'n', operator: operator.address, signer: signer.address, hardwareClass: 'gpu' } }));
@@ -64,12 +86,12 @@ describe('a log imported next to a fresh chain', () => {
     await a.stop();
 
     const file = join(await tempDir('cxt-import-file-'), 'events.jsonl');
-    await cli('export', '--out', file, '--data-dir', dirA);
-    const dirB = await tempDir('cxt-import-b-');
-    await cli('import', '--in', file, '--data-dir', dirB);
+    await cli(from.env, 'export', '--out', file, '--data-dir', dirA);
+    const to = await place('cxt-import-b-');
+    await cli(to.env, 'import', '--in', file, '--data-dir', to.dataDir);
 
     // A fresh embedded chain: deterministic deployment gives the same addresses, but no root.
-    const b = await startHarness({ dataDir: dirB, clock: a.clock, params: { timelockSeconds: 60 } });
+    const b = await startHarness({ ...to.harness, clock: a.clock, params: { timelockSeconds: 60 } });
     try {
       const onChain = distributorClient(b.service.chain.distributor, b.service.chain.provider);
       expect(await onChain.root()).not.toBe(d1.root);
@@ -78,8 +100,9 @@ describe('a log imported next to a fresh chain', () => {
       expect(proposed.done.publisher).toMatch(/distribution 1 proposed/);
       expect(await onChain.pending()).toMatchObject({ root: d1.root, dataHash: d1.logHead });
       await chainForward(b, 61);
-      expect((await b.service.scheduler.tick()).failed).toEqual({});
-      expect(await onChain.root()).toBe(d1.root);
+      const accepted = await b.service.scheduler.tick();
+      expect(accepted.failed).toEqual({});
+      expect(await onChain.root(), JSON.stringify({ accepted, pending: await onChain.pending(), block: await b.service.chain.provider.getBlock('latest') }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))).toBe(d1.root);
       expect((await b.request('GET', '/v1/distributions/1')).json.status).toBe('active');
       expect((await b.request('GET', '/readyz')).json).toMatchObject({ status: 'ready', attention: [] });
       expect((await b.service.scheduler.tick()).failed).toEqual({});

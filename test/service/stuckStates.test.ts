@@ -8,6 +8,7 @@
  *    chain; a distributor short of a registered token answers 409 naming token, needed and held, shows
  *    in /metrics and /readyz, and publishing resumes by itself once it is funded.
  * 3. A revoke for a created distribution; no second proposal of an unchanged root.
+ * 9. The account view's stake in disjoint parts; /v1/info with the parameters in force.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Contract } from 'ethers';
@@ -177,10 +178,10 @@ describe.each(await storagesUnderTest())('stuck states on %s', (storage) => {
   });
 });
 
-describe('the account view and /v1/info', () => {
+describe.each(await storagesUnderTest())('the account view and /v1/info on %s', (storage) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ params: { unbondingEpochs: 1 } });
+    h = await startHarness({ storage, params: { unbondingEpochs: 1 } });
   });
   afterAll(() => h?.destroy());
 
