@@ -4,7 +4,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventData } from './events.ts';
-import { latestLiveDistribution, type LedgerState } from './state.ts';
+import type { DistributionState, LedgerState } from './state.ts';
 import { refuse, type Refusal } from './errors.ts';
 import { buildMerkleTree, dumpMerkleTree, merkleTreeHash, type LeafValue, type MerkleTree, type StandardMerkleDump } from './merkle/index.ts';
 import { formatUnits, shortAddress } from './units.ts';
@@ -16,6 +16,24 @@ export interface DistributionPlan {
 }
 
 export const leafKey = (account: string, token: string): string => `${account}|${token}`;
+
+/** The latest distribution proposed or accepted on-chain: claims can never exceed its leaves (DESIGN §9.5). */
+export const latestPublishedDistribution = (state: LedgerState): DistributionState | undefined => {
+  for (let i = state.distributions.length - 1; i >= 0; i--) {
+    const d = state.distributions[i]!;
+    if (d.status === 'published' || d.status === 'active') return d;
+  }
+  return undefined;
+};
+
+/** The latest distribution not revoked: what a new one must not fall below, and what the chain should hold. */
+export const latestLiveDistribution = (state: LedgerState): DistributionState | undefined => {
+  for (let i = state.distributions.length - 1; i >= 0; i--) {
+    const d = state.distributions[i]!;
+    if (d.status !== 'revoked') return d;
+  }
+  return undefined;
+};
 
 /** Every positive cumulative allocation, sorted by account then token. */
 export const distributionLeaves = (state: LedgerState): LeafValue[] => {

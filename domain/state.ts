@@ -282,20 +282,3 @@ export const unbondingWei = (a: AccountState): bigint => {
   return total;
 };
 
-/** The latest distribution proposed or accepted on-chain: claims can never exceed its leaves (DESIGN §9.5). */
-export const latestPublishedDistribution = (state: LedgerState): DistributionState | undefined => {
-  for (let i = state.distributions.length - 1; i >= 0; i--) {
-    const d = state.distributions[i]!;
-    if (d.status === 'published' || d.status === 'active') return d;
-  }
-  return undefined;
-};
-
-/** The latest distribution not revoked: what a new one must not fall below, and what the chain should hold. */
-export const latestLiveDistribution = (state: LedgerState): DistributionState | undefined => {
-  for (let i = state.distributions.length - 1; i >= 0; i--) {
-    const d = state.distributions[i]!;
-    if (d.status !== 'revoked') return d;
-  }
-  return undefined;
-};

@@ -139,3 +139,10 @@ export const signedContribution = async (signer: Wallet, chainId: number, c: Con
 export const signedVerdict = async (signer: Wallet, chainId: number, v: VerdictMessage) => ({ verdict: v, signature: await signVerdict(signer, chainId, v) });
 
 export const proofHash = (n: number): string => `0x${n.toString(16).padStart(64, '0')}`;
+
+/** Moves the embedded chain's clock forward and mines a block (journaled like any other request): past a timelock, say. */
+export const chainForward = async (h: Harness, seconds: number): Promise<void> => {
+  const provider = h.service.chain.provider as unknown as { send: (method: string, params: unknown[]) => Promise<unknown> };
+  await provider.send('evm_increaseTime', [seconds]);
+  await provider.send('evm_mine', []);
+};

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../adapters/cli/main.ts';
 import { distributorClient } from '../../adapters/chain/index.ts';
 import { cxt } from '../../domain/index.ts';
-import { ADMIN, BILLING, INDEXER, proofHash, signedContribution, signedVerdict, startHarness, storagesUnderTest, wallet, type Harness } from './harness.ts';
+import { ADMIN, BILLING, INDEXER, proofHash, signedContribution, signedVerdict, chainForward, startHarness, storagesUnderTest, wallet, type Harness } from './harness.ts';
 import { TEST_DATABASE_URL, dropSchema, freshSchemaName } from '../support/postgres.ts';
 
 const verifier = wallet('import-verifier');
@@ -32,11 +32,6 @@ const ok = async (p: Promise<{ status: number; json: any }>) => {
   const r = await p;
   expect(r.status, JSON.stringify(r.json)).toBeLessThan(300);
   return r.json;
-};
-const chainForward = async (h: Harness, seconds: number) => {
-  const provider = h.service.chain.provider as unknown as { send: (m: string, p: unknown[]) => Promise<unknown> };
-  await provider.send('evm_increaseTime', [seconds]);
-  await provider.send('evm_mine', []);
 };
 /** The real `cxt` entry point in-process; `env` selects the store as it would in a shell. */
 const cli = async (env: Record<string, string>, ...args: string[]) => {

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Contract } from 'ethers';
 import { deployTestToken, distributorClient } from '../../adapters/chain/index.ts';
 import { cxt } from '../../domain/index.ts';
-import { ADMIN, BILLING, INDEXER, proofHash, signedContribution, signedVerdict, startHarness, storagesUnderTest, wallet, type Harness } from './harness.ts';
+import { ADMIN, BILLING, INDEXER, proofHash, signedContribution, signedVerdict, chainForward, startHarness, storagesUnderTest, wallet, type Harness } from './harness.ts';
 
 const MAX = (1n << 128n) - 1n;
 const verifier = wallet('stuck-verifier');
@@ -42,12 +42,6 @@ const setUp = async (h: Harness) => {
   await ok(h.request('POST', '/v1/stake/deposits', { token: INDEXER, body: { account: staker.address, amount: cxt(100).toString(), ref: 'dep-1' } }));
 };
 
-/** Moves the embedded chain past a timelock (journaled like any other request). */
-const chainForward = async (h: Harness, seconds: number) => {
-  const provider = h.service.chain.provider as unknown as { send: (m: string, p: unknown[]) => Promise<unknown> };
-  await provider.send('evm_increaseTime', [seconds]);
-  await provider.send('evm_mine', []);
-};
 
 describe.each(await storagesUnderTest())('stuck states on %s', (storage) => {
   let h: Harness;
