@@ -47,15 +47,16 @@ export const ADDRESS_HAS_UPPERCASE = 1;
 export const ADDRESS_MALFORMED = -1;
 
 /**
- * Parses `0x` + 40 hex digits into 20 bytes at `offset`. Returns ADDRESS_MALFORMED (bytes then
- * unspecified), ADDRESS_HAS_UPPERCASE or ADDRESS_LOWERCASE.
+ * Parses `0x` + 40 hex digits — the whole of `text`, or its characters from `start` to `end`, so a
+ * reader can check a field in place without slicing it out first — into 20 bytes at `offset`.
+ * Returns ADDRESS_MALFORMED (bytes then unspecified), ADDRESS_HAS_UPPERCASE or ADDRESS_LOWERCASE.
  */
-export const writeAddress = (address: string, out: Uint8Array, offset: number): number => {
-  if (address.length !== 42 || address.charCodeAt(0) !== 48 || address.charCodeAt(1) !== 120) return ADDRESS_MALFORMED;
+export const writeAddress = (text: string, out: Uint8Array, offset: number, start = 0, end = text.length): number => {
+  if (end - start !== 42 || text.charCodeAt(start) !== 48 || text.charCodeAt(start + 1) !== 120) return ADDRESS_MALFORMED;
   let seen = 0;
   for (let i = 0; i < 20; i++) {
-    const high = address.charCodeAt(2 + 2 * i);
-    const low = address.charCodeAt(3 + 2 * i);
+    const high = text.charCodeAt(start + 2 + 2 * i);
+    const low = text.charCodeAt(start + 3 + 2 * i);
     const entry = (high | low) < 128 ? HEX_PAIR[(high << 7) | low]! : -1;
     seen |= entry;
     out[offset + i] = entry;
@@ -102,6 +103,22 @@ const HEX_PAIR_LE = (() => {
 })();
 
 export const HEX32_CHARS = 66;
+
+/**
+ * Writes the 32-byte word at `offset` as the 66 ASCII bytes `0x…` (lowercase) at `at`; returns
+ * where they end. For dumps written as bytes, so no per-node string is ever made.
+ */
+export const writeHex32Ascii = (bytes: Uint8Array, offset: number, out: Uint8Array, at: number): number => {
+  out[at] = 48;
+  out[at + 1] = 120;
+  let dst = at + 2;
+  for (let i = 0; i < 32; i++) {
+    const pair = HEX_PAIR_LE[bytes[offset + i]!]!;
+    out[dst++] = pair & 0xff;
+    out[dst++] = pair >> 8;
+  }
+  return dst;
+};
 const decoder = new TextDecoder();
 
 /**

@@ -5,7 +5,8 @@
 export { LEAF_ENCODING, leafHashBytes, leafTuple, type LeafEncoding, type LeafTuple, type LeafValue } from './leaf.ts';
 export { buildMerkleTree, MAX_LEAVES, type MerkleProofResult, type MerkleTree } from './tree.ts';
 export { processProof, verifyProof } from './verify.ts';
-export { dumpJsonPieces, dumpMerkleTree, loadMerkleDump, type StandardMerkleDump } from './dump.ts';
+export { dumpMerkleTree, loadMerkleDump, type StandardMerkleDump } from './dump.ts';
+export { dumpJsonChunks } from './dumpJson.ts';
 export { dumpJcsPieces, merkleTreeHash } from './treeHash.ts';
 export { createKeccak256Sponge, type Keccak256Sponge } from './keccakSponge.ts';
 export { MerkleError, type MerkleErrorCode } from './errors.ts';

@@ -9,7 +9,7 @@
  * are made lazily, in batches, only for nodes someone asks for.
  */
 import { createKeccakKernel, KERNEL_RESERVED_BYTES } from './keccakWasm.ts';
-import { ADDRESS_MALFORMED, HEX32_CHARS, hex32Batch, writeAddress } from './hex.ts';
+import { ADDRESS_MALFORMED, HEX32_CHARS, hex32Batch, writeAddress, writeHex32Ascii } from './hex.ts';
 import {
   ABI_ENCODED_LEAF_BYTES,
   ACCOUNT_AT,
@@ -46,6 +46,8 @@ export interface MerkleTree {
   indexOf(account: string, token: string): number | undefined;
   /** `0x…` hash of a node; 0 ≤ treeIndex < nodeCount. */
   nodeHex(treeIndex: number): string;
+  /** Writes the 66 ASCII bytes of nodeHex(treeIndex) into `out` at `at`; returns where they end. */
+  writeNodeHex(treeIndex: number, out: Uint8Array, at: number): number;
   proof(valueIndex: number): string[];
   proofFor(account: string, token: string): MerkleProofResult | undefined;
 }
@@ -147,6 +149,10 @@ export const buildMerkleTree = (input: readonly LeafValue[]): MerkleTree => {
     const at = (treeIndex - first) * HEX32_CHARS;
     return text.slice(at, at + HEX32_CHARS);
   };
+  const writeNodeHex = (treeIndex: number, out: Uint8Array, at: number): number => {
+    if (!(treeIndex >= 0 && treeIndex < nodeCount)) throw new RangeError(`no node ${treeIndex} in a tree of ${nodeCount} nodes`);
+    return writeHex32Ascii(bytes, NODES_BASE + 32 * treeIndex, out, at);
+  };
   const treeIndexOf = (valueIndex: number): number => {
     if (!(Number.isInteger(valueIndex) && valueIndex >= 0 && valueIndex < values.length))
       throw new RangeError(`no value ${valueIndex} in a tree of ${values.length} values`);
@@ -169,6 +175,7 @@ export const buildMerkleTree = (input: readonly LeafValue[]): MerkleTree => {
     treeIndexOf,
     indexOf,
     nodeHex,
+    writeNodeHex,
     proof,
     proofFor(account, token) {
       const valueIndex = indexOf(account, token);

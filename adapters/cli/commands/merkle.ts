@@ -5,7 +5,7 @@
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Address } from '../../../domain/codecs.ts';
-import { buildMerkleTree, dumpJsonPieces, leafTuple, loadMerkleDump, MerkleError, type MerkleTree } from '../../../domain/merkle/index.ts';
+import { buildMerkleTree, dumpJsonChunks, leafTuple, loadMerkleDump, MerkleError, type MerkleTree } from '../../../domain/merkle/index.ts';
 import { InputError, UsageError, type CliCommand } from '../command.ts';
 import { parseFlags, requiredText } from '../flags.ts';
 import { readValuesFile } from '../valuesFile.ts';
@@ -17,12 +17,13 @@ const readFailure = (error: unknown): string =>
  * Writes beside the target and renames over it, so a failure at any point leaves no file (or the
  * previous one) rather than half a tree.
  */
-export const writeFileAtomically = async (path: string, pieces: Iterable<string>): Promise<void> => {
+export const writeFileAtomically = async (path: string, chunks: Iterable<Uint8Array>): Promise<void> => {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
     const handle = await open(temporary, 'wx');
     try {
-      for (const piece of pieces) await handle.write(piece);
+      for (const chunk of chunks)
+        for (let written = 0; written < chunk.length; ) written += (await handle.write(chunk, written)).bytesWritten;
       await handle.sync();
     } finally {
       await handle.close();
@@ -49,7 +50,7 @@ export const merkleBuildCommand: CliCommand = {
       throw error;
     }
     try {
-      await writeFileAtomically(output, dumpJsonPieces(tree));
+      await writeFileAtomically(output, dumpJsonChunks(tree));
     } catch (error) {
       throw new InputError(`cannot write ${output}: ${(error as Error).message}`);
     }
