@@ -1,14 +1,18 @@
 /**
  * Reads the `[account, token, amount]` values of a Merkle distribution from a CSV or JSON file
  * (DESIGN §7) and validates them with the domain codecs. Every problem is an InputError naming
- * the file, where (CSV line, header = line 1; JSON array index) and the field.
+ * the file, where (CSV line, header = line 1; JSON array index) and the field. The values come
+ * out ABI-encoded (EncodedLeaves), as the tree hashes them, with no object per value.
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type * as t from 'io-ts';
 import { Address, Amount } from '../../domain/codecs.ts';
-import type { LeafValue } from '../../domain/merkle/index.ts';
-import { ADDRESS_LOWERCASE, ADDRESS_MALFORMED, writeAddress } from '../../domain/merkle/hex.ts';
+import { createEncodedLeavesBuilder, type EncodedLeaves } from '../../domain/merkle/index.ts';
+import { writeDecimalAsUint256 } from '../../domain/merkle/decimal.ts';
+import { sameEncodedPair } from '../../domain/merkle/encodedLeaves.ts';
+import { ADDRESS_LOWERCASE, ADDRESS_MALFORMED, addressHexOfWord, writeAddressFromAscii } from '../../domain/merkle/hex.ts';
+import { ACCOUNT_AT, AMOUNT_AT, TOKEN_AT, writeAbiEncodedLeaf } from '../../domain/merkle/leaf.ts';
 import { createPairIndex, pairKeyHash } from '../../domain/merkle/pairIndex.ts';
 import { InputError } from './command.ts';
 
@@ -21,16 +25,15 @@ type Place = string;
 const firstMessage = (errors: t.Errors): string => errors[0]?.message ?? 'is not valid';
 
 /**
- * Collects checked values and refuses a repeated (account, token), whichever path each value took.
- * Each value carries a place key (CSV line number, JSON index) that `placeOf` words on demand.
- * Pairs go into the tree's typed-array index keyed by the 40 address bytes, which each path
- * leaves in `pairBytes`: a Map of 100,000 string keys cost more than the rest of the read.
+ * Collects checked values as ABI encodings and refuses a repeated (account, token), whichever path
+ * each value took. Each value carries a place key (CSV line number, JSON index) that `placeOf`
+ * words on demand. Pairs go into the tree's typed-array index keyed by the encoded address bytes:
+ * a Map of 100,000 string keys cost more than the rest of the read.
  */
 const createValueCollector = (file: string, placeOf: (key: number) => Place) => {
-  const values: LeafValue[] = [];
+  const leaves = createEncodedLeavesBuilder();
   const placeKeys: number[] = [];
-  const pairBytes = new Uint8Array(40);
-  const pairs = createPairIndex(1024, (a, b) => values[a]!.account === values[b]!.account && values[a]!.token === values[b]!.token);
+  const pairs = createPairIndex(1024, (a, b) => sameEncodedPair(leaves.bytes, a, b));
   /** Checksummed addresses cost a keccak each to check and repeat a lot (a token on every row). */
   const decodedAddresses = new Map<string, string>();
 
@@ -55,16 +58,17 @@ const createValueCollector = (file: string, placeOf: (key: number) => Place) => 
     return fail(place, field, refused._tag === 'Left' ? firstMessage(refused.left) : 'is not valid', raw);
   };
 
-  /** Adds a valid value whose address bytes are in pairBytes; throws on a repeated pair. */
-  const add = (account: string, token: string, amount: bigint, placeKey: number): void => {
-    const index = values.length;
-    values.push({ account, token, amount });
-    placeKeys.push(placeKey);
-    const earlier = pairs.add(pairKeyHash(pairBytes, 0, 20), index);
+  /** Keeps the value written at `at` (the current slot); throws on a repeated pair. */
+  const commit = (at: number, placeKey: number): void => {
+    const { bytes } = leaves;
+    const earlier = pairs.add(pairKeyHash(bytes, at + ACCOUNT_AT, at + TOKEN_AT), leaves.count);
     if (earlier >= 0)
       throw new InputError(
-        `${file} ${placeOf(placeKey)}: account ${account} with token ${token} repeats ${placeOf(placeKeys[earlier]!)}; each (account, token) pair may appear once`,
+        `${file} ${placeOf(placeKey)}: account ${addressHexOfWord(bytes, at)} with token ${addressHexOfWord(bytes, at + 32)} ` +
+          `repeats ${placeOf(placeKeys[earlier]!)}; each (account, token) pair may appear once`,
       );
+    placeKeys.push(placeKey);
+    leaves.commit();
   };
 
   /** The reference path: every field through its io-ts codec, the first refusal worded by it. */
@@ -77,38 +81,15 @@ const createValueCollector = (file: string, placeOf: (key: number) => Place) => 
       const decoded = Amount.decode(raw.amount);
       value = decoded._tag === 'Right' ? decoded.right : fail(place, 'amount', firstMessage(decoded.left), raw.amount);
     }
-    writeAddress(account, pairBytes, 0);
-    writeAddress(token, pairBytes, 20);
-    add(account, token, value, placeKey);
+    const at = leaves.slot();
+    writeAbiEncodedLeaf({ account, token, amount: value }, leaves.bytes, at);
+    commit(at, placeKey);
   };
 
-  /**
-   * The fast path for an address field that is exactly `0x` + 40 hex digits, so there is nothing
-   * to trim or unquote; its bytes go to pairBytes at `bytesAt`. Undefined for anything the codec
-   * would refuse, so that the caller takes the reference path, which words the refusal.
-   */
-  const plainAddress = (text: string, start: number, end: number, bytesAt: number): string | undefined => {
-    const status = writeAddress(text, pairBytes, bytesAt, start, end);
-    if (status === ADDRESS_MALFORMED) return undefined;
-    const spelled = text.slice(start, end);
-    return status === ADDRESS_LOWERCASE ? spelled : decodedAddress(spelled);
-  };
+  /** Whether the Address codec accepts the mixed- or upper-case address spelled by the 42 ASCII bytes at `start`. */
+  const checksumHolds = (ascii: Buffer, start: number): boolean => decodedAddress(ascii.toString('latin1', start, start + 42)) !== undefined;
 
-  return { values, add, addRecord, plainAddress };
-};
-
-/**
- * The fast path for an amount field: a decimal without sign or leading zero and at most 77 digits,
- * so always below 2^256 − 1 (78 digits) and exactly what the Amount codec accepts as it is.
- */
-const plainAmount = (text: string, start: number, end: number): bigint | undefined => {
-  const digits = end - start;
-  if (digits < 1 || digits > 77 || (digits > 1 && text.charCodeAt(start) === 48)) return undefined;
-  for (let i = start; i < end; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 48 || code > 57) return undefined;
-  }
-  return BigInt(text.slice(start, end));
+  return { leaves, commit, addRecord, checksumHolds, build: () => leaves.build() };
 };
 
 const unquote = (field: string): string => {
@@ -132,50 +113,63 @@ const readHeader = (line: string, file: string): { names: string[]; position: Re
   return { names, position };
 };
 
+const LF = 10;
+const CR = 13;
+const COMMA = 44;
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
 /**
- * CSV with a header naming account, token and amount in any order. Lines end at "\n" or "\r\n";
- * blank lines are skipped. Splitting, trimming and regex-checking every row cost more than building
- * the tree, so each line is first tried in place: when its three fields are already plain (see
- * plainAddress, plainAmount) the codecs would accept them unchanged and the row is taken as it is.
- * Any other line (quotes, spaces, a wrong field count, a bad value) takes the reference path,
- * which also words every refusal, so the values and the messages are the same either way.
+ * CSV with a header naming account, token and amount in any order; UTF-8, lines ending at "\n"
+ * or "\r\n", blank lines skipped. Decoding, splitting, trimming and regex-checking every row cost
+ * more than building the tree, so each line is first read in place as bytes: when its fields are
+ * exactly a lowercase (or already accepted) address, or a decimal without sign or leading zero up
+ * to 2^256 − 1, the codecs would accept them unchanged, and they are encoded as they are. Any
+ * other line (quotes, spaces, a wrong field count, a bad value, anything not ASCII) is decoded and
+ * takes the reference path, which also words every refusal: the values and messages are the same.
  */
-export const parseValuesCsv = (text: string, file: string): LeafValue[] => {
+export const parseValuesCsv = (input: string | Uint8Array, file: string): EncodedLeaves => {
+  const data = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const lineEndOf = (from: number): number => {
-    const at = text.indexOf('\n', from);
-    return at < 0 ? text.length : at;
+    const at = data.indexOf(LF, from);
+    return at < 0 ? data.length : at;
   };
-  /** Where a line's content ends: before the "\r" of a "\r\n"; a lone "\r" at the very end is content. */
+  /** Where a line's content ends: before the "\r" of a "\r\n"; a "\r" at the very end is content. */
   const contentEndOf = (start: number, lineEnd: number): number =>
-    lineEnd > start && lineEnd < text.length && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
+    lineEnd > start && lineEnd < data.length && data[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
 
-  const headerStart = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const headerStart = UTF8_BOM.every((b, i) => data[i] === b) ? UTF8_BOM.length : 0;
   const headerEnd = lineEndOf(headerStart);
-  const { names, position } = readHeader(text.slice(headerStart, contentEndOf(headerStart, headerEnd)), file);
+  const { names, position } = readHeader(data.toString('utf8', headerStart, contentEndOf(headerStart, headerEnd)), file);
+  const columnAt = [0, 1, 2].map((k) => COLUMNS.find((column) => position[column] === k)!);
   const collector = createValueCollector(file, (line) => `line ${line}`);
-  // Field k of the line being read spans bounds[2k] to bounds[2k + 1].
-  const bounds = new Int32Array(6);
 
-  const addPlainLine = (start: number, end: number, lineNumber: number): boolean => {
-    const firstComma = text.indexOf(',', start);
-    if (firstComma < 0 || firstComma >= end) return false;
-    const secondComma = text.indexOf(',', firstComma + 1);
-    if (secondComma < 0 || secondComma >= end) return false;
-    bounds[0] = start;
-    bounds[1] = firstComma;
-    bounds[2] = firstComma + 1;
-    bounds[3] = secondComma;
-    bounds[4] = secondComma + 1;
-    bounds[5] = end;
-    // Each check spans its whole field, so a third comma anywhere fails one of them.
-    const account = collector.plainAddress(text, bounds[2 * position.account]!, bounds[2 * position.account + 1]!, 0);
-    if (account === undefined) return false;
-    const token = collector.plainAddress(text, bounds[2 * position.token]!, bounds[2 * position.token + 1]!, 20);
-    if (token === undefined) return false;
-    const amount = plainAmount(text, bounds[2 * position.amount]!, bounds[2 * position.amount + 1]!);
-    if (amount === undefined) return false;
-    collector.add(account, token, amount, lineNumber);
-    return true;
+  /** The line at `start` read in place; where the next line starts, or -1 if it is not plain. */
+  const addPlainLine = (start: number, lineNumber: number): number => {
+    const at = collector.leaves.slot();
+    const bytes = collector.leaves.bytes;
+    let p = start;
+    for (let k = 0; k < 3; k++) {
+      const column = columnAt[k]!;
+      if (column === 'amount') {
+        const first = p;
+        while (data[p]! >= DIGIT_0 && data[p]! <= DIGIT_9) p++;
+        if (p === first || (p - first > 1 && data[first] === DIGIT_0)) return -1;
+        if (!writeDecimalAsUint256(data, first, p, bytes, at + AMOUNT_AT)) return -1;
+      } else {
+        const status = writeAddressFromAscii(data, p, bytes, at + (column === 'account' ? ACCOUNT_AT : TOKEN_AT));
+        if (status === ADDRESS_MALFORMED || (status !== ADDRESS_LOWERCASE && !collector.checksumHolds(data, p))) return -1;
+        p += 42;
+      }
+      if (k < 2 && data[p++] !== COMMA) return -1;
+    }
+    let next: number;
+    if (p === data.length || data[p] === LF) next = p + 1;
+    else if (data[p] === CR && data[p + 1] === LF) next = p + 2;
+    else return -1;
+    collector.commit(at, lineNumber);
+    return next;
   };
 
   const addLine = (line: string, lineNumber: number): void => {
@@ -190,14 +184,18 @@ export const parseValuesCsv = (text: string, file: string): LeafValue[] => {
     collector.addRecord(raw, lineNumber, undefined);
   };
 
-  for (let start = headerEnd + 1, lineNumber = 2; start <= text.length; lineNumber++) {
-    const lineEnd = lineEndOf(start);
-    const end = contentEndOf(start, lineEnd);
-    if (!addPlainLine(start, end, lineNumber)) addLine(text.slice(start, end), lineNumber);
-    start = lineEnd + 1;
+  for (let start = headerEnd + 1, lineNumber = 2; start <= data.length; lineNumber++) {
+    let next = addPlainLine(start, lineNumber);
+    if (next < 0) {
+      const lineEnd = lineEndOf(start);
+      addLine(data.toString('utf8', start, contentEndOf(start, lineEnd)), lineNumber);
+      next = lineEnd + 1;
+    }
+    start = next;
   }
-  if (collector.values.length === 0) throw new InputError(`${file} has a header but no values`);
-  return collector.values;
+  const leaves = collector.build();
+  if (leaves.count === 0) throw new InputError(`${file} has a header but no values`);
+  return leaves;
 };
 
 /** A JSON amount: a decimal string, or a plain JSON integer when it is exactly representable. */
@@ -210,7 +208,7 @@ const jsonAmount = (raw: unknown, file: string, place: Place): bigint | undefine
 };
 
 /** A JSON array of `{account, token, amount}` objects; no other fields. */
-export const parseValuesJson = (text: string, file: string): LeafValue[] => {
+export const parseValuesJson = (text: string, file: string): EncodedLeaves => {
   if (text.trim() === '') throw new InputError(`${file} is empty: expected a JSON array of {"account", "token", "amount"} objects`);
   let data: unknown;
   try {
@@ -232,28 +230,32 @@ export const parseValuesJson = (text: string, file: string): LeafValue[] => {
     if (missing !== undefined) throw new InputError(`${file} ${place}, ${missing}: is required`);
     collector.addRecord(record as Record<Column, unknown>, i, jsonAmount(record.amount, file, place));
   });
-  return collector.values;
+  return collector.build();
 };
 
 export type ValuesFormat = 'csv' | 'json';
 
-/** By extension; otherwise by content (JSON starts with `[`). */
-export const valuesFormatOf = (path: string, text: string): ValuesFormat => {
+/** As readFile(path, 'utf8') would have: invalid sequences replaced, a byte order mark kept. */
+const decodeUtf8 = (content: string | Uint8Array): string =>
+  typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8');
+
+/** By extension; otherwise by content (JSON starts with `[`), decoded only then. */
+export const valuesFormatOf = (path: string, content: string | Uint8Array): ValuesFormat => {
   const ext = extname(path).toLowerCase();
   if (ext === '.csv') return 'csv';
   if (ext === '.json') return 'json';
-  return text.trimStart().startsWith('[') ? 'json' : 'csv';
+  return decodeUtf8(content).trimStart().startsWith('[') ? 'json' : 'csv';
 };
 
-export const parseValues = (text: string, file: string, format: ValuesFormat): LeafValue[] =>
-  format === 'csv' ? parseValuesCsv(text, file) : parseValuesJson(text, file);
+export const parseValues = (content: string | Uint8Array, file: string, format: ValuesFormat): EncodedLeaves =>
+  format === 'csv' ? parseValuesCsv(content, file) : parseValuesJson(decodeUtf8(content), file);
 
-export const readValuesFile = async (path: string): Promise<LeafValue[]> => {
-  let text: string;
+export const readValuesFile = async (path: string): Promise<EncodedLeaves> => {
+  let content: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    content = await readFile(path);
   } catch (error) {
     throw new InputError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
-  return parseValues(text, path, valuesFormatOf(path, text));
+  return parseValues(content, path, valuesFormatOf(path, content));
 };

@@ -64,6 +64,20 @@ export const writeAddress = (text: string, out: Uint8Array, offset: number, star
   return seen < 0 ? ADDRESS_MALFORMED : seen & PAIR_UPPERCASE ? ADDRESS_HAS_UPPERCASE : ADDRESS_LOWERCASE;
 };
 
+/** writeAddress over ASCII bytes: the 42 from `start`, for a reader that never decodes its file. */
+export const writeAddressFromAscii = (ascii: Uint8Array, start: number, out: Uint8Array, offset: number): number => {
+  if (start + 42 > ascii.length || ascii[start] !== 48 || ascii[start + 1] !== 120) return ADDRESS_MALFORMED;
+  let seen = 0;
+  for (let i = 0; i < 20; i++) {
+    const high = ascii[start + 2 + 2 * i]!;
+    const low = ascii[start + 3 + 2 * i]!;
+    const entry = (high | low) < 128 ? HEX_PAIR[(high << 7) | low]! : -1;
+    seen |= entry;
+    out[offset + i] = entry;
+  }
+  return seen < 0 ? ADDRESS_MALFORMED : seen & PAIR_UPPERCASE ? ADDRESS_HAS_UPPERCASE : ADDRESS_LOWERCASE;
+};
+
 const addressScratch = new Uint8Array(20);
 /** True for `0x` followed by exactly 40 hex digits of either case. */
 export const isAddressHex = (text: string): boolean => writeAddress(text, addressScratch, 0) !== ADDRESS_MALFORMED;
@@ -103,23 +117,23 @@ const HEX_PAIR_LE = (() => {
 })();
 
 export const HEX32_CHARS = 66;
+const decoder = new TextDecoder();
 
 /**
- * Writes the 32-byte word at `offset` as the 66 ASCII bytes `0x…` (lowercase) at `at`; returns
- * where they end. For dumps written as bytes, so no per-node string is ever made.
+ * Writes `count` bytes from `offset` as `0x` + 2·count lowercase hex digits, ASCII, at `at`;
+ * returns where they end. For dumps written as bytes, so no per-node string is ever made.
  */
-export const writeHex32Ascii = (bytes: Uint8Array, offset: number, out: Uint8Array, at: number): number => {
+export const writeHexAscii = (bytes: Uint8Array, offset: number, count: number, out: Uint8Array, at: number): number => {
   out[at] = 48;
   out[at + 1] = 120;
   let dst = at + 2;
-  for (let i = 0; i < 32; i++) {
+  for (let i = 0; i < count; i++) {
     const pair = HEX_PAIR_LE[bytes[offset + i]!]!;
     out[dst++] = pair & 0xff;
     out[dst++] = pair >> 8;
   }
   return dst;
 };
-const decoder = new TextDecoder();
 
 /**
  * `count` consecutive 32-byte words from `offset` as one string of `0x…` entries, 66 chars each:
@@ -128,18 +142,11 @@ const decoder = new TextDecoder();
  */
 export const hex32Batch = (bytes: Uint8Array, offset: number, count: number): string => {
   const ascii = new Uint8Array(count * HEX32_CHARS);
-  for (let k = 0; k < count; k++) {
-    const src = offset + 32 * k;
-    let dst = k * HEX32_CHARS;
-    ascii[dst++] = 48;
-    ascii[dst++] = 120;
-    for (let i = 0; i < 32; i++) {
-      const pair = HEX_PAIR_LE[bytes[src + i]!]!;
-      ascii[dst++] = pair & 0xff;
-      ascii[dst++] = pair >> 8;
-    }
-  }
+  for (let k = 0; k < count; k++) writeHexAscii(bytes, offset + 32 * k, 32, ascii, k * HEX32_CHARS);
   return decoder.decode(ascii);
 };
 
 export const hex32 = (bytes: Uint8Array, offset = 0): string => hex32Batch(bytes, offset, 1);
+
+/** The address in the ABI word at `wordOffset` (its last 20 bytes) as `0x…` lowercase. */
+export const addressHexOfWord = (bytes: Uint8Array, wordOffset: number): string => `0x${hex32(bytes, wordOffset).slice(26)}`;

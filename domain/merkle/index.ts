@@ -3,7 +3,8 @@
  * build, proofs, verification, the `standard-v1` dump and its hash.
  */
 export { LEAF_ENCODING, leafHashBytes, leafTuple, type LeafEncoding, type LeafTuple, type LeafValue } from './leaf.ts';
-export { buildMerkleTree, MAX_LEAVES, type MerkleProofResult, type MerkleTree } from './tree.ts';
+export { buildMerkleTree, buildMerkleTreeFromEncoded, MAX_LEAVES, type MerkleProofResult, type MerkleTree } from './tree.ts';
+export { createEncodedLeavesBuilder, encodedLeafValues, type EncodedLeaves, type EncodedLeavesBuilder } from './encodedLeaves.ts';
 export { processProof, verifyProof } from './verify.ts';
 export { dumpMerkleTree, loadMerkleDump, type StandardMerkleDump } from './dump.ts';
 export { dumpJsonChunks } from './dumpJson.ts';

@@ -25,6 +25,8 @@ export const ABI_ENCODED_LEAF_BYTES = 96;
 /** Where the 20 address bytes sit inside the encoding. */
 export const ACCOUNT_AT = 12;
 export const TOKEN_AT = 44;
+/** Where the amount's 32-byte word starts. */
+export const AMOUNT_AT = 64;
 
 /** Bit flags returned by writeAbiEncodedLeaf; 0 means valid and already lowercase. */
 export const LEAF_NEEDS_LOWERCASE = 1;
@@ -50,7 +52,7 @@ export const writeAbiEncodedLeaf = (value: LeafValue, out: Uint8Array, offset: n
   if (account === ADDRESS_HAS_UPPERCASE || token === ADDRESS_HAS_UPPERCASE) status |= LEAF_NEEDS_LOWERCASE;
   const amount = value.amount;
   if (typeof amount !== 'bigint' || amount < 0n || amount > UINT256_MAX) status |= LEAF_BAD_AMOUNT;
-  else writeUint256(amount, out, offset + 64);
+  else writeUint256(amount, out, offset + AMOUNT_AT);
   return status;
 };
 

@@ -9,17 +9,10 @@
  * are made lazily, in batches, only for nodes someone asks for.
  */
 import { createKeccakKernel, KERNEL_RESERVED_BYTES } from './keccakWasm.ts';
-import { ADDRESS_MALFORMED, HEX32_CHARS, hex32Batch, writeAddress, writeHex32Ascii } from './hex.ts';
-import {
-  ABI_ENCODED_LEAF_BYTES,
-  ACCOUNT_AT,
-  TOKEN_AT,
-  invalidLeafError,
-  isInvalidLeaf,
-  lowercaseLeaf,
-  writeAbiEncodedLeaf,
-  type LeafValue,
-} from './leaf.ts';
+import { ADDRESS_MALFORMED, HEX32_CHARS, hex32Batch, writeAddress } from './hex.ts';
+import { ABI_ENCODED_LEAF_BYTES, ACCOUNT_AT, TOKEN_AT, type LeafValue } from './leaf.ts';
+import type { EncodedLeaves } from './encodedLeaves.ts';
+import { encodedLeavesSource, leafValuesSource, type LeafSource } from './leafSource.ts';
 import { createPairIndex, pairKeyHash, type PairIndex } from './pairIndex.ts';
 import { leafTreeIndex, nodeCountFor, parentIndex, siblingIndex } from './layout.ts';
 import { compare32, sortHashIndices } from './sortHashes.ts';
@@ -38,16 +31,18 @@ export interface MerkleTree {
   readonly leafCount: number;
   /** 2·leafCount − 1. */
   readonly nodeCount: number;
-  /** In input order, addresses lowercase. */
+  /** In input order, addresses lowercase (made on first use when the tree was built from an encoding). */
   readonly values: readonly LeafValue[];
+  /** The values ABI-encoded, 96 bytes each in input order (encoded afresh unless the tree was built from an encoding). */
+  encodedValues(): EncodedLeaves;
   /** Position of the value's leaf in the node array (OpenZeppelin's `treeIndex`). */
   treeIndexOf(valueIndex: number): number;
   /** Input position of the (account, token) leaf; addresses in any case. */
   indexOf(account: string, token: string): number | undefined;
   /** `0x…` hash of a node; 0 ≤ treeIndex < nodeCount. */
   nodeHex(treeIndex: number): string;
-  /** Writes the 66 ASCII bytes of nodeHex(treeIndex) into `out` at `at`; returns where they end. */
-  writeNodeHex(treeIndex: number, out: Uint8Array, at: number): number;
+  /** Copies the 32-byte hashes of nodes `first` to `first + count − 1` into `out` at `offset`. */
+  copyNodeHashes(first: number, count: number, out: Uint8Array, offset: number): void;
   proof(valueIndex: number): string[];
   proofFor(account: string, token: string): MerkleProofResult | undefined;
 }
@@ -64,6 +59,7 @@ export const MAX_LEAVES = 2 ** 25;
 const ENCODE_AT = KERNEL_RESERVED_BYTES;
 const UNSORTED_BASE = ENCODE_AT + ABI_ENCODED_LEAF_BYTES;
 const NODES_BASE = UNSORTED_BASE + 32; // 640: every hash is 4-byte aligned, see the word copies below
+const nodeAt = (treeIndex: number): number => NODES_BASE + 32 * treeIndex;
 const HEX_BATCH_SHIFT = 12;
 const HEX_BATCH_NODES = 1 << HEX_BATCH_SHIFT;
 
@@ -77,29 +73,26 @@ const checkCount = (count: number): void => {
  * (in input order, into the unsorted area). Then sort the leaf hashes into their slots and hash
  * the internal nodes bottom-up, each pair smaller first.
  */
-const computeNodes = (input: readonly LeafValue[]) => {
-  const leafCount = input.length;
+const computeNodes = (source: LeafSource) => {
+  const leafCount = source.count;
   const nodeCount = nodeCountFor(leafCount);
   const kernel = createKeccakKernel(NODES_BASE + 32 * nodeCount);
   const bytes = new Uint8Array(kernel.memory.buffer);
   // Hashes are 4-byte aligned, so moving one is 8 word copies, cheaper than a copyWithin call.
   const words = new Int32Array(kernel.memory.buffer);
-  const nodeAt = (treeIndex: number) => NODES_BASE + 32 * treeIndex;
-  const values = new Array<LeafValue>(leafCount);
-  const pairs = createPairIndex(leafCount, (a, b) => values[a]!.account === values[b]!.account && values[a]!.token === values[b]!.token);
+  const pairs = createPairIndex(leafCount, source.samePair);
 
   for (let i = 0; i < leafCount; i++) {
-    const given = input[i]!;
-    const status = writeAbiEncodedLeaf(given, bytes, ENCODE_AT);
-    if (isInvalidLeaf(status)) throw invalidLeafError(given, status, i);
-    const value = (values[i] = lowercaseLeaf(given, status));
+    source.encode(i, bytes, ENCODE_AT);
     const earlier = pairs.add(pairKeyHash(bytes, ENCODE_AT + ACCOUNT_AT, ENCODE_AT + TOKEN_AT), i);
-    if (earlier >= 0)
+    if (earlier >= 0) {
+      const value = source.value(i);
       throw new MerkleError(
         'DUPLICATE_LEAF',
         `value ${i} repeats account ${value.account} with token ${value.token} (already value ${earlier}): one leaf per pair`,
         i,
       );
+    }
     kernel.leafHash(ENCODE_AT, UNSORTED_BASE + 32 * i);
   }
   const order = sortHashIndices(bytes, UNSORTED_BASE, leafCount);
@@ -118,25 +111,34 @@ const computeNodes = (input: readonly LeafValue[]) => {
     if (compare32(bytes, left, right) <= 0) kernel.pairHash(left, right, nodeAt(i));
     else kernel.pairHash(right, left, nodeAt(i));
   }
-  return { bytes, nodeCount, values, pairs, treeIndexByValue };
+  return { bytes, nodeCount, pairs, treeIndexByValue };
 };
 
 /** Index lookup by addresses in any case: parse them as the encoder did, hash, then compare strings. */
-const createIndexOf = (values: readonly LeafValue[], pairs: PairIndex) => {
+const createIndexOf = (source: LeafSource, pairs: PairIndex) => {
   const scratch = new Uint8Array(40);
   return (account: string, token: string): number | undefined => {
     if (writeAddress(account, scratch, 0) === ADDRESS_MALFORMED || writeAddress(token, scratch, 20) === ADDRESS_MALFORMED) return undefined;
     const a = account.toLowerCase();
     const t = token.toLowerCase();
-    const index = pairs.find(pairKeyHash(scratch, 0, 20), (i) => values[i]!.account === a && values[i]!.token === t);
+    const index = pairs.find(pairKeyHash(scratch, 0, 20), (i) => source.value(i).account === a && source.value(i).token === t);
     return index < 0 ? undefined : index;
   };
 };
 
 /** Builds the tree. Throws MerkleError for no values, a malformed value or a repeated (account, token). */
-export const buildMerkleTree = (input: readonly LeafValue[]): MerkleTree => {
-  checkCount(input.length);
-  const { bytes, nodeCount, values, pairs, treeIndexByValue } = computeNodes(input);
+export const buildMerkleTree = (input: readonly LeafValue[]): MerkleTree => treeOf(leafValuesSource(input));
+
+/**
+ * Builds the tree from values already ABI-encoded, e.g. by a reader that parses bytes; the same
+ * tree as buildMerkleTree of the values they encode. Throws MerkleError like buildMerkleTree.
+ */
+export const buildMerkleTreeFromEncoded = (leaves: EncodedLeaves): MerkleTree => treeOf(encodedLeavesSource(leaves));
+
+const treeOf = (source: LeafSource): MerkleTree => {
+  checkCount(source.count);
+  const { bytes, nodeCount, pairs, treeIndexByValue } = computeNodes(source);
+  const leafCount = source.count;
 
   // Hex is made per batch of nodes on first use and kept as one string per batch; nodeHex slices
   // from it, so proofs allocate only short-lived slices and the cache holds no per-node objects.
@@ -145,17 +147,18 @@ export const buildMerkleTree = (input: readonly LeafValue[]): MerkleTree => {
     if (!(treeIndex >= 0 && treeIndex < nodeCount)) throw new RangeError(`no node ${treeIndex} in a tree of ${nodeCount} nodes`);
     const batch = treeIndex >>> HEX_BATCH_SHIFT;
     const first = batch << HEX_BATCH_SHIFT;
-    const text = (hexBatches[batch] ??= hex32Batch(bytes, NODES_BASE + 32 * first, Math.min(HEX_BATCH_NODES, nodeCount - first)));
+    const text = (hexBatches[batch] ??= hex32Batch(bytes, nodeAt(first), Math.min(HEX_BATCH_NODES, nodeCount - first)));
     const at = (treeIndex - first) * HEX32_CHARS;
     return text.slice(at, at + HEX32_CHARS);
   };
-  const writeNodeHex = (treeIndex: number, out: Uint8Array, at: number): number => {
-    if (!(treeIndex >= 0 && treeIndex < nodeCount)) throw new RangeError(`no node ${treeIndex} in a tree of ${nodeCount} nodes`);
-    return writeHex32Ascii(bytes, NODES_BASE + 32 * treeIndex, out, at);
+  const copyNodeHashes = (first: number, count: number, out: Uint8Array, offset: number): void => {
+    if (!(Number.isInteger(first) && Number.isInteger(count) && first >= 0 && count >= 0 && first + count <= nodeCount))
+      throw new RangeError(`no nodes ${first} to ${first + count - 1} in a tree of ${nodeCount} nodes`);
+    out.set(bytes.subarray(nodeAt(first), nodeAt(first + count)), offset);
   };
   const treeIndexOf = (valueIndex: number): number => {
-    if (!(Number.isInteger(valueIndex) && valueIndex >= 0 && valueIndex < values.length))
-      throw new RangeError(`no value ${valueIndex} in a tree of ${values.length} values`);
+    if (!(Number.isInteger(valueIndex) && valueIndex >= 0 && valueIndex < leafCount))
+      throw new RangeError(`no value ${valueIndex} in a tree of ${leafCount} values`);
     return treeIndexByValue[valueIndex]!;
   };
   const proof = (valueIndex: number): string[] => {
@@ -165,21 +168,24 @@ export const buildMerkleTree = (input: readonly LeafValue[]): MerkleTree => {
     for (let k = 0; i > 0; k++, i = parentIndex(i)) path[k] = nodeHex(siblingIndex(i));
     return path;
   };
-  const indexOf = createIndexOf(values, pairs);
+  const indexOf = createIndexOf(source, pairs);
 
   return {
     root: nodeHex(0),
-    leafCount: values.length,
+    leafCount,
     nodeCount,
-    values,
+    get values() {
+      return source.values();
+    },
+    encodedValues: source.encoded,
     treeIndexOf,
     indexOf,
     nodeHex,
-    writeNodeHex,
+    copyNodeHashes,
     proof,
     proofFor(account, token) {
       const valueIndex = indexOf(account, token);
-      return valueIndex === undefined ? undefined : { valueIndex, value: values[valueIndex]!, proof: proof(valueIndex) };
+      return valueIndex === undefined ? undefined : { valueIndex, value: source.value(valueIndex), proof: proof(valueIndex) };
     },
   };
 };

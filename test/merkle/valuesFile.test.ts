@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseValuesCsv, parseValuesJson, valuesFormatOf } from '../../adapters/cli/valuesFile.ts';
 import { InputError } from '../../adapters/cli/command.ts';
+import { encodedLeafValues } from '../../domain/merkle/index.ts';
 import { address } from './support.ts';
 
 const A = address(0xa1);
@@ -35,7 +36,7 @@ const jsonError = (data: unknown): string => {
 describe('parseValuesCsv', () => {
   it('reads columns in any order, trims whitespace and quotes, skips blank lines, lowercases addresses', () => {
     const text = `\uFEFF amount , "token",account\r\n 5 , ${T} ,${CHECKSUMMED}\r\n\r\n"0",${T},"${B}"\n`;
-    expect(parseValuesCsv(text, 'v.csv')).toEqual([
+    expect(encodedLeafValues(parseValuesCsv(text, 'v.csv'))).toEqual([
       { account: CHECKSUMMED.toLowerCase(), token: T, amount: 5n },
       { account: B, token: T, amount: 0n },
     ]);
@@ -43,7 +44,7 @@ describe('parseValuesCsv', () => {
 
   it('accepts amounts up to 2^256 - 1', () => {
     const max = ((1n << 256n) - 1n).toString();
-    expect(parseValuesCsv(`account,token,amount\n${A},${T},${max}\n`, 'v.csv')[0]!.amount).toBe((1n << 256n) - 1n);
+    expect(encodedLeafValues(parseValuesCsv(`account,token,amount\n${A},${T},${max}\n`, 'v.csv'))[0]!.amount).toBe((1n << 256n) - 1n);
   });
 
   it.each([
@@ -79,7 +80,7 @@ describe('parseValuesCsv', () => {
 
 describe('parseValuesJson', () => {
   it('reads {account, token, amount} objects; amounts as decimal strings or safe JSON integers', () => {
-    expect(parseValuesJson(JSON.stringify([{ account: CHECKSUMMED, token: T, amount: '10' }, { amount: 3, token: T, account: B }]), 'v.json')).toEqual([
+    expect(encodedLeafValues(parseValuesJson(JSON.stringify([{ account: CHECKSUMMED, token: T, amount: '10' }, { amount: 3, token: T, account: B }]), 'v.json'))).toEqual([
       { account: CHECKSUMMED.toLowerCase(), token: T, amount: 10n },
       { account: B, token: T, amount: 3n },
     ]);

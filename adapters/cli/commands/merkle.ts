@@ -5,7 +5,7 @@
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Address } from '../../../domain/codecs.ts';
-import { buildMerkleTree, dumpJsonChunks, leafTuple, loadMerkleDump, MerkleError, type MerkleTree } from '../../../domain/merkle/index.ts';
+import { buildMerkleTreeFromEncoded, dumpJsonChunks, leafTuple, loadMerkleDump, MerkleError, type MerkleTree } from '../../../domain/merkle/index.ts';
 import { InputError, UsageError, type CliCommand } from '../command.ts';
 import { parseFlags, requiredText } from '../flags.ts';
 import { readValuesFile } from '../valuesFile.ts';
@@ -44,7 +44,7 @@ export const merkleBuildCommand: CliCommand = {
     const values = await readValuesFile(input);
     let tree;
     try {
-      tree = buildMerkleTree(values);
+      tree = buildMerkleTreeFromEncoded(values);
     } catch (error) {
       if (error instanceof MerkleError) throw new InputError(`${input}: ${error.message}`);
       throw error;
