@@ -9,8 +9,12 @@ import { ABI_ENCODED_LEAF_BYTES, ACCOUNT_AT, invalidLeafError, isInvalidLeaf, lo
 
 export interface LeafSource {
   readonly count: number;
-  /** Writes value i's ABI encoding at `offset` in `out`; throws MerkleError (INVALID_VALUE) if it has none. */
-  encode(i: number, out: Uint8Array, offset: number): void;
+  /**
+   * Writes the ABI encodings of values `first` to `first + count − 1`, 96 bytes each, from `offset`
+   * in `out`; throws MerkleError (INVALID_VALUE, with its valueIndex) for the first that has none,
+   * once the ones before it are written.
+   */
+  encodeBatch(first: number, count: number, out: Uint8Array, offset: number): void;
   /** Whether values a and b, both encoded already, have the same (account, token). */
   samePair(a: number, b: number): boolean;
   /** Value i with lowercase addresses; i encoded already. */
@@ -26,11 +30,13 @@ export const leafValuesSource = (input: readonly LeafValue[]): LeafSource => {
   const values = new Array<LeafValue>(input.length);
   return {
     count: input.length,
-    encode(i, out, offset) {
-      const given = input[i]!;
-      const status = writeAbiEncodedLeaf(given, out, offset);
-      if (isInvalidLeaf(status)) throw invalidLeafError(given, status, i);
-      values[i] = lowercaseLeaf(given, status);
+    encodeBatch(first, count, out, offset) {
+      for (let i = first; i < first + count; i++) {
+        const given = input[i]!;
+        const status = writeAbiEncodedLeaf(given, out, offset + ABI_ENCODED_LEAF_BYTES * (i - first));
+        if (isInvalidLeaf(status)) throw invalidLeafError(given, status, i);
+        values[i] = lowercaseLeaf(given, status);
+      }
     },
     samePair: (a, b) => values[a]!.account === values[b]!.account && values[a]!.token === values[b]!.token,
     value: (i) => values[i]!,
@@ -55,12 +61,16 @@ export const encodedLeavesSource = (leaves: EncodedLeaves): LeafSource => {
   let values: LeafValue[] | undefined;
   return {
     count: leaves.count,
-    encode(i, out, offset) {
-      const at = ABI_ENCODED_LEAF_BYTES * i;
-      let padding = 0;
-      for (let k = 0; k < ACCOUNT_AT; k++) padding |= bytes[at + k]! | bytes[at + 32 + k]!;
-      if (padding !== 0) throw new MerkleError('INVALID_VALUE', `value ${i}: an address word of its encoding is not zero-padded`, i);
-      for (let k = 0; k < ABI_ENCODED_LEAF_BYTES; k++) out[offset + k] = bytes[at + k]!;
+    encodeBatch(first, count, out, offset) {
+      let end = first;
+      for (; end < first + count; end++) {
+        const at = ABI_ENCODED_LEAF_BYTES * end;
+        let padding = 0;
+        for (let k = 0; k < ACCOUNT_AT; k++) padding |= bytes[at + k]! | bytes[at + 32 + k]!;
+        if (padding !== 0) break;
+      }
+      out.set(bytes.subarray(ABI_ENCODED_LEAF_BYTES * first, ABI_ENCODED_LEAF_BYTES * end), offset);
+      if (end < first + count) throw new MerkleError('INVALID_VALUE', `value ${end}: an address word of its encoding is not zero-padded`, end);
     },
     samePair: (a, b) => sameEncodedPair(bytes, a, b),
     value: (i) => values?.[i] ?? encodedLeafValue(leaves, i),

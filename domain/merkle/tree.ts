@@ -51,15 +51,21 @@ export interface MerkleTree {
 export const MAX_LEAVES = 2 ** 25;
 
 /**
- * Memory layout after the kernel's own bytes: 96 bytes to encode one leaf, then node i at
- * NODES_BASE + 32·i. Leaf hashes are first computed in input order into the 32·n bytes after the
- * encoding area — the internal nodes' space plus 32 bytes before it, still free at that point —
- * so sorting them into the leaf slots needs no extra buffer.
+ * Memory layout after the kernel's own bytes: an area where a batch of values is ABI-encoded, then
+ * node i at nodesAt + 32·i. Leaf hashes are first computed in input order into the 32·n bytes
+ * after the encoding area — the internal nodes' space plus 32 bytes before it, still free at that
+ * point — so sorting them into the leaf slots needs no extra buffer. Values are encoded a batch at
+ * a time so that an encoding is moved in with one copy, not 96 byte stores per value.
  */
-const ENCODE_AT = KERNEL_RESERVED_BYTES;
-const UNSORTED_BASE = ENCODE_AT + ABI_ENCODED_LEAF_BYTES;
-const NODES_BASE = UNSORTED_BASE + 32; // 640: every hash is 4-byte aligned, see the word copies below
-const nodeAt = (treeIndex: number): number => NODES_BASE + 32 * treeIndex;
+const ENCODE_BATCH_VALUES = 1024;
+const layoutFor = (leafCount: number) => {
+  const encodeAt = KERNEL_RESERVED_BYTES;
+  const encodeBatch = Math.min(leafCount, ENCODE_BATCH_VALUES);
+  const unsortedAt = encodeAt + ABI_ENCODED_LEAF_BYTES * encodeBatch;
+  // Every hash stays 4-byte aligned (96 and 32 are multiples of 4), see the word copies below.
+  const nodesAt = unsortedAt + 32;
+  return { encodeAt, encodeBatch, unsortedAt, nodesAt, bytes: nodesAt + 32 * nodeCountFor(leafCount) };
+};
 const HEX_BATCH_SHIFT = 12;
 const HEX_BATCH_NODES = 1 << HEX_BATCH_SHIFT;
 
@@ -76,32 +82,49 @@ const checkCount = (count: number): void => {
 const computeNodes = (source: LeafSource) => {
   const leafCount = source.count;
   const nodeCount = nodeCountFor(leafCount);
-  const kernel = createKeccakKernel(NODES_BASE + 32 * nodeCount);
+  const layout = layoutFor(leafCount);
+  const { encodeAt, unsortedAt, nodesAt } = layout;
+  const nodeAt = (treeIndex: number) => nodesAt + 32 * treeIndex;
+  const kernel = createKeccakKernel(layout.bytes);
   const bytes = new Uint8Array(kernel.memory.buffer);
   // Hashes are 4-byte aligned, so moving one is 8 word copies, cheaper than a copyWithin call.
   const words = new Int32Array(kernel.memory.buffer);
   const pairs = createPairIndex(leafCount, source.samePair);
 
-  for (let i = 0; i < leafCount; i++) {
-    source.encode(i, bytes, ENCODE_AT);
-    const earlier = pairs.add(pairKeyHash(bytes, ENCODE_AT + ACCOUNT_AT, ENCODE_AT + TOKEN_AT), i);
-    if (earlier >= 0) {
-      const value = source.value(i);
-      throw new MerkleError(
-        'DUPLICATE_LEAF',
-        `value ${i} repeats account ${value.account} with token ${value.token} (already value ${earlier}): one leaf per pair`,
-        i,
-      );
+  for (let first = 0; first < leafCount; first += layout.encodeBatch) {
+    let count = Math.min(layout.encodeBatch, leafCount - first);
+    // A malformed value is reported after any repeat before it, as when values went one by one.
+    let invalid: MerkleError | undefined;
+    try {
+      source.encodeBatch(first, count, bytes, encodeAt);
+    } catch (error) {
+      if (!(error instanceof MerkleError) || error.valueIndex === undefined) throw error;
+      invalid = error;
+      count = error.valueIndex - first;
     }
-    kernel.leafHash(ENCODE_AT, UNSORTED_BASE + 32 * i);
+    for (let k = 0; k < count; k++) {
+      const i = first + k;
+      const at = encodeAt + ABI_ENCODED_LEAF_BYTES * k;
+      const earlier = pairs.add(pairKeyHash(bytes, at + ACCOUNT_AT, at + TOKEN_AT), i);
+      if (earlier >= 0) {
+        const value = source.value(i);
+        throw new MerkleError(
+          'DUPLICATE_LEAF',
+          `value ${i} repeats account ${value.account} with token ${value.token} (already value ${earlier}): one leaf per pair`,
+          i,
+        );
+      }
+      kernel.leafHash(at, unsortedAt + 32 * i);
+    }
+    if (invalid) throw invalid;
   }
-  const order = sortHashIndices(bytes, UNSORTED_BASE, leafCount);
+  const order = sortHashIndices(bytes, unsortedAt, leafCount);
   const treeIndexByValue = new Uint32Array(leafCount);
   for (let position = 0; position < leafCount; position++) {
     const valueIndex = order[position]!;
     const treeIndex = leafTreeIndex(position, nodeCount);
     treeIndexByValue[valueIndex] = treeIndex;
-    const from = (UNSORTED_BASE >> 2) + 8 * valueIndex;
+    const from = (unsortedAt >> 2) + 8 * valueIndex;
     const to = nodeAt(treeIndex) >> 2;
     for (let w = 0; w < 8; w++) words[to + w] = words[from + w]!;
   }
@@ -111,7 +134,7 @@ const computeNodes = (source: LeafSource) => {
     if (compare32(bytes, left, right) <= 0) kernel.pairHash(left, right, nodeAt(i));
     else kernel.pairHash(right, left, nodeAt(i));
   }
-  return { bytes, nodeCount, pairs, treeIndexByValue };
+  return { bytes, nodeCount, nodeAt, pairs, treeIndexByValue };
 };
 
 /** Index lookup by addresses in any case: parse them as the encoder did, hash, then compare strings. */
@@ -137,7 +160,7 @@ export const buildMerkleTreeFromEncoded = (leaves: EncodedLeaves): MerkleTree =>
 
 const treeOf = (source: LeafSource): MerkleTree => {
   checkCount(source.count);
-  const { bytes, nodeCount, pairs, treeIndexByValue } = computeNodes(source);
+  const { bytes, nodeCount, nodeAt, pairs, treeIndexByValue } = computeNodes(source);
   const leafCount = source.count;
 
   // Hex is made per batch of nodes on first use and kept as one string per batch; nodeHex slices
