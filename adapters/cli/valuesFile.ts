@@ -7,10 +7,9 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type * as t from 'io-ts';
-import { Address, Amount } from '../../domain/codecs.ts';
-import { createEncodedLeavesBuilder, type EncodedLeaves } from '../../domain/merkle/index.ts';
+import type * as DomainCodecs from '../../domain/codecs.ts';
 import { writeDecimalAsUint256 } from '../../domain/merkle/decimal.ts';
-import { sameEncodedPair } from '../../domain/merkle/encodedLeaves.ts';
+import { createEncodedLeavesBuilder, sameEncodedPair, type EncodedLeaves } from '../../domain/merkle/encodedLeaves.ts';
 import { ADDRESS_LOWERCASE, ADDRESS_MALFORMED, addressHexOfWord, writeAddressFromAscii } from '../../domain/merkle/hex.ts';
 import { ACCOUNT_AT, AMOUNT_AT, TOKEN_AT, writeAbiEncodedLeaf } from '../../domain/merkle/leaf.ts';
 import { createPairIndex, pairKeyHash } from '../../domain/merkle/pairIndex.ts';
@@ -23,6 +22,13 @@ type Column = (typeof COLUMNS)[number];
 type Place = string;
 
 const firstMessage = (errors: t.Errors): string => errors[0]?.message ?? 'is not valid';
+
+/**
+ * io-ts, fp-ts and the checksum's keccak take ~40 ms to load, more than reading a plain 100,000-row
+ * file: they are loaded only when a line or an entry needs the codecs.
+ */
+let loadedCodecs: typeof DomainCodecs | undefined;
+const codecs = async (): Promise<typeof DomainCodecs> => (loadedCodecs ??= await import('../../domain/codecs.ts'));
 
 /**
  * Collects checked values as ABI encodings and refuses a repeated (account, token), whichever path
@@ -40,13 +46,13 @@ const createValueCollector = (file: string, placeOf: (key: number) => Place) => 
   const fail = (place: Place, field: string, message: string, raw: unknown): never => {
     throw new InputError(`${file} ${place}, ${field}: ${message} (got ${JSON.stringify(raw) ?? String(raw)})`);
   };
-  /** What the Address codec makes of `raw`, undefined when it refuses it. */
+  /** What the Address codec makes of `raw`, undefined when it refuses it; the codecs must be loaded. */
   const decodedAddress = (raw: unknown): string | undefined => {
     if (typeof raw === 'string') {
       const known = decodedAddresses.get(raw);
       if (known !== undefined) return known;
     }
-    const decoded = Address.decode(raw);
+    const decoded = loadedCodecs!.Address.decode(raw);
     if (decoded._tag === 'Left') return undefined;
     decodedAddresses.set(raw as string, decoded.right);
     return decoded.right;
@@ -54,7 +60,7 @@ const createValueCollector = (file: string, placeOf: (key: number) => Place) => 
   const address = (raw: unknown, place: Place, field: Column): string => {
     const decoded = decodedAddress(raw);
     if (decoded !== undefined) return decoded;
-    const refused = Address.decode(raw);
+    const refused = loadedCodecs!.Address.decode(raw);
     return fail(place, field, refused._tag === 'Left' ? firstMessage(refused.left) : 'is not valid', raw);
   };
 
@@ -71,14 +77,14 @@ const createValueCollector = (file: string, placeOf: (key: number) => Place) => 
     leaves.commit();
   };
 
-  /** The reference path: every field through its io-ts codec, the first refusal worded by it. */
+  /** The reference path: every field through its io-ts codec, the first refusal worded by it; the codecs must be loaded. */
   const addRecord = (raw: Record<Column, unknown>, placeKey: number, amount: bigint | undefined): void => {
     const place = placeOf(placeKey);
     const account = address(raw.account, place, 'account');
     const token = address(raw.token, place, 'token');
     let value = amount;
     if (value === undefined) {
-      const decoded = Amount.decode(raw.amount);
+      const decoded = loadedCodecs!.Amount.decode(raw.amount);
       value = decoded._tag === 'Right' ? decoded.right : fail(place, 'amount', firstMessage(decoded.left), raw.amount);
     }
     const at = leaves.slot();
@@ -86,8 +92,12 @@ const createValueCollector = (file: string, placeOf: (key: number) => Place) => 
     commit(at, placeKey);
   };
 
-  /** Whether the Address codec accepts the mixed- or upper-case address spelled by the 42 ASCII bytes at `start`. */
-  const checksumHolds = (ascii: Buffer, start: number): boolean => decodedAddress(ascii.toString('latin1', start, start + 42)) !== undefined;
+  /**
+   * Whether the Address codec accepts the mixed- or upper-case address spelled by the 42 ASCII bytes
+   * at `start`; false while the codecs are not loaded, so that the caller loads them and asks again.
+   */
+  const checksumHolds = (ascii: Buffer, start: number): boolean =>
+    loadedCodecs !== undefined && decodedAddress(ascii.toString('latin1', start, start + 42)) !== undefined;
 
   return { leaves, commit, addRecord, checksumHolds, build: () => leaves.build() };
 };
@@ -129,7 +139,7 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
  * other line (quotes, spaces, a wrong field count, a bad value, anything not ASCII) is decoded and
  * takes the reference path, which also words every refusal: the values and messages are the same.
  */
-export const parseValuesCsv = (input: string | Uint8Array, file: string): EncodedLeaves => {
+export const parseValuesCsv = async (input: string | Uint8Array, file: string): Promise<EncodedLeaves> => {
   const data = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const lineEndOf = (from: number): number => {
     const at = data.indexOf(LF, from);
@@ -184,14 +194,27 @@ export const parseValuesCsv = (input: string | Uint8Array, file: string): Encode
     collector.addRecord(raw, lineNumber, undefined);
   };
 
-  for (let start = headerEnd + 1, lineNumber = 2; start <= data.length; lineNumber++) {
-    let next = addPlainLine(start, lineNumber);
-    if (next < 0) {
-      const lineEnd = lineEndOf(start);
-      addLine(data.toString('utf8', start, contentEndOf(start, lineEnd)), lineNumber);
-      next = lineEnd + 1;
+  let start = headerEnd + 1;
+  let lineNumber = 2;
+  /** Plain lines, as many as follow one another; the loop stays in a plain function, see dumpJson.ts. */
+  const addPlainLines = (): void => {
+    while (start <= data.length) {
+      const next = addPlainLine(start, lineNumber);
+      if (next < 0) return;
+      start = next;
+      lineNumber++;
     }
-    start = next;
+  };
+  for (addPlainLines(); start <= data.length; addPlainLines()) {
+    const lineEnd = lineEndOf(start);
+    const line = data.toString('utf8', start, contentEndOf(start, lineEnd));
+    if (line.trim() !== '') {
+      await codecs();
+      // Plain but for a checksum the codecs had to check, or not plain at all.
+      if (addPlainLine(start, lineNumber) < 0) addLine(line, lineNumber);
+    }
+    start = lineEnd + 1;
+    lineNumber++;
   }
   const leaves = collector.build();
   if (leaves.count === 0) throw new InputError(`${file} has a header but no values`);
@@ -208,7 +231,7 @@ const jsonAmount = (raw: unknown, file: string, place: Place): bigint | undefine
 };
 
 /** A JSON array of `{account, token, amount}` objects; no other fields. */
-export const parseValuesJson = (text: string, file: string): EncodedLeaves => {
+export const parseValuesJson = async (text: string, file: string): Promise<EncodedLeaves> => {
   if (text.trim() === '') throw new InputError(`${file} is empty: expected a JSON array of {"account", "token", "amount"} objects`);
   let data: unknown;
   try {
@@ -218,6 +241,7 @@ export const parseValuesJson = (text: string, file: string): EncodedLeaves => {
   }
   if (!Array.isArray(data)) throw new InputError(`${file} must hold a JSON array of {"account", "token", "amount"} objects`);
   if (data.length === 0) throw new InputError(`${file} has no values: the array is empty`);
+  await codecs();
   const collector = createValueCollector(file, (index) => `entry [${index}]`);
   data.forEach((entry: unknown, i) => {
     const place = `entry [${i}]`;
@@ -247,7 +271,7 @@ export const valuesFormatOf = (path: string, content: string | Uint8Array): Valu
   return decodeUtf8(content).trimStart().startsWith('[') ? 'json' : 'csv';
 };
 
-export const parseValues = (content: string | Uint8Array, file: string, format: ValuesFormat): EncodedLeaves =>
+export const parseValues = (content: string | Uint8Array, file: string, format: ValuesFormat): Promise<EncodedLeaves> =>
   format === 'csv' ? parseValuesCsv(content, file) : parseValuesJson(decodeUtf8(content), file);
 
 export const readValuesFile = async (path: string): Promise<EncodedLeaves> => {

@@ -4,8 +4,10 @@
  */
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Address } from '../../../domain/codecs.ts';
-import { buildMerkleTreeFromEncoded, dumpJsonChunks, leafTuple, loadMerkleDump, MerkleError, type MerkleTree } from '../../../domain/merkle/index.ts';
+import { dumpJsonChunks } from '../../../domain/merkle/dumpJson.ts';
+import { MerkleError } from '../../../domain/merkle/errors.ts';
+import { leafTuple } from '../../../domain/merkle/leaf.ts';
+import { buildMerkleTreeFromEncoded, type MerkleTree } from '../../../domain/merkle/tree.ts';
 import { InputError, UsageError, type CliCommand } from '../command.ts';
 import { parseFlags, requiredText } from '../flags.ts';
 import { readValuesFile } from '../valuesFile.ts';
@@ -59,8 +61,12 @@ export const merkleBuildCommand: CliCommand = {
   },
 };
 
-/** A malformed address is a malformed flag value, so a usage error (exit 2) like any other. */
-const addressOption = (option: string, raw: string): string => {
+/**
+ * A malformed address is a malformed flag value, so a usage error (exit 2) like any other. The
+ * codecs (io-ts) and the dump loader are imported here, not at the top: `merkle build` needs neither.
+ */
+const addressOption = async (option: string, raw: string): Promise<string> => {
+  const { Address } = await import('../../../domain/codecs.ts');
   const decoded = Address.decode(raw);
   if (decoded._tag === 'Left') throw new UsageError(`${option} ${raw} ${decoded.left[0]?.message ?? 'is not a valid address'}`);
   return decoded.right;
@@ -79,6 +85,7 @@ const readTree = async (path: string): Promise<MerkleTree> => {
   } catch (error) {
     throw new InputError(`${path} is not valid JSON: ${(error as Error).message}`);
   }
+  const { loadMerkleDump } = await import('../../../domain/merkle/dump.ts');
   try {
     return loadMerkleDump(data);
   } catch (error) {
@@ -91,8 +98,8 @@ export const merkleProofCommand: CliCommand = {
   async run(args, io) {
     const options = parseFlags(args, PROOF_FLAGS);
     const treePath = options.tree;
-    const account = addressOption('--account', options.account);
-    const token = addressOption('--token', options.token);
+    const account = await addressOption('--account', options.account);
+    const token = await addressOption('--token', options.token);
     const tree = await readTree(treePath);
     const found = tree.proofFor(account, token);
     if (!found) throw new InputError(`${treePath} has no leaf for account ${account} with token ${token}`);
