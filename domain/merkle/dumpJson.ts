@@ -38,9 +38,9 @@ let hexQuads: Uint32Array | undefined;
 const hexQuadTable = (): Uint32Array => {
   if (hexQuads) return hexQuads;
   const digits = '0123456789abcdef';
-  const pair = (b: number) => digits.charCodeAt(b >> 4) | (digits.charCodeAt(b & 15) << 8);
+  const pairs = Uint16Array.from({ length: 256 }, (_, b) => digits.charCodeAt(b >> 4) | (digits.charCodeAt(b & 15) << 8));
   hexQuads = new Uint32Array(65_536);
-  for (let w = 0; w < 65_536; w++) hexQuads[w] = (pair(w >> 8) | (pair(w & 0xff) << 16)) >>> 0;
+  for (let high = 0; high < 256; high++) for (let low = 0; low < 256; low++) hexQuads[(high << 8) | low] = (pairs[high]! | (pairs[low]! << 16)) >>> 0;
   return hexQuads;
 };
 

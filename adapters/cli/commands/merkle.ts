@@ -24,8 +24,21 @@ export const writeFileAtomically = async (path: string, chunks: Iterable<Uint8Ar
   try {
     const handle = await open(temporary, 'wx');
     try {
-      for (const chunk of chunks)
+      const writeAll = async (chunk: Uint8Array) => {
         for (let written = 0; written < chunk.length; ) written += (await handle.write(chunk, written)).bytesWritten;
+      };
+      // One write in flight while the next chunk is made: making it is synchronous CPU work and
+      // the write runs on libuv's thread pool, so the two overlap instead of taking turns.
+      let writing: Promise<void> = Promise.resolve();
+      try {
+        for (const chunk of chunks) {
+          await writing;
+          writing = writeAll(chunk);
+        }
+      } finally {
+        // Never close the file under a write, whatever stopped the loop.
+        await writing;
+      }
       await handle.sync();
     } finally {
       await handle.close();
