@@ -3,8 +3,9 @@
  * reader that parses bytes and a dump written as bytes convert 100,000s of amounts, and a BigInt
  * plus its string per amount was a large part of their time and garbage.
  *
- * Arithmetic is on 16 little-endian 16-bit limbs in a scratch array, four decimal digits at a
- * time, so every intermediate stays below 2^31 and exact.
+ * Arithmetic is on 16 little-endian 16-bit limbs in a scratch array and is integer arithmetic
+ * throughout: parsing takes four digits at a time, so every intermediate stays below 2^31; printing
+ * divides by 10^9, whose intermediates stay below 2^53 and so are exact integers as JS numbers.
  */
 
 const LIMBS = 16;
