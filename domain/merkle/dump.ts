@@ -28,27 +28,6 @@ export const dumpMerkleTree = (tree: MerkleTree): StandardMerkleDump => {
   };
 };
 
-/**
- * Exactly the text of `JSON.stringify(dumpMerkleTree(tree))`, in pieces of about `entriesPerPiece`
- * entries: a big tree's dump exceeds what one JS string may hold, and writers stream it anyway.
- */
-export function* dumpJsonPieces(tree: MerkleTree, entriesPerPiece = 65_536): Generator<string> {
-  yield `{"format":"standard-v1","leafEncoding":${JSON.stringify(LEAF_ENCODING)},"tree":[`;
-  for (let first = 0; first < tree.nodeCount; first += entriesPerPiece) {
-    const parts: string[] = [];
-    for (let i = first; i < Math.min(first + entriesPerPiece, tree.nodeCount); i++) parts.push(`"${tree.nodeHex(i)}"`);
-    yield (first > 0 ? ',' : '') + parts.join(',');
-  }
-  yield '],"values":[';
-  for (let first = 0; first < tree.leafCount; first += entriesPerPiece) {
-    const parts: string[] = [];
-    for (let i = first; i < Math.min(first + entriesPerPiece, tree.leafCount); i++)
-      parts.push(JSON.stringify({ value: leafTuple(tree.values[i]!), treeIndex: tree.treeIndexOf(i) }));
-    yield (first > 0 ? ',' : '') + parts.join(',');
-  }
-  yield ']}';
-}
-
 const invalid = (message: string, valueIndex?: number): MerkleError => new MerkleError('INVALID_DUMP', message, valueIndex);
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
 const HASH_HEX = /^0x[0-9a-fA-F]{64}$/;

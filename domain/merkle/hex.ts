@@ -47,15 +47,30 @@ export const ADDRESS_HAS_UPPERCASE = 1;
 export const ADDRESS_MALFORMED = -1;
 
 /**
- * Parses `0x` + 40 hex digits into 20 bytes at `offset`. Returns ADDRESS_MALFORMED (bytes then
- * unspecified), ADDRESS_HAS_UPPERCASE or ADDRESS_LOWERCASE.
+ * Parses `0x` + 40 hex digits — the whole of `text`, or its characters from `start` to `end`, so a
+ * reader can check a field in place without slicing it out first — into 20 bytes at `offset`.
+ * Returns ADDRESS_MALFORMED (bytes then unspecified), ADDRESS_HAS_UPPERCASE or ADDRESS_LOWERCASE.
  */
-export const writeAddress = (address: string, out: Uint8Array, offset: number): number => {
-  if (address.length !== 42 || address.charCodeAt(0) !== 48 || address.charCodeAt(1) !== 120) return ADDRESS_MALFORMED;
+export const writeAddress = (text: string, out: Uint8Array, offset: number, start = 0, end = text.length): number => {
+  if (end - start !== 42 || text.charCodeAt(start) !== 48 || text.charCodeAt(start + 1) !== 120) return ADDRESS_MALFORMED;
   let seen = 0;
   for (let i = 0; i < 20; i++) {
-    const high = address.charCodeAt(2 + 2 * i);
-    const low = address.charCodeAt(3 + 2 * i);
+    const high = text.charCodeAt(start + 2 + 2 * i);
+    const low = text.charCodeAt(start + 3 + 2 * i);
+    const entry = (high | low) < 128 ? HEX_PAIR[(high << 7) | low]! : -1;
+    seen |= entry;
+    out[offset + i] = entry;
+  }
+  return seen < 0 ? ADDRESS_MALFORMED : seen & PAIR_UPPERCASE ? ADDRESS_HAS_UPPERCASE : ADDRESS_LOWERCASE;
+};
+
+/** writeAddress over ASCII bytes: the 42 from `start`, for a reader that never decodes its file. */
+export const writeAddressFromAscii = (ascii: Uint8Array, start: number, out: Uint8Array, offset: number): number => {
+  if (start + 42 > ascii.length || ascii[start] !== 48 || ascii[start + 1] !== 120) return ADDRESS_MALFORMED;
+  let seen = 0;
+  for (let i = 0; i < 20; i++) {
+    const high = ascii[start + 2 + 2 * i]!;
+    const low = ascii[start + 3 + 2 * i]!;
     const entry = (high | low) < 128 ? HEX_PAIR[(high << 7) | low]! : -1;
     seen |= entry;
     out[offset + i] = entry;
@@ -105,24 +120,33 @@ export const HEX32_CHARS = 66;
 const decoder = new TextDecoder();
 
 /**
+ * Writes `count` bytes from `offset` as `0x` + 2·count lowercase hex digits, ASCII, at `at`;
+ * returns where they end. For dumps written as bytes, so no per-node string is ever made.
+ */
+export const writeHexAscii = (bytes: Uint8Array, offset: number, count: number, out: Uint8Array, at: number): number => {
+  out[at] = 48;
+  out[at + 1] = 120;
+  let dst = at + 2;
+  for (let i = 0; i < count; i++) {
+    const pair = HEX_PAIR_LE[bytes[offset + i]!]!;
+    out[dst++] = pair & 0xff;
+    out[dst++] = pair >> 8;
+  }
+  return dst;
+};
+
+/**
  * `count` consecutive 32-byte words from `offset` as one string of `0x…` entries, 66 chars each:
  * one TextDecoder call per batch is far cheaper than building each string, and callers slice
  * entries out of it on demand, so the only long-lived allocation is this one string.
  */
 export const hex32Batch = (bytes: Uint8Array, offset: number, count: number): string => {
   const ascii = new Uint8Array(count * HEX32_CHARS);
-  for (let k = 0; k < count; k++) {
-    const src = offset + 32 * k;
-    let dst = k * HEX32_CHARS;
-    ascii[dst++] = 48;
-    ascii[dst++] = 120;
-    for (let i = 0; i < 32; i++) {
-      const pair = HEX_PAIR_LE[bytes[src + i]!]!;
-      ascii[dst++] = pair & 0xff;
-      ascii[dst++] = pair >> 8;
-    }
-  }
+  for (let k = 0; k < count; k++) writeHexAscii(bytes, offset + 32 * k, 32, ascii, k * HEX32_CHARS);
   return decoder.decode(ascii);
 };
 
 export const hex32 = (bytes: Uint8Array, offset = 0): string => hex32Batch(bytes, offset, 1);
+
+/** The address in the ABI word at `wordOffset` (its last 20 bytes) as `0x…` lowercase. */
+export const addressHexOfWord = (bytes: Uint8Array, wordOffset: number): string => `0x${hex32(bytes, wordOffset).slice(26)}`;

@@ -196,7 +196,6 @@ const roundConstantBytes = (): number[] =>
 /** The part of the WebAssembly JS API used here (the TS lib for Node does not declare it). */
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
-  grow(deltaPages: number): number;
 }
 export interface KeccakKernel {
   readonly memory: WasmMemory;
@@ -207,6 +206,7 @@ export interface KeccakKernel {
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
 }
 
 export const WASM_PAGE_BYTES = 65_536;
@@ -214,16 +214,16 @@ export const WASM_PAGE_BYTES = 65_536;
 let compiled: object | undefined;
 
 /**
- * A fresh kernel with its own memory of at least `bytes`. One instance per tree, so a tree owns its
- * node buffer and nothing is shared between builds. The module is compiled once, on first use.
+ * A fresh kernel with its own memory of at least `bytes`, made at that size and never grown. One
+ * instance per tree, so a tree owns its node buffer and nothing is shared between builds. The
+ * module is compiled once, on first use.
  */
 export const createKeccakKernel = (bytes: number): KeccakKernel => {
   const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
   compiled ??= new wasm.Module(
     assembleModule([keccakFunction(), leafHashFunction(), pairHashFunction(), absorbFunction()], [{ offset: ROUND_CONSTANTS_AT, bytes: roundConstantBytes() }], 1),
   );
-  const kernel = new wasm.Instance(compiled, {}).exports as KeccakKernel;
-  const missing = Math.ceil(bytes / WASM_PAGE_BYTES) - kernel.memory.buffer.byteLength / WASM_PAGE_BYTES;
-  if (missing > 0) kernel.memory.grow(missing);
-  return kernel;
+  const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / WASM_PAGE_BYTES)) });
+  const { leafHash, pairHash, absorb } = new wasm.Instance(compiled, { env: { memory } }).exports as Omit<KeccakKernel, 'memory'>;
+  return { memory, leafHash, pairHash, absorb };
 };

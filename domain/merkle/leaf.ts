@@ -2,7 +2,6 @@
  * The leaf of a distribution (DESIGN §6): `[account, token, cumulative]` with OpenZeppelin
  * StandardMerkleTree types `['address', 'address', 'uint256']`.
  */
-import { keccak_256 } from '@noble/hashes/sha3.js';
 import { ADDRESS_HAS_UPPERCASE, ADDRESS_MALFORMED, UINT256_MAX, writeAddress, writeUint256 } from './hex.ts';
 import { MerkleError } from './errors.ts';
 
@@ -25,6 +24,8 @@ export const ABI_ENCODED_LEAF_BYTES = 96;
 /** Where the 20 address bytes sit inside the encoding. */
 export const ACCOUNT_AT = 12;
 export const TOKEN_AT = 44;
+/** Where the amount's 32-byte word starts. */
+export const AMOUNT_AT = 64;
 
 /** Bit flags returned by writeAbiEncodedLeaf; 0 means valid and already lowercase. */
 export const LEAF_NEEDS_LOWERCASE = 1;
@@ -50,7 +51,7 @@ export const writeAbiEncodedLeaf = (value: LeafValue, out: Uint8Array, offset: n
   if (account === ADDRESS_HAS_UPPERCASE || token === ADDRESS_HAS_UPPERCASE) status |= LEAF_NEEDS_LOWERCASE;
   const amount = value.amount;
   if (typeof amount !== 'bigint' || amount < 0n || amount > UINT256_MAX) status |= LEAF_BAD_AMOUNT;
-  else writeUint256(amount, out, offset + 64);
+  else writeUint256(amount, out, offset + AMOUNT_AT);
   return status;
 };
 
@@ -70,14 +71,6 @@ export const invalidLeafError = (value: LeafValue, status: number, valueIndex: n
 /** The value with lowercase addresses, the same object when it already is. */
 export const lowercaseLeaf = (value: LeafValue, status: number): LeafValue =>
   status & LEAF_NEEDS_LOWERCASE ? { account: value.account.toLowerCase(), token: value.token.toLowerCase(), amount: value.amount } : value;
-
-/** keccak256(keccak256(abi.encode(...))) as 32 bytes, computed with @noble/hashes (the reference path). */
-export const leafHashBytes = (value: LeafValue): Uint8Array => {
-  const encoded = new Uint8Array(ABI_ENCODED_LEAF_BYTES);
-  const status = writeAbiEncodedLeaf(value, encoded, 0);
-  if (isInvalidLeaf(status)) throw invalidLeafError(value, status, 0);
-  return keccak_256(keccak_256(encoded));
-};
 
 /** The value as OpenZeppelin's dump and proofs show it: `[account, token, "amount"]`. */
 export type LeafTuple = readonly [account: string, token: string, amount: string];

@@ -33,15 +33,41 @@ export interface PairIndex {
   find(keyHash: number, matches: (index: number) => boolean): number;
 }
 
-/** `samePair(a, b)` compares two added values; it is only called when their key hashes are equal. */
-export const createPairIndex = (capacityValues: number, samePair: (a: number, b: number) => boolean): PairIndex => {
+const tableSizeFor = (values: number): number => {
   let size = 2;
-  while (size < 2 * capacityValues) size *= 2;
-  const mask = size - 1;
-  const slots = new Int32Array(size).fill(-1);
-  const keyHashes = new Int32Array(capacityValues);
+  while (size < 2 * values) size *= 2;
+  return size;
+};
+
+/**
+ * `samePair(a, b)` compares two added values; it is only called when their key hashes are equal.
+ * Sized for `expectedValues`; grows (doubling) when more are added, for readers that cannot count
+ * their values before they have parsed them.
+ */
+export const createPairIndex = (expectedValues: number, samePair: (a: number, b: number) => boolean): PairIndex => {
+  let keyHashes = new Int32Array(Math.max(1, expectedValues));
+  let slots = new Int32Array(tableSizeFor(keyHashes.length)).fill(-1);
+  let mask = slots.length - 1;
+  const grow = (toFit: number) => {
+    let capacity = keyHashes.length;
+    while (capacity < toFit) capacity *= 2;
+    const hashes = new Int32Array(capacity);
+    hashes.set(keyHashes);
+    keyHashes = hashes;
+    const old = slots;
+    slots = new Int32Array(tableSizeFor(capacity)).fill(-1);
+    mask = slots.length - 1;
+    for (let k = 0; k < old.length; k++) {
+      const index = old[k]!;
+      if (index < 0) continue;
+      let slot = keyHashes[index]! & mask;
+      while (slots[slot]! >= 0) slot = (slot + 1) & mask;
+      slots[slot] = index;
+    }
+  };
   return {
     add(keyHash, index) {
+      if (index >= keyHashes.length) grow(index + 1);
       for (let slot = keyHash & mask; ; slot = (slot + 1) & mask) {
         const other = slots[slot]!;
         if (other < 0) {

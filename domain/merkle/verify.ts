@@ -4,7 +4,15 @@
  */
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { hex32, writeHash32 } from './hex.ts';
-import { leafHashBytes, type LeafValue } from './leaf.ts';
+import { ABI_ENCODED_LEAF_BYTES, invalidLeafError, isInvalidLeaf, writeAbiEncodedLeaf, type LeafValue } from './leaf.ts';
+
+/** keccak256(keccak256(abi.encode(...))) as 32 bytes, computed with @noble/hashes (the reference path). */
+export const leafHashBytes = (value: LeafValue): Uint8Array => {
+  const encoded = new Uint8Array(ABI_ENCODED_LEAF_BYTES);
+  const status = writeAbiEncodedLeaf(value, encoded, 0);
+  if (isInvalidLeaf(status)) throw invalidLeafError(value, status, 0);
+  return keccak_256(keccak_256(encoded));
+};
 
 const compareBytes = (a: Uint8Array, b: Uint8Array): number => {
   for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { main } from '../../adapters/cli/main.ts';
+import { writeFileAtomically } from '../../adapters/cli/commands/merkle.ts';
 import type { LeafValue } from '../../domain/merkle/index.ts';
 import { address, ENCODING, ozTreeOf, StandardMerkleTree } from './support.ts';
 
@@ -85,6 +86,17 @@ describe('cxt merkle build', () => {
     expect(result.stderr).toMatch(message);
     expect(result.stderr.split('\n')).toHaveLength(1);
     expect(await readdir(sub)).toEqual([name]);
+  });
+
+  it('given a dump that fails midway, then leaves neither the file nor a temporary one', async () => {
+    const sub = await mkdtemp(join(dir, 'case-'));
+    function* failing(): Generator<Uint8Array> {
+      yield new Uint8Array(1 << 20).fill(0x20);
+      yield new Uint8Array(1 << 20).fill(0x20);
+      throw new Error('the dump broke');
+    }
+    await expect(writeFileAtomically(join(sub, 'tree.json'), failing())).rejects.toThrow('the dump broke');
+    expect(await readdir(sub)).toEqual([]);
   });
 
   it('given a missing input file, then exits 1 naming it', async () => {

@@ -8,7 +8,7 @@ import { jcs, keccakJcs } from '../../domain/hashChain.ts';
 import {
   buildMerkleTree,
   dumpJcsPieces,
-  dumpJsonPieces,
+  dumpJsonChunks,
   dumpMerkleTree,
   loadMerkleDump,
   merkleTreeHash,
@@ -88,10 +88,14 @@ describe('dumpMerkleTree / loadMerkleDump', () => {
     expect(loadError(repeated)).toMatchObject({ code: 'INVALID_DUMP', message: expect.stringContaining('repeats') });
   });
 
-  it('streams exactly JSON.stringify of the dump, whatever the piece size', () => {
+  it('writes exactly the bytes of JSON.stringify of the dump, whatever the chunk size', () => {
     const tree = buildMerkleTree(values);
     const whole = JSON.stringify(dumpMerkleTree(tree));
-    for (const size of [1, 2, 5, 1000]) expect([...dumpJsonPieces(tree, size)].join('')).toBe(whole);
+    for (const size of [1, 256, 300, 1000, 1 << 20]) {
+      const chunks = [...dumpJsonChunks(tree, size)];
+      expect(Buffer.concat(chunks).toString('latin1')).toBe(whole);
+      expect(chunks.every((chunk) => chunk.length <= Math.max(size, 256))).toBe(true);
+    }
     expect(whole).toBe(JSON.stringify(ozTreeOf(values).dump()));
   });
 });

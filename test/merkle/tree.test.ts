@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { buildMerkleTree, leafHashBytes, MerkleError, processProof, verifyProof, type LeafValue } from '../../domain/merkle/index.ts';
+import { buildMerkleTree, buildMerkleTreeFromEncoded, leafHashBytes, MerkleError, processProof, verifyProof, type LeafValue } from '../../domain/merkle/index.ts';
 import { address, ozTreeOf, UINT256_MAX } from './support.ts';
 
 const TOKEN = address(0xc0ffee);
@@ -89,6 +89,17 @@ describe('buildMerkleTree', () => {
     }
   });
 
+  it('reports a repeated pair before a later malformed value, as when values went one at a time', () => {
+    const error = catchError(() =>
+      buildMerkleTree([
+        { account: address(1), token: TOKEN, amount: 1n },
+        { account: address(1), token: TOKEN, amount: 2n },
+        { account: '0x12', token: TOKEN, amount: 1n },
+      ]),
+    );
+    expect(error).toMatchObject({ code: 'DUPLICATE_LEAF', valueIndex: 1 });
+  });
+
   it('keeps the values in input order and reports the tree index of each', () => {
     const values = [3, 1, 2].map((n) => ({ account: address(n), token: TOKEN, amount: BigInt(n) }));
     const tree = buildMerkleTree(values);
@@ -106,5 +117,43 @@ describe('processProof', () => {
     expect(processProof(leafHashBytes(value), ['0x1234'])).toBeUndefined();
     expect(verifyProof(`0x${'00'.repeat(32)}`, value, ['nope'])).toBe(false);
     expect(verifyProof(`0x${'00'.repeat(32)}`, { ...value, account: 'bad' }, [])).toBe(false);
+  });
+});
+
+describe('buildMerkleTreeFromEncoded', () => {
+  const many = Array.from({ length: 2_500 }, (_, i) => ({ account: address(0x100 + (i >> 1)), token: i % 2 ? TOKEN : address(0xbb), amount: BigInt(i) * 10n ** 20n }));
+
+  it('builds the tree of the values the encoding holds, across encoding batches, values lowercase', () => {
+    const mixed = [{ account: CHECKSUMMED, token: upper(TOKEN), amount: 7n }, ...many];
+    const fromValues = buildMerkleTree(mixed);
+    const encoded = fromValues.encodedValues();
+    expect(encoded.bytes.length).toBe(96 * mixed.length);
+    const tree = buildMerkleTreeFromEncoded(encoded);
+    expect(tree.root).toBe(fromValues.root);
+    expect(tree.values).toEqual(fromValues.values);
+    expect(tree.values[0]!.account).toBe(CHECKSUMMED.toLowerCase());
+    expect(tree.proofFor(CHECKSUMMED, TOKEN)).toEqual(fromValues.proofFor(CHECKSUMMED, TOKEN));
+    expect(tree.proofFor(address(1), TOKEN)).toBeUndefined();
+    expect(tree.encodedValues()).toBe(encoded);
+  });
+
+  it('refuses no values, a repeated pair, an address word with non-zero padding, and too few bytes', () => {
+    const encoded = buildMerkleTree(many).encodedValues();
+    expect(catchError(() => buildMerkleTreeFromEncoded({ count: 0, bytes: new Uint8Array(0) })).code).toBe('EMPTY');
+
+    const repeated = encoded.bytes.slice();
+    repeated.copyWithin(96 * 2_047, 96 * 5, 96 * 5 + 64);
+    expect(catchError(() => buildMerkleTreeFromEncoded({ count: many.length, bytes: repeated }))).toMatchObject({
+      code: 'DUPLICATE_LEAF',
+      valueIndex: 2_047,
+      message: expect.stringContaining('already value 5'),
+    });
+
+    for (const at of [0, 11, 32, 43]) {
+      const padded = encoded.bytes.slice();
+      padded[96 * 1_500 + at] = 1;
+      expect(catchError(() => buildMerkleTreeFromEncoded({ count: many.length, bytes: padded }))).toMatchObject({ code: 'INVALID_VALUE', valueIndex: 1_500 });
+    }
+    expect(() => buildMerkleTreeFromEncoded({ count: many.length + 1, bytes: encoded.bytes })).toThrow(RangeError);
   });
 });

@@ -2,9 +2,10 @@
  * DESIGN §7 — the values file of `cxt merkle build`: CSV with a header in any column order, or a
  * JSON array; every refusal names the place (CSV line, header = 1; JSON index) and the field.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseValuesCsv, parseValuesJson, valuesFormatOf } from '../../adapters/cli/valuesFile.ts';
 import { InputError } from '../../adapters/cli/command.ts';
+import { encodedLeafValues } from '../../domain/merkle/index.ts';
 import { address } from './support.ts';
 
 const A = address(0xa1);
@@ -13,18 +14,18 @@ const T = address(0x70);
 const CHECKSUMMED = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
 const BAD_CHECKSUM = '0x5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
 
-const csvError = (text: string): string => {
+const csvError = async (text: string): Promise<string> => {
   try {
-    parseValuesCsv(text, 'v.csv');
+    await parseValuesCsv(text, 'v.csv');
   } catch (error) {
     if (error instanceof InputError) return error.message;
     throw error;
   }
   throw new Error('expected an InputError');
 };
-const jsonError = (data: unknown): string => {
+const jsonError = async (data: unknown): Promise<string> => {
   try {
-    parseValuesJson(typeof data === 'string' ? data : JSON.stringify(data), 'v.json');
+    await parseValuesJson(typeof data === 'string' ? data : JSON.stringify(data), 'v.json');
   } catch (error) {
     if (error instanceof InputError) return error.message;
     throw error;
@@ -33,17 +34,17 @@ const jsonError = (data: unknown): string => {
 };
 
 describe('parseValuesCsv', () => {
-  it('reads columns in any order, trims whitespace and quotes, skips blank lines, lowercases addresses', () => {
+  it('reads columns in any order, trims whitespace and quotes, skips blank lines, lowercases addresses', async () => {
     const text = `\uFEFF amount , "token",account\r\n 5 , ${T} ,${CHECKSUMMED}\r\n\r\n"0",${T},"${B}"\n`;
-    expect(parseValuesCsv(text, 'v.csv')).toEqual([
+    expect(encodedLeafValues(await parseValuesCsv(text, 'v.csv'))).toEqual([
       { account: CHECKSUMMED.toLowerCase(), token: T, amount: 5n },
       { account: B, token: T, amount: 0n },
     ]);
   });
 
-  it('accepts amounts up to 2^256 - 1', () => {
+  it('accepts amounts up to 2^256 - 1', async () => {
     const max = ((1n << 256n) - 1n).toString();
-    expect(parseValuesCsv(`account,token,amount\n${A},${T},${max}\n`, 'v.csv')[0]!.amount).toBe((1n << 256n) - 1n);
+    expect(encodedLeafValues(await parseValuesCsv(`account,token,amount\n${A},${T},${max}\n`, 'v.csv'))[0]!.amount).toBe((1n << 256n) - 1n);
   });
 
   it.each([
@@ -54,32 +55,46 @@ describe('parseValuesCsv', () => {
     ['a fractional amount', A, T, '1.5', /^v\.csv line 2, amount: /],
     ['an amount over 2^256 - 1', A, T, (1n << 256n).toString(), /^v\.csv line 2, amount: exceeds 2\^256 - 1/],
     ['an empty amount', A, T, '', /^v\.csv line 2, amount: /],
-  ])('refuses %s, naming the line and the field', (_, account, token, amount, message) => {
-    expect(csvError(`account,token,amount\n${account},${token},${amount}\n`)).toMatch(message);
+  ])('refuses %s, naming the line and the field', async (_, account, token, amount, message) => {
+    expect(await csvError(`account,token,amount\n${account},${token},${amount}\n`)).toMatch(message);
   });
 
-  it('refuses a repeated (account, token) pair whatever the case, naming both lines', () => {
+  it('checks a checksum on a plain line though the codecs load only then (a fresh module each time)', async () => {
+    const fresh = async () => {
+      vi.resetModules();
+      return (await import('../../adapters/cli/valuesFile.ts')).parseValuesCsv;
+    };
+    const text = `account,token,amount\n${A},${T},2\n${CHECKSUMMED},${T},1\n${B},${CHECKSUMMED},3\n`;
+    expect(encodedLeafValues(await (await fresh())(text, 'v.csv'))).toEqual([
+      { account: A, token: T, amount: 2n },
+      { account: CHECKSUMMED.toLowerCase(), token: T, amount: 1n },
+      { account: B, token: CHECKSUMMED.toLowerCase(), amount: 3n },
+    ]);
+    await expect((await fresh())(`account,token,amount\n${BAD_CHECKSUM},${T},1\n`, 'v.csv')).rejects.toThrow(/^v\.csv line 2, account: has an invalid EIP-55 checksum/);
+  });
+
+  it('refuses a repeated (account, token) pair whatever the case, naming both lines', async () => {
     const text = `account,token,amount\n${CHECKSUMMED},${T},1\n${B},${T},1\n\n${CHECKSUMMED.toLowerCase()},${T},2\n`;
-    expect(csvError(text)).toMatch(/^v\.csv line 5: account 0x5aae\w+ with token 0x0+70 repeats line 2/);
+    expect(await csvError(text)).toMatch(/^v\.csv line 5: account 0x5aae\w+ with token 0x0+70 repeats line 2/);
   });
 
-  it('refuses a header without a column, with an unknown or repeated column, and rows with missing fields', () => {
-    expect(csvError(`account,amount\n${A},1\n`)).toMatch(/^v\.csv line 1: the header has no "token" column/);
-    expect(csvError(`account,token,amount,memo\n`)).toMatch(/^v\.csv line 1: unknown column "memo"/);
-    expect(csvError(`account,token,amount,token\n`)).toMatch(/^v\.csv line 1: the header names "token" twice/);
-    expect(csvError(`account,token,amount\n${A},${T},1\n${B},${T}\n`)).toMatch(/^v\.csv line 3, amount: is missing/);
-    expect(csvError(`account,token,amount\n${A},${T},1,2\n`)).toMatch(/^v\.csv line 2: has 4 fields/);
+  it('refuses a header without a column, with an unknown or repeated column, and rows with missing fields', async () => {
+    expect(await csvError(`account,amount\n${A},1\n`)).toMatch(/^v\.csv line 1: the header has no "token" column/);
+    expect(await csvError(`account,token,amount,memo\n`)).toMatch(/^v\.csv line 1: unknown column "memo"/);
+    expect(await csvError(`account,token,amount,token\n`)).toMatch(/^v\.csv line 1: the header names "token" twice/);
+    expect(await csvError(`account,token,amount\n${A},${T},1\n${B},${T}\n`)).toMatch(/^v\.csv line 3, amount: is missing/);
+    expect(await csvError(`account,token,amount\n${A},${T},1,2\n`)).toMatch(/^v\.csv line 2: has 4 fields/);
   });
 
-  it('refuses an empty file and a header with no values', () => {
-    expect(csvError('')).toMatch(/^v\.csv is empty/);
-    expect(csvError('account,token,amount\n\n')).toMatch(/^v\.csv has a header but no values/);
+  it('refuses an empty file and a header with no values', async () => {
+    expect(await csvError('')).toMatch(/^v\.csv is empty/);
+    expect(await csvError('account,token,amount\n\n')).toMatch(/^v\.csv has a header but no values/);
   });
 });
 
 describe('parseValuesJson', () => {
-  it('reads {account, token, amount} objects; amounts as decimal strings or safe JSON integers', () => {
-    expect(parseValuesJson(JSON.stringify([{ account: CHECKSUMMED, token: T, amount: '10' }, { amount: 3, token: T, account: B }]), 'v.json')).toEqual([
+  it('reads {account, token, amount} objects; amounts as decimal strings or safe JSON integers', async () => {
+    expect(encodedLeafValues(await parseValuesJson(JSON.stringify([{ account: CHECKSUMMED, token: T, amount: '10' }, { amount: 3, token: T, account: B }]), 'v.json'))).toEqual([
       { account: CHECKSUMMED.toLowerCase(), token: T, amount: 10n },
       { account: B, token: T, amount: 3n },
     ]);
@@ -96,15 +111,15 @@ describe('parseValuesJson', () => {
     ['an unknown field', { account: B, token: T, amount: '1', memo: 'x' }, /^v\.json entry \[1\], memo: is not a known field/],
     ['a non-object', [B, T, '1'], /^v\.json entry \[1\]: must be an object/],
     ['a repeated pair', { account: A.toUpperCase().replace('0X', '0x'), token: T, amount: '2' }, /^v\.json entry \[1\]: .* repeats entry \[0\]/],
-  ])('refuses %s, naming the index and the field', (_, entry, message) => {
-    expect(jsonError([{ account: A, token: T, amount: '1' }, entry])).toMatch(message);
+  ])('refuses %s, naming the index and the field', async (_, entry, message) => {
+    expect(await jsonError([{ account: A, token: T, amount: '1' }, entry])).toMatch(message);
   });
 
-  it('refuses an empty file, an empty array, a non-array and invalid JSON', () => {
-    expect(jsonError('  ')).toMatch(/^v\.json is empty/);
-    expect(jsonError([])).toMatch(/^v\.json has no values/);
-    expect(jsonError({ account: A })).toMatch(/^v\.json must hold a JSON array/);
-    expect(jsonError('[{"account":')).toMatch(/^v\.json is not valid JSON/);
+  it('refuses an empty file, an empty array, a non-array and invalid JSON', async () => {
+    expect(await jsonError('  ')).toMatch(/^v\.json is empty/);
+    expect(await jsonError([])).toMatch(/^v\.json has no values/);
+    expect(await jsonError({ account: A })).toMatch(/^v\.json must hold a JSON array/);
+    expect(await jsonError('[{"account":')).toMatch(/^v\.json is not valid JSON/);
   });
 });
 

@@ -4,8 +4,10 @@
  */
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Address } from '../../../domain/codecs.ts';
-import { buildMerkleTree, dumpJsonPieces, leafTuple, loadMerkleDump, MerkleError, type MerkleTree } from '../../../domain/merkle/index.ts';
+import { dumpJsonChunks } from '../../../domain/merkle/dumpJson.ts';
+import { MerkleError } from '../../../domain/merkle/errors.ts';
+import { leafTuple } from '../../../domain/merkle/leaf.ts';
+import { buildMerkleTreeFromEncoded, type MerkleTree } from '../../../domain/merkle/tree.ts';
 import { InputError, UsageError, type CliCommand } from '../command.ts';
 import { parseFlags, requiredText } from '../flags.ts';
 import { readValuesFile } from '../valuesFile.ts';
@@ -17,12 +19,26 @@ const readFailure = (error: unknown): string =>
  * Writes beside the target and renames over it, so a failure at any point leaves no file (or the
  * previous one) rather than half a tree.
  */
-export const writeFileAtomically = async (path: string, pieces: Iterable<string>): Promise<void> => {
+export const writeFileAtomically = async (path: string, chunks: Iterable<Uint8Array>): Promise<void> => {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
     const handle = await open(temporary, 'wx');
     try {
-      for (const piece of pieces) await handle.write(piece);
+      const writeAll = async (chunk: Uint8Array) => {
+        for (let written = 0; written < chunk.length; ) written += (await handle.write(chunk, written)).bytesWritten;
+      };
+      // One write in flight while the next chunk is made: making it is synchronous CPU work and
+      // the write runs on libuv's thread pool, so the two overlap instead of taking turns.
+      let writing: Promise<void> = Promise.resolve();
+      try {
+        for (const chunk of chunks) {
+          await writing;
+          writing = writeAll(chunk);
+        }
+      } finally {
+        // Never close the file under a write, whatever stopped the loop.
+        await writing;
+      }
       await handle.sync();
     } finally {
       await handle.close();
@@ -43,13 +59,13 @@ export const merkleBuildCommand: CliCommand = {
     const values = await readValuesFile(input);
     let tree;
     try {
-      tree = buildMerkleTree(values);
+      tree = buildMerkleTreeFromEncoded(values);
     } catch (error) {
       if (error instanceof MerkleError) throw new InputError(`${input}: ${error.message}`);
       throw error;
     }
     try {
-      await writeFileAtomically(output, dumpJsonPieces(tree));
+      await writeFileAtomically(output, dumpJsonChunks(tree));
     } catch (error) {
       throw new InputError(`cannot write ${output}: ${(error as Error).message}`);
     }
@@ -58,8 +74,12 @@ export const merkleBuildCommand: CliCommand = {
   },
 };
 
-/** A malformed address is a malformed flag value, so a usage error (exit 2) like any other. */
-const addressOption = (option: string, raw: string): string => {
+/**
+ * A malformed address is a malformed flag value, so a usage error (exit 2) like any other. The
+ * codecs (io-ts) and the dump loader are imported here, not at the top: `merkle build` needs neither.
+ */
+const addressOption = async (option: string, raw: string): Promise<string> => {
+  const { Address } = await import('../../../domain/codecs.ts');
   const decoded = Address.decode(raw);
   if (decoded._tag === 'Left') throw new UsageError(`${option} ${raw} ${decoded.left[0]?.message ?? 'is not a valid address'}`);
   return decoded.right;
@@ -78,6 +98,7 @@ const readTree = async (path: string): Promise<MerkleTree> => {
   } catch (error) {
     throw new InputError(`${path} is not valid JSON: ${(error as Error).message}`);
   }
+  const { loadMerkleDump } = await import('../../../domain/merkle/dump.ts');
   try {
     return loadMerkleDump(data);
   } catch (error) {
@@ -90,8 +111,8 @@ export const merkleProofCommand: CliCommand = {
   async run(args, io) {
     const options = parseFlags(args, PROOF_FLAGS);
     const treePath = options.tree;
-    const account = addressOption('--account', options.account);
-    const token = addressOption('--token', options.token);
+    const account = await addressOption('--account', options.account);
+    const token = await addressOption('--token', options.token);
     const tree = await readTree(treePath);
     const found = tree.proofFor(account, token);
     if (!found) throw new InputError(`${treePath} has no leaf for account ${account} with token ${token}`);
