@@ -1,6 +1,10 @@
 /**
  * decide(command, state, nowSeconds) → Either<Refusal, events>: the rules of DESIGN §5 as pure
  * decisions. Time is an argument; a refusal writes nothing.
+ *
+ * A request repeated under its natural key (a deposit's ref, a revenue or burn id, a contribution
+ * id) is not decided again: ids are unique in the event store, however old (DESIGN §10), and the
+ * command handler answers a repeat from there. So the state keeps no set of every id ever seen.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command, CommandOf } from './commands.ts';
@@ -134,7 +138,6 @@ const withdraw = (c: CommandOf<'WithdrawStake'>, state: LedgerState, now: number
 };
 
 const burn = (c: CommandOf<'BurnTokens'>, state: LedgerState, now: number): Decision => {
-  if (state.burnIds.has(c.burnId)) return no('BURN_EXISTS', `burn ${c.burnId} is already recorded`);
   // Staked and unbonding CXT is locked in the staking contract: only free circulating supply can be
   // burned, which keeps burned ≤ minted even when locked stake is slashed and burned later.
   let lockedWei = state.stakedWei;
@@ -210,24 +213,21 @@ export const decide = (c: Command, state: LedgerState, nowSeconds: number): Deci
           ? ok(event('VerifierRemoved', { verifier: c.verifier }))
           : no('VERIFIER_UNKNOWN', `${c.verifier} is not a verifier`);
       case 'DepositStake':
-        return state.stakeRefs.has(c.ref)
-          ? no('REF_EXISTS', `stake deposit ${c.ref} is already recorded`)
-          : ok(
-              event('StakeDeposited', {
-                account: c.account,
-                amount: c.amount,
-                epoch: epoch(),
-                ref: c.ref,
-                // Stake deposited before genesis time (the genesis staking window) earns from epoch 0.
-                ...(nowSeconds < p.genesisTimeSeconds ? { preGenesis: true as const } : {}),
-              }),
-            );
+        return ok(
+          event('StakeDeposited', {
+            account: c.account,
+            amount: c.amount,
+            epoch: epoch(),
+            ref: c.ref,
+            // Stake deposited before genesis time (the genesis staking window) earns from epoch 0.
+            ...(nowSeconds < p.genesisTimeSeconds ? { preGenesis: true as const } : {}),
+          }),
+        );
       case 'RequestUnstake':
         return unstake(c, state, nowSeconds, p);
       case 'WithdrawStake':
         return withdraw(c, state, nowSeconds);
       case 'RecordRevenue': {
-        if (state.revenueIds.has(c.revenueId)) return no('REVENUE_EXISTS', `revenue ${c.revenueId} is already recorded`);
         if (!state.assetRegistry.has(c.asset)) return assetUnknown(c.asset);
         const { type: _type, ...rest } = c;
         return ok(event('RevenueRecorded', { ...rest, epoch: epoch() }));

@@ -142,7 +142,6 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
     state.verifiers.delete(data.verifier);
   },
   StakeDeposited: (state, { data }) => {
-    state.stakeRefs.add(data.ref);
     // A genesis-window deposit is final at once: active for epoch 0 and every epoch after.
     changeStake(state, data.account, data.preGenesis ? -1 : data.epoch, data.amount);
   },
@@ -176,7 +175,6 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
     state.assetRegistry.set(data.asset, { asset: data.asset, symbol: data.symbol, decimals: data.decimals });
   },
   RevenueRecorded: (state, { data }) => {
-    state.revenueIds.add(data.revenueId);
     if (data.provider) accountOf(state, data.provider);
     state.unsettledRevenue.push({
       revenueId: data.revenueId,
@@ -187,7 +185,6 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
     });
   },
   TokensBurned: (state, { data }) => {
-    state.burnIds.add(data.burnId);
     state.burnedWei += data.amount;
     if (data.reason === 'buyback' && data.asset) assetOf(state, data.asset).buybackSpentWei += data.spent ?? 0n;
   },
@@ -243,7 +240,6 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
     state.liveLeaves.delete(data.seq);
   },
   RewardsClaimed: (state, { data }) => {
-    state.claimRefs.add(`${data.txHash}:${data.logIndex}`);
     const a = accountOf(state, data.account);
     a.claimedWei.set(data.token, (a.claimedWei.get(data.token) ?? 0n) + data.amount);
   },

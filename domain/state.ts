@@ -133,13 +133,10 @@ export interface LedgerState {
   unpaidWork: UnpaidWork[];
   pendingVerdicts: PendingVerdict[];
   readonly accounts: Map<string, AccountState>;
-  readonly stakeRefs: Set<string>;
-  readonly revenueIds: Set<string>;
   unsettledRevenue: UnsettledRevenue[];
   readonly assets: Map<string, AssetLedger>;
   /** Assets revenue and buybacks may name; CXT from genesis. */
   readonly assetRegistry: Map<string, RegisteredAsset>;
-  readonly burnIds: Set<string>;
   /** CXT burned, every reason. */
   burnedWei: bigint;
   /** CXT minted by all closed epochs. */
@@ -158,7 +155,6 @@ export interface LedgerState {
    * against the latest live one.
    */
   readonly liveLeaves: Map<number, ReadonlyMap<string, bigint>>;
-  readonly claimRefs: Set<string>;
   /** Events folded so far: a cheap version of the state, so derived results can be reused safely. */
   eventsFolded: number;
 }
@@ -172,12 +168,9 @@ export const initialState = (): LedgerState => ({
   unpaidWork: [],
   pendingVerdicts: [],
   accounts: new Map(),
-  stakeRefs: new Set(),
-  revenueIds: new Set(),
   unsettledRevenue: [],
   assets: new Map(),
   assetRegistry: new Map(),
-  burnIds: new Set(),
   burnedWei: 0n,
   mintedWei: 0n,
   stakedWei: 0n,
@@ -186,7 +179,6 @@ export const initialState = (): LedgerState => ({
   distributions: [],
   distributedWei: new Map(),
   liveLeaves: new Map(),
-  claimRefs: new Set(),
   eventsFolded: 0,
 });
 

@@ -36,13 +36,13 @@ const stateBefore = async (store: EventStore, position: number): Promise<LedgerS
 const leavesStateFor = async (d: DistributionState, ledger: Ledger, store: EventStore | undefined): Promise<LedgerState> => {
   // Cumulative allocations change only when an epoch closes.
   if (ledger.state.lastClosedEpoch === d.throughEpoch) return ledger.state;
-  const position = ledger.positionOfKey(naturalKey({ type: 'CreateDistribution', throughEpoch: d.throughEpoch, logHead: d.logHead })!);
-  if (store === undefined || position === undefined)
+  const created = await store?.readById(naturalKey({ type: 'CreateDistribution', throughEpoch: d.throughEpoch, logHead: d.logHead })!);
+  if (store === undefined || created === undefined)
     throw new Error(
       `the tree of distribution ${d.seq} is not saved and epochs have closed since epoch ${d.throughEpoch}: ` +
         'rebuilding it needs the event store to replay the log up to its creation',
     );
-  return stateBefore(store, position);
+  return stateBefore(store, created.position);
 };
 
 /** The dump of `d`, proven equal to what DistributionCreated recorded (root and tree hash). */

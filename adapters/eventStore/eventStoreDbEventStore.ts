@@ -182,6 +182,13 @@ export const createEventStoreDbEventStore = (options: EventStoreDbEventStoreOpti
       return found;
     },
     readAll: ({ fromPosition = 1, maxCount = DEFAULT_PAGE_SIZE }: ReadAllOptions = {}) => readRange(fromPosition, maxCount),
+    // EventStoreDB keeps event ids unique only within a window, so the adapter's id index (kept
+    // current from the log under the append lock) is what finds an old id; it grows with the log.
+    readById: async (id) => {
+      await mutex.run(catchUp);
+      const position = index.positionById.get(id);
+      return position === undefined ? undefined : (await readRange(position, 1))[0];
+    },
     head: async () => {
       for await (const e of readLog({ fromRevision: END, direction: BACKWARDS, maxCount: 1 })) return { position: e.position, hash: e.hash };
       return EMPTY_HEAD;

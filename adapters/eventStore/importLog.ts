@@ -126,6 +126,7 @@ export const createImportableMemoryEventStore = (options: MemoryEventStoreOption
     append: (stream, events, appendOptions) => inner.append(stream, events, appendOptions),
     readStream: (stream, readOptions) => inner.readStream(stream, readOptions),
     readAll: (readOptions) => inner.readAll(readOptions),
+    readById: (id) => inner.readById(id),
     head: () => inner.head(),
     close: () => inner.close(),
     async importEvents(envelopes) {

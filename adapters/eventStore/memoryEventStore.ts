@@ -66,6 +66,7 @@ const storeOver = (state: MemoryLog, options: MemoryEventStoreOptions): EventSto
       sliceFrom(state.byStream.get(stream) ?? [], fromVersion, (e) => e.streamVersion, maxCount),
     readAll: async ({ fromPosition = 1, maxCount = DEFAULT_PAGE_SIZE }: ReadAllOptions = {}) =>
       sliceFrom(state.log, fromPosition, (e) => e.position, maxCount),
+    readById: async (id) => state.byId.get(id),
     head: async () => headOf(state.log),
     close: async () => undefined,
   };

@@ -64,6 +64,11 @@ export interface EventStore {
   append(stream: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;
+  /**
+   * The event with this id, however old (DESIGN §10: uniqueness of ids is the store's job, so a
+   * command key is found through the store's own index, not a map in memory that grows with history).
+   */
+  readById(id: string): Promise<StoredEvent | undefined>;
   head(): Promise<LogHead>;
   close(): Promise<void>;
 }

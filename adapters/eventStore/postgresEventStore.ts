@@ -99,6 +99,11 @@ export const createPostgresEventStore = ({ db, schema, clock = systemClock }: Po
       (
         await db.query(`select ${COLUMNS} from ${t.events} where position >= $1 order by position limit $2`, [fromPosition, maxCount])
       ).map(rowToStoredEvent),
+    // The unique index on id makes this one index lookup, whatever the length of the log.
+    readById: async (id) => {
+      const [row] = await db.query(`select ${COLUMNS} from ${t.events} where id = $1`, [id]);
+      return row ? rowToStoredEvent(row) : undefined;
+    },
     head: () => readHead(db, t, false),
     close: () => db.close(),
   };

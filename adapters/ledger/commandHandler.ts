@@ -44,18 +44,19 @@ export const createCommandHandler = ({ store, ledger, clock, maxAttempts = 20 }:
   // Commands of this process run one at a time; other processes are handled by the position check.
   let queue: Promise<unknown> = Promise.resolve();
 
-  const originalEvents = async (position: number, key: string): Promise<StoredEvent[]> => {
-    const page = await store.readAll({ fromPosition: position, maxCount: 1000 });
+  /** The events of the command first recorded under `key`: its first event and the `key/n` ones after it. */
+  const originalEvents = async (first: StoredEvent, key: string): Promise<StoredEvent[]> => {
+    const page = await store.readAll({ fromPosition: first.position, maxCount: 1000 });
     return page.filter((e) => e.id === key || e.id.startsWith(`${key}/`));
   };
 
   const attempt = async (command: Command, key: string): Promise<HandleResult | undefined> => {
     await ledger.catchUp();
-    const existing = ledger.positionOfKey(key);
+    // Through the store's index, so a key is found however old it is (DESIGN §10), not a map in memory.
+    const existing = await store.readById(key);
     if (existing !== undefined) {
-      const original = await originalEvents(existing, key);
-      if (original[0] && sameRequest(command, original[0])) return { status: 'duplicate', events: original };
-      throw new RequestConflictError(key, existing);
+      if (sameRequest(command, existing)) return { status: 'duplicate', events: await originalEvents(existing, key) };
+      throw new RequestConflictError(key, existing.position);
     }
     // The log head a close or distribution commits to is the store's, not the caller's.
     const cmd: Command =

@@ -1,6 +1,6 @@
 /**
- * The ledger: domain state kept current by folding the store's log from where it left off.
- * Also indexes command keys (first-event ids) so idempotent replays find their original result.
+ * The ledger: domain state kept current by folding the store's log from where it left off. Command
+ * keys are the store's business (its unique event ids), so the ledger keeps no index of them.
  */
 import { evolve, initialState, ZERO_HASH, type LedgerState, type StoredEvent } from '../../domain/index.ts';
 import type { EventStore } from '../eventStore/port.ts';
@@ -18,15 +18,12 @@ export interface Ledger {
    * reading them back); otherwise catches up from the store.
    */
   advance(appended: readonly StoredEvent[]): Promise<void>;
-  /** Position of the event with this id when it is the first event of a command. */
-  positionOfKey(key: string): number | undefined;
   /** Called for every event folded, after evolve (projections, metrics). */
   onEvent(listener: (e: StoredEvent, state: LedgerState) => void): void;
 }
 
 export const createLedger = (store: EventStore, options: { pageSize?: number } = {}): Ledger => {
   const state = initialState();
-  const keys = new Map<string, number>();
   const listeners: Array<(e: StoredEvent, s: LedgerState) => void> = [];
   let position = 0;
   let headHash = ZERO_HASH;
@@ -34,8 +31,6 @@ export const createLedger = (store: EventStore, options: { pageSize?: number } =
 
   const apply = (e: StoredEvent): void => {
     evolve(state, toDomainEvent(e));
-    // Sub-events carry "/n" after their command's key; only first events are keys.
-    if (!/\/\d+$/.test(e.id)) keys.set(e.id, e.position);
     position = e.position;
     headHash = e.hash;
     for (const l of listeners) l(e, state);
@@ -75,7 +70,6 @@ export const createLedger = (store: EventStore, options: { pageSize?: number } =
       running = next.catch(() => undefined);
       return next;
     },
-    positionOfKey: (key) => keys.get(key),
     onEvent: (listener) => {
       listeners.push(listener);
     },

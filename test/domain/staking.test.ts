@@ -78,12 +78,6 @@ describe('active stake and the staking pool', () => {
     expect(s.closed(1).minted).toBe(a + b + c);
   });
 
-  it('a deposit ref is recorded once (REF_EXISTS)', () => {
-    const s = scenario().at(0);
-    s.run({ type: 'DepositStake', account: A, amount: cxt(1), ref: '0xabc:7' });
-    expect(s.refused({ type: 'DepositStake', account: B, amount: cxt(2), ref: '0xabc:7' }).code).toBe('REF_EXISTS');
-    expect(s.state.accounts.get(A)?.bondedWei).toBe(cxt(1));
-  });
 });
 
 describe('unstaking, unbonding and withdrawal', () => {

@@ -107,6 +107,18 @@ export const eventStoreContract = (name: string, factory: StoreFactory): void =>
       expect(await verifyStoreChain(store)).toEqual({ ok: true, count: 4, head: e4.hash });
     });
 
+    it('finds an event by its id however far back it lies, and nothing for an unknown id', async () => {
+      const old = await store.append('account-a', [newEvent('contribution:c-1'), newEvent('contribution:c-1/1')]);
+      for (let i = 0; i < 30; i++) await store.append(`s-${i}`, Array.from({ length: 50 }, (_, k) => newEvent(`filler-${i}-${k}`)));
+      expect(await store.readById('contribution:c-1')).toEqual(old.events[0]);
+      expect(await store.readById('contribution:c-1/1')).toEqual(old.events[1]);
+      expect(await store.readById('filler-29-49')).toMatchObject({ position: 1502 });
+      expect(await store.readById('contribution:c-2')).toBeUndefined();
+      // And the id is still taken: the same content is a replay, other content a conflict.
+      expect((await store.append('account-a', [newEvent('contribution:c-1'), newEvent('contribution:c-1/1')])).duplicate).toBe(true);
+      await expect(store.append('account-z', [newEvent('contribution:c-1', { other: true })])).rejects.toBeInstanceOf(IdempotencyConflictError);
+    });
+
     it('honours every expected-version mode and reports the actual version on failure', async () => {
       await store.append('s', [newEvent('1')], { expectedVersion: 'no_stream' });
       await store.append('s', [newEvent('2')], { expectedVersion: 'stream_exists' });

@@ -20,6 +20,7 @@ import {
   evolve,
   initialState,
   latestParams,
+  naturalKey,
   recordingEpoch,
   sealEnvelope,
   unbondedWei,
@@ -514,16 +515,25 @@ export class Ledger {
   readonly closes: CloseRecord[] = [];
   head = ZERO_HASH;
   private keys = 0;
+  private readonly naturalKeys = new Set<string>();
 
   constructor(private readonly hooks: RunHooks = {}) {}
 
   /** Decides without applying. */
   tryDecide(command: Command, now: number): E.Either<string, CorexEvent[]> {
+    const key = naturalKey(command);
+    if (key !== undefined && this.naturalKeys.has(key)) return E.left('DUPLICATE_KEY');
     const d = decide(command, this.state, now);
     return E.isLeft(d) ? E.left(d.left.code) : E.right(d.right);
   }
 
   submit(command: Command, now: number): CorexEvent[] {
+    // As in the event store, a natural key is taken once, for good: a repeat records nothing.
+    const key = naturalKey(command);
+    if (key !== undefined && this.naturalKeys.has(key)) {
+      this.refusals.set('DUPLICATE_KEY', (this.refusals.get('DUPLICATE_KEY') ?? 0) + 1);
+      return [];
+    }
     const decision = decide(command, this.state, now);
     if (E.isLeft(decision)) {
       this.refusals.set(decision.left.code, (this.refusals.get(decision.left.code) ?? 0) + 1);
@@ -535,6 +545,8 @@ export class Ledger {
 
   /** Applies events already decided against this state. */
   apply(command: Command, events: readonly CorexEvent[], now: number): void {
+    const natural = naturalKey(command);
+    if (natural !== undefined) this.naturalKeys.add(natural);
     const key = `k${++this.keys}`;
     events.forEach((e, i) => {
       const state = this.state;
