@@ -84,6 +84,9 @@ export const CommandCodec = t.union(Object.values(commandCodecs) as unknown as [
 export const proposalId = (p: { readonly txHash: string; readonly blockNumber: number; readonly validAt: number; readonly blockHash?: string }): string =>
   p.blockHash === undefined ? `${p.txHash}:${p.blockNumber}:${p.validAt}` : `${p.txHash}:${p.blockHash}`;
 
+/** The id of a contribution's first event: the event store knows it for good, the state only while it is open. */
+export const contributionKey = (contributionId: string): string => `contribution:${contributionId}`;
+
 /**
  * The natural idempotency key of a command, when it has one: the id of its first event.
  * Commands without one (unstake, withdraw, verifier changes, configuration) need a caller-chosen key.
@@ -93,7 +96,7 @@ export const naturalKey = (c: Command): string | undefined => {
     case 'RegisterNode':
       return `node:${c.nodeId}`;
     case 'RecordContribution':
-      return `contribution:${c.contributionId}`;
+      return contributionKey(c.contributionId);
     case 'VerifyContribution':
     case 'RejectContribution':
       return `verdict:${c.contributionId}`;

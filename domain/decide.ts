@@ -83,14 +83,15 @@ const judge = (
   state: LedgerState,
   now: number,
   p: ProtocolParams,
+  facts: DecisionFacts,
 ): Decision => {
   const contribution = state.contributions.get(c.contributionId);
-  if (!contribution) return no('CONTRIBUTION_UNKNOWN', `contribution ${c.contributionId} is not recorded`);
-  if (contribution.status === 'expired')
-    return no(
-      'CONTRIBUTION_EXPIRED',
-      `contribution ${c.contributionId} (work epoch ${contribution.epoch}) expired unjudged when its verification window of ${verificationWindow(p)} epochs closed`,
-    );
+  if (!contribution)
+    // Not open, but recorded once (the store knows its id) and not judged (its verdict key would have
+    // answered first): its verification window closed without a verdict.
+    return facts.contributionRecordedEarlier
+      ? no('CONTRIBUTION_EXPIRED', `contribution ${c.contributionId} expired unjudged when its verification window of ${verificationWindow(p)} epochs closed`)
+      : no('CONTRIBUTION_UNKNOWN', `contribution ${c.contributionId} is not recorded`);
   if (contribution.status !== 'recorded')
     return no('CONTRIBUTION_ALREADY_JUDGED', `contribution ${c.contributionId} is already ${contribution.status}`);
   if (!state.verifiers.has(c.verifier)) return no('NOT_A_VERIFIER', `${c.verifier} is not a registered verifier`);
@@ -189,7 +190,16 @@ const closeEpoch = (c: CommandOf<'CloseEpoch'>, state: LedgerState, now: number,
   );
 };
 
-export const decide = (c: Command, state: LedgerState, nowSeconds: number): Decision => {
+/**
+ * What a decision may need to know beyond the state, supplied by whoever holds the log (the command
+ * handler, from the event store's index): the state forgets closed work, the store does not.
+ */
+export interface DecisionFacts {
+  /** For a verdict on a contribution not in the state: was it ever recorded (then it expired)? */
+  readonly contributionRecordedEarlier?: boolean;
+}
+
+export const decide = (c: Command, state: LedgerState, nowSeconds: number, facts: DecisionFacts = {}): Decision => {
   if (c.type === 'ConfigureProtocol') return configure(c, state, nowSeconds);
   return withParams(state, nowSeconds, (p) => {
     const epoch = () => recordingEpoch(state, nowSeconds);
@@ -203,7 +213,7 @@ export const decide = (c: Command, state: LedgerState, nowSeconds: number): Deci
         return recordContribution(c, state, nowSeconds, p);
       case 'VerifyContribution':
       case 'RejectContribution':
-        return judge(c, state, nowSeconds, p);
+        return judge(c, state, nowSeconds, p, facts);
       case 'RegisterVerifier':
         return state.verifiers.has(c.verifier)
           ? no('VERIFIER_EXISTS', `${c.verifier} is already a verifier`)

@@ -59,10 +59,9 @@ export const applySettlement = (state: LedgerState, s: Settlement): void => {
     const a = accountOf(state, alloc.account);
     a.cumulativeWei.set(alloc.token, (a.cumulativeWei.get(alloc.token) ?? 0n) + alloc.amountWei);
   }
-  for (const id of s.expiredContributionIds) {
-    const c = state.contributions.get(id);
-    if (c) c.status = 'expired';
-  }
+  // Expired and judged contributions leave the state: it holds open work only (DESIGN §10).
+  for (const id of s.expiredContributionIds) state.contributions.delete(id);
+  for (const [id, c] of state.contributions) if (c.judgedEpoch !== undefined && c.judgedEpoch <= s.epoch) state.contributions.delete(id);
   for (const workEpoch of [...state.unjudgedByEpoch.keys()]) if (workEpoch <= s.epoch - verificationWindow(s.params)) state.unjudgedByEpoch.delete(workEpoch);
   const paid = new Set(s.paidWork.map((w) => w.contributionId));
   state.unpaidWork = state.unpaidWork.filter((w) => !paid.has(w.contributionId));
@@ -119,6 +118,7 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
     const c = state.contributions.get(data.contributionId);
     if (!c) return;
     c.status = 'verified';
+    c.judgedEpoch = data.epoch;
     state.unjudgedByEpoch.get(c.epoch)?.delete(c.contributionId);
     state.unpaidWork.push({ contributionId: c.contributionId, nodeId: c.nodeId, kind: c.kind, units: c.units, verifiedEpoch: data.epoch });
     state.pendingVerdicts.push({ verifier: data.verifier, epoch: data.epoch });
@@ -127,6 +127,7 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
     const c = state.contributions.get(data.contributionId);
     if (c) {
       c.status = 'rejected';
+      c.judgedEpoch = data.epoch;
       state.unjudgedByEpoch.get(c.epoch)?.delete(c.contributionId);
     }
     state.pendingVerdicts.push({ verifier: data.verifier, epoch: data.epoch });

@@ -21,8 +21,12 @@ export interface NodeState {
   readonly region?: string;
 }
 
-/** `expired`: still unjudged when its verification window closed; never paid, no verdict accepted. */
-export type ContributionStatus = 'recorded' | 'verified' | 'rejected' | 'expired';
+/**
+ * A contribution is in the state while it is open work (recorded, awaiting a verdict within its
+ * window) and until the close of the epoch it was judged in; then it leaves (DESIGN §10). One that
+ * expires unjudged leaves at that close. Older ones are known only to the event store, by id.
+ */
+export type ContributionStatus = 'recorded' | 'verified' | 'rejected';
 
 export interface ContributionState {
   readonly contributionId: string;
@@ -31,6 +35,8 @@ export interface ContributionState {
   readonly kind: ContributionKind;
   readonly units: number;
   status: ContributionStatus;
+  /** Recording epoch of its verdict; it leaves the state at the close of that epoch. */
+  judgedEpoch?: number;
 }
 
 /** Verified work not yet paid; paid by the first close of an epoch ≥ its verification epoch. */

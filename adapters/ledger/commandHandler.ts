@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
-import { decide, naturalKey, sameRequest, type Command, type Refusal, type StoredEvent } from '../../domain/index.ts';
+import { contributionKey, decide, naturalKey, sameRequest, type Command, type DecisionFacts, type Refusal, type StoredEvent } from '../../domain/index.ts';
 import { isConcurrencyError, type EventStore } from '../eventStore/port.ts';
 import type { Ledger } from './ledger.ts';
 import { toNewEvents } from './eventCodec.ts';
@@ -50,6 +50,13 @@ export const createCommandHandler = ({ store, ledger, clock, maxAttempts = 20 }:
     return page.filter((e) => e.id === key || e.id.startsWith(`${key}/`));
   };
 
+  /** What the state forgot and a decision needs: whether a verdict's contribution was ever recorded. */
+  const factsFor = async (command: Command): Promise<DecisionFacts> => {
+    if (command.type !== 'VerifyContribution' && command.type !== 'RejectContribution') return {};
+    if (ledger.state.contributions.has(command.contributionId)) return {};
+    return { contributionRecordedEarlier: (await store.readById(contributionKey(command.contributionId))) !== undefined };
+  };
+
   const attempt = async (command: Command, key: string): Promise<HandleResult | undefined> => {
     await ledger.catchUp();
     // Through the store's index, so a key is found however old it is (DESIGN §10), not a map in memory.
@@ -61,7 +68,7 @@ export const createCommandHandler = ({ store, ledger, clock, maxAttempts = 20 }:
     // The log head a close or distribution commits to is the store's, not the caller's.
     const cmd: Command =
       command.type === 'CloseEpoch' || command.type === 'CreateDistribution' ? { ...command, logHead: ledger.headHash } : command;
-    const decision = decide(cmd, ledger.state, clock());
+    const decision = decide(cmd, ledger.state, clock(), await factsFor(cmd));
     if (E.isLeft(decision)) return { status: 'refused', refusal: decision.left };
     const events = toNewEvents(key, decision.right);
     if (E.isLeft(events)) return { status: 'refused', refusal: events.left };

@@ -84,4 +84,25 @@ describe.each(Object.keys(stores))('ids reused years later on %s', (name) => {
       await expect(later.handle(other)).rejects.toBeInstanceOf(RequestConflictError);
     }
   });
+
+  it('answer a verdict on work that expired, which the state has forgotten, with CONTRIBUTION_EXPIRED', async () => {
+    const store = await stores[name]!();
+    const p = historyParams({ verificationWindowEpochs: 1 });
+    const clock = { nowSeconds: p.genesisTimeSeconds + 10 };
+    const ledger = createLedger(store);
+    const handler = createCommandHandler({ store, ledger, clock: () => clock.nowSeconds });
+    await handler.handle({ type: 'ConfigureProtocol', params: p }, { idempotencyKey: 'genesis' });
+    await handler.handle({ type: 'RegisterVerifier', verifier: addr(9) }, { idempotencyKey: 'v' });
+    await handler.handle({ type: 'RegisterNode', nodeId: 'n', operator: addr(1), signer: addr(1), hardwareClass: 'edge' });
+    await handler.handle({ type: 'RecordContribution', contributionId: 'late', nodeId: 'n', epoch: 0, kind: 'compute', units: 1, proofHash: h32(2) });
+    for (const epoch of [0, 1]) {
+      clock.nowSeconds = p.genesisTimeSeconds + (epoch + 1) * p.epochLengthSeconds;
+      expect((await handler.handle({ type: 'CloseEpoch', epoch, logHead: h32(0) })).status).toBe('accepted');
+    }
+    expect(ledger.state.contributions.has('late')).toBe(false);
+    const expired = await handler.handle({ type: 'VerifyContribution', contributionId: 'late', verifier: addr(9) });
+    expect(expired).toMatchObject({ status: 'refused', refusal: { code: 'CONTRIBUTION_EXPIRED' } });
+    const unknown = await handler.handle({ type: 'VerifyContribution', contributionId: 'never', verifier: addr(9) });
+    expect(unknown).toMatchObject({ status: 'refused', refusal: { code: 'CONTRIBUTION_UNKNOWN' } });
+  });
 });
