@@ -21,6 +21,7 @@ import {
   type LedgerState,
 } from './state.ts';
 import { epochClosedData, settleEpoch } from './settlement.ts';
+import { stateHash } from './snapshot.ts';
 import { refuse, type Refusal } from './errors.ts';
 import { formatCxt, formatUnits, mulBps, shortAddress } from './units.ts';
 import { jcs } from './hashChain.ts';
@@ -185,7 +186,7 @@ const closeEpoch = (c: CommandOf<'CloseEpoch'>, state: LedgerState, now: number,
   if (now < end) return no('EPOCH_NOT_ENDED', `epoch ${c.epoch} ends at ${end} (unix seconds); it is now ${now}`);
   const s = settleEpoch(state, c.epoch);
   return ok(
-    event('EpochClosed', epochClosedData(s, c.logHead)),
+    event('EpochClosed', epochClosedData(s, c.logHead, stateHash(state))),
     ...s.tierChanges.map((t) => event('TierChanged', { account: t.account, from: t.from, to: t.to, epoch: c.epoch + 1 })),
   );
 };

@@ -106,8 +106,9 @@ export const eventDataCodecs = {
       recipients: Count,
       logHead: Hash32,
     },
-    // Contributions whose verification window ended unjudged at this close; absent in logs written before the window existed.
-    { expired: Count },
+    // expired: contributions whose verification window ended unjudged at this close. stateHash:
+    // keccak256(JCS(snapshot of the state at logHead)) (snapshot.ts). Both absent in older logs.
+    { expired: Count, stateHash: Hash32 },
   ),
   DistributionCreated: strictObject('DistributionCreated', {
     seq: PositiveCount,

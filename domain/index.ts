@@ -20,4 +20,5 @@ export * from './evolve.ts';
 export * from './decide.ts';
 export * from './distribution.ts';
 export * from './storable.ts';
+export * from './snapshot.ts';
 export * from './merkle/index.ts';

@@ -201,8 +201,11 @@ const computeSettlement = (state: LedgerState, epoch: number): Settlement => {
   };
 };
 
-/** The EpochClosed data a settlement is recorded as; `logHead` is the hash of the event before it. */
-export const epochClosedData = (s: Settlement, logHead: string): EventData<'EpochClosed'> => {
+/**
+ * The EpochClosed data a settlement is recorded as; `logHead` is the hash of the event before it and
+ * `stateHash` that of the state the settlement was computed on (snapshot.ts).
+ */
+export const epochClosedData = (s: Settlement, logHead: string, stateHash: string): EventData<'EpochClosed'> => {
   const pool = (o: PoolOutcome) => ({ budget: o.budgetWei, minted: o.mintedWei });
   return {
     epoch: s.epoch,
@@ -221,5 +224,6 @@ export const epochClosedData = (s: Settlement, logHead: string): EventData<'Epoc
     recipients: s.allocations.length,
     logHead,
     expired: s.expiredContributionIds.length,
+    stateHash,
   };
 };

@@ -16,6 +16,7 @@ import {
   epochClosedData,
   event,
   settleEpoch,
+  stateHash,
   type EventData,
   type LedgerState,
   type StoredEvent,
@@ -97,6 +98,19 @@ export const createEpochAudit = (state: LedgerState, report: (f: Finding) => voi
     tierQueue = [];
   };
 
+  /**
+   * A log written before a field existed (stateHash, expired) is audited on what it could record:
+   * the field is compared only when the log has it (an expired count above 0 is always compared).
+   */
+  const asRecordedThen = (expected: EventData<'EpochClosed'>, recorded: EventData<'EpochClosed'>): EventData<'EpochClosed'> => {
+    const { stateHash: hash, expired, ...rest } = expected;
+    return {
+      ...rest,
+      ...(recorded.stateHash === undefined ? {} : { stateHash: hash }),
+      ...(recorded.expired === undefined && expired === 0 ? {} : { expired }),
+    };
+  };
+
   return {
     rows,
     close(e, line, recorded) {
@@ -104,7 +118,7 @@ export const createEpochAudit = (state: LedgerState, report: (f: Finding) => voi
       findingsOfClose = 0;
       const before = snapshotLedger(state);
       const settlement = settleEpoch(state, recorded.epoch);
-      const expected = epochClosedData(settlement, e.prevHash);
+      const expected = asRecordedThen(epochClosedData(settlement, e.prevHash, stateHash(state)), recorded);
       compare(e, line, recorded, expected);
       applySettlement(state, settlement);
       const violations = checkEpochClose({ params: settlement.params, before, after: snapshotLedger(state), closed: expected, allocations: settlement.allocations });

@@ -1,0 +1,246 @@
+/**
+ * The ledger state as a canonical JSON snapshot (DESIGN §10): bigints as decimal strings, every
+ * map and set as an array sorted by its key, nothing derived that can be rebuilt (the unjudged-work
+ * index, the settlement cache). `stateHash` = keccak256(JCS(snapshot)) is what each EpochClosed
+ * records for the state at its logHead, so a snapshot kept beside the log is verified by the log
+ * itself, and a process can start from it and fold only the tail.
+ *
+ * Restoring gives a state that decides and settles exactly as the folded one (no rule depends on
+ * the insertion order of a map: every result that leaves the domain is sorted first), and whose
+ * snapshot is byte-identical to the original's.
+ */
+import { ProtocolParamsCodec } from './params.ts';
+import { createKeccak256Sponge } from './merkle/keccakSponge.ts';
+import {
+  initialState,
+  type AccountState,
+  type ContributionState,
+  type DistributionState,
+  type LedgerState,
+  type StakeChange,
+} from './state.ts';
+
+/** Bumped when the snapshot's shape changes: an older one is then ignored, never misread. */
+export const SNAPSHOT_VERSION = 1;
+
+export type SnapshotJson = Record<string, unknown>;
+
+const byKey = <T>(entries: Iterable<[string, T]>): Array<[string, T]> => [...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+const n = (v: bigint): string => v.toString();
+const amounts = (m: ReadonlyMap<string, bigint>): Array<[string, string]> => byKey(m).map(([k, v]) => [k, n(v)]);
+
+// Every object below is written with its keys in sorted order, so JSON.stringify of the snapshot is
+// already its RFC 8785 (JCS) form — integers and strings serialize identically — without the cost of
+// a generic canonicalizer (seconds at 100,000 accounts). A property test holds JSON.stringify to jcs.
+
+const accountJson = (a: AccountState) => ({
+  account: a.account,
+  bonded: n(a.bondedWei),
+  claimed: amounts(a.claimedWei),
+  cumulative: amounts(a.cumulativeWei),
+  nodeIds: a.nodeIds,
+  pendingChanges: a.pendingChanges.map((c) => ({ delta: n(c.deltaWei), epoch: c.epoch, ...(c.slash ? { slash: true } : {}) })),
+  pendingTenureResets: a.pendingTenureResets,
+  settledStake: n(a.settledStakeWei),
+  settledTenureEpochs: a.settledTenureEpochs,
+  tenureEpochs: a.tenureEpochs,
+  tier: a.tier,
+  unbonding: a.unbonding.map((u) => ({ amount: n(u.amountWei), releaseEpoch: u.releaseEpoch })),
+});
+
+const distributionJson = (d: DistributionState) => ({
+  leafCount: d.leafCount,
+  logHead: d.logHead,
+  ...(d.published
+    ? {
+        published: {
+          ...(d.published.blockHash === undefined ? {} : { blockHash: d.published.blockHash }),
+          blockNumber: d.published.blockNumber,
+          chainId: d.published.chainId,
+          contract: d.published.contract,
+          txHash: d.published.txHash,
+          validAt: d.published.validAt,
+        },
+      }
+    : {}),
+  root: d.root,
+  seq: d.seq,
+  status: d.status,
+  throughEpoch: d.throughEpoch,
+  totals: d.totals.map((t) => ({ cumulative: n(t.cumulativeWei), token: t.token })),
+  treeHash: d.treeHash,
+});
+
+/** Any plain JSON value with the keys of every object sorted (parameters, which arrive in codec order). */
+const sortedKeys = (v: unknown): unknown => {
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortedKeys((v as Record<string, unknown>)[k])]));
+  return v;
+};
+
+/** The seq whose leaves `distributedWei` is (it is set at each DistributionCreated), if any. */
+const distributedSeq = (s: LedgerState): number | null => (s.distributedWei.size === 0 ? null : (s.distributions.at(-1)?.seq ?? null));
+
+/** The canonical snapshot of `state`: plain JSON, deterministic byte for byte once JCS-encoded. */
+export const snapshotOf = (s: LedgerState): SnapshotJson => {
+  const leafSeqs = new Set<number>(s.liveLeaves.keys());
+  const shared = distributedSeq(s);
+  if (shared !== null) leafSeqs.add(shared);
+  const leavesOf = (seq: number) => (seq === shared ? s.distributedWei : s.liveLeaves.get(seq)!);
+  return {
+    accounts: byKey(s.accounts).map(([, a]) => accountJson(a)),
+    assetRegistry: byKey(s.assetRegistry).map(([, a]) => ({ asset: a.asset, decimals: a.decimals, symbol: a.symbol })),
+    assets: byKey(s.assets).map(([asset, l]) => ({
+      asset,
+      buybackBudget: n(l.buybackBudgetWei),
+      buybackSpent: n(l.buybackSpentWei),
+      fees: n(l.feesWei),
+      gross: n(l.grossWei),
+      provider: n(l.providerWei),
+      stakers: n(l.stakersWei),
+    })),
+    burned: n(s.burnedWei),
+    configs: s.configs.map((c) => ({ effectiveEpoch: c.effectiveEpoch, params: sortedKeys(ProtocolParamsCodec.encode(c.params)), version: c.version })),
+    contributions: byKey(s.contributions).map(([, c]) => ({
+      contributionId: c.contributionId,
+      epoch: c.epoch,
+      ...(c.judgedEpoch === undefined ? {} : { judgedEpoch: c.judgedEpoch }),
+      kind: c.kind,
+      nodeId: c.nodeId,
+      status: c.status,
+      units: c.units,
+    })),
+    distributedSeq: shared,
+    distributions: s.distributions.map(distributionJson),
+    lastAllocations: s.lastAllocations.map((a) => [a.account, a.token, n(a.amountWei)]),
+    lastClosedEpoch: s.lastClosedEpoch,
+    leaves: [...leafSeqs].sort((a, b) => a - b).map((seq) => ({ leaves: amounts(leavesOf(seq)), seq })),
+    liveSeqs: [...s.liveLeaves.keys()].sort((a, b) => a - b),
+    minted: n(s.mintedWei),
+    nodes: byKey(s.nodes).map(([, x]) => ({
+      hardwareClass: x.hardwareClass,
+      nodeId: x.nodeId,
+      operator: x.operator,
+      ...(x.region === undefined ? {} : { region: x.region }),
+      signer: x.signer,
+    })),
+    pendingVerdicts: s.pendingVerdicts.map((v) => ({ epoch: v.epoch, verifier: v.verifier })),
+    staked: n(s.stakedWei),
+    unpaidWork: s.unpaidWork.map((w) => ({ contributionId: w.contributionId, kind: w.kind, nodeId: w.nodeId, units: w.units, verifiedEpoch: w.verifiedEpoch })),
+    unsettledRevenue: s.unsettledRevenue.map((r) => ({
+      asset: r.asset,
+      epoch: r.epoch,
+      gross: n(r.grossWei),
+      ...(r.provider === undefined ? {} : { provider: r.provider }),
+      revenueId: r.revenueId,
+    })),
+    verifiers: [...s.verifiers].sort(),
+    version: SNAPSHOT_VERSION,
+  };
+};
+
+/**
+ * keccak256(JCS(snapshot)): what EpochClosed.stateHash records. A close decides on the same state
+ * it is folded into (and the ledger snapshots that state), so the result is kept per state object
+ * and fold count, like the settlement.
+ */
+const cache = new WeakMap<LedgerState, { eventsFolded: number; text: string; hash: string }>();
+
+/** The snapshot's JCS text and its hash, computed once per state version. */
+export const canonicalSnapshot = (s: LedgerState): { readonly text: string; readonly hash: string } => {
+  const hit = cache.get(s);
+  if (hit && hit.eventsFolded === s.eventsFolded) return hit;
+  const text = JSON.stringify(snapshotOf(s));
+  const sponge = createKeccak256Sponge();
+  sponge.update(text);
+  const entry = { eventsFolded: s.eventsFolded, text, hash: sponge.digestHex() };
+  cache.set(s, entry);
+  return entry;
+};
+
+export const stateHash = (s: LedgerState): string => canonicalSnapshot(s).hash;
+
+// ---------------------------------------------------------------- restore
+
+class SnapshotShapeError extends Error {}
+
+const need = <T>(v: T | undefined | null, what: string): T => {
+  if (v === undefined || v === null) throw new SnapshotShapeError(`snapshot lacks ${what}`);
+  return v;
+};
+const big = (v: unknown, what: string): bigint => {
+  if (typeof v !== 'string' || !/^-?(0|[1-9][0-9]*)$/.test(v)) throw new SnapshotShapeError(`snapshot ${what} is not a whole number`);
+  return BigInt(v);
+};
+const amountMap = (pairs: unknown, what: string): Map<string, bigint> =>
+  new Map((need(pairs as Array<[string, string]>, what)).map(([k, v]) => [k, big(v, what)]));
+
+/** The state a snapshot describes; throws when its shape is not this version's (the caller then ignores it). */
+export const restoreSnapshot = (json: SnapshotJson): LedgerState => {
+  if (json.version !== SNAPSHOT_VERSION) throw new SnapshotShapeError(`snapshot version ${String(json.version)} is not ${SNAPSHOT_VERSION}`);
+  const s = initialState();
+  const j = json as Record<string, any>;
+  for (const c of need(j.configs as any[], 'configs')) {
+    const params = ProtocolParamsCodec.decode(c.params);
+    if (params._tag === 'Left') throw new SnapshotShapeError('snapshot holds parameters that do not decode');
+    s.configs.push({ version: c.version, effectiveEpoch: c.effectiveEpoch, params: params.right });
+  }
+  for (const node of need(j.nodes as any[], 'nodes')) s.nodes.set(node.nodeId, { ...node });
+  for (const c of need(j.contributions as ContributionState[], 'contributions')) {
+    s.contributions.set(c.contributionId, { ...c });
+    if (c.status === 'recorded') {
+      let open = s.unjudgedByEpoch.get(c.epoch);
+      if (!open) s.unjudgedByEpoch.set(c.epoch, (open = new Set()));
+      open.add(c.contributionId);
+    }
+  }
+  for (const v of need(j.verifiers as string[], 'verifiers')) s.verifiers.add(v);
+  s.unpaidWork = need(j.unpaidWork as LedgerState['unpaidWork'], 'unpaidWork').map((w) => ({ ...w }));
+  s.pendingVerdicts = need(j.pendingVerdicts as LedgerState['pendingVerdicts'], 'pendingVerdicts').map((v) => ({ ...v }));
+  for (const a of need(j.accounts as any[], 'accounts'))
+    s.accounts.set(a.account, {
+      account: a.account,
+      bondedWei: big(a.bonded, 'bonded'),
+      settledStakeWei: big(a.settledStake, 'settledStake'),
+      pendingChanges: (a.pendingChanges as any[]).map((c): StakeChange => ({ epoch: c.epoch, deltaWei: big(c.delta, 'delta'), ...(c.slash ? { slash: true as const } : {}) })),
+      unbonding: (a.unbonding as any[]).map((u) => ({ amountWei: big(u.amount, 'unbonding'), releaseEpoch: u.releaseEpoch })),
+      tier: a.tier,
+      tenureEpochs: a.tenureEpochs,
+      settledTenureEpochs: a.settledTenureEpochs,
+      pendingTenureResets: [...a.pendingTenureResets],
+      nodeIds: [...a.nodeIds],
+      cumulativeWei: amountMap(a.cumulative, 'cumulative'),
+      claimedWei: amountMap(a.claimed, 'claimed'),
+    });
+  s.unsettledRevenue = need(j.unsettledRevenue as any[], 'unsettledRevenue').map(({ gross, ...r }) => ({ ...r, grossWei: big(gross, 'gross') }));
+  for (const l of need(j.assets as any[], 'assets'))
+    s.assets.set(l.asset, {
+      grossWei: big(l.gross, 'gross'),
+      feesWei: big(l.fees, 'fees'),
+      providerWei: big(l.provider, 'provider'),
+      stakersWei: big(l.stakers, 'stakers'),
+      buybackBudgetWei: big(l.buybackBudget, 'buybackBudget'),
+      buybackSpentWei: big(l.buybackSpent, 'buybackSpent'),
+    });
+  for (const a of need(j.assetRegistry as any[], 'assetRegistry')) s.assetRegistry.set(a.asset, { ...a });
+  s.burnedWei = big(j.burned, 'burned');
+  s.mintedWei = big(j.minted, 'minted');
+  s.stakedWei = big(j.staked, 'staked');
+  s.lastClosedEpoch = need(j.lastClosedEpoch as number, 'lastClosedEpoch');
+  s.lastAllocations = need(j.lastAllocations as Array<[string, string, string]>, 'lastAllocations').map(([account, token, amount]) => ({
+    account,
+    token,
+    amountWei: big(amount, 'allocation'),
+  }));
+  for (const d of need(j.distributions as any[], 'distributions'))
+    s.distributions.push({ ...d, totals: (d.totals as any[]).map((t) => ({ token: t.token, cumulativeWei: big(t.cumulative, 'total') })) });
+  const leaves = new Map<number, Map<string, bigint>>();
+  for (const l of need(j.leaves as any[], 'leaves')) leaves.set(l.seq, amountMap(l.leaves, 'leaves'));
+  // One map object where the live state shares one (the latest created distribution's leaves).
+  if (j.distributedSeq !== null) s.distributedWei = need(leaves.get(j.distributedSeq), 'the distributed leaves');
+  for (const seq of need(j.liveSeqs as number[], 'liveSeqs')) s.liveLeaves.set(seq, need(leaves.get(seq), `the leaves of distribution ${seq}`));
+  return s;
+};
+
+export const isSnapshotShapeError = (e: unknown): boolean => e instanceof SnapshotShapeError;
