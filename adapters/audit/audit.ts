@@ -25,6 +25,7 @@ import { createHashPool } from './hashPool.ts';
 import { auditHeadline, auditOutcome, type AuditOutcome } from './headline.ts';
 import { forEachLogLine } from './logPipeline.ts';
 import { createReplay, type Replay } from './replay.ts';
+import { anchorSnapshot, type TailStart } from './snapshotAnchor.ts';
 import type { DistributionRow, EpochRow } from './rows.ts';
 
 export interface AuditProgress {
@@ -40,6 +41,11 @@ export interface AuditOptions {
   readonly findingLimits?: FindingLogOptions;
   /** Worker threads hashing envelopes (default: cores − 1, at most 4, none for a file under 4 MiB; 0: none). */
   readonly hashWorkers?: number;
+  /**
+   * A snapshot file (`cxt export --snapshot`) to start from: checked against the log, then only the
+   * events after it are audited. One that does not verify is a finding, and the whole log is audited.
+   */
+  readonly fromSnapshot?: string;
 }
 
 export interface AuditReport {
@@ -58,6 +64,8 @@ export interface AuditReport {
       readonly toBlock: number;
       readonly headBlock: number;
     };
+    /** A tail audit: the snapshot it started from, and whether the log vouched for it. */
+    readonly snapshot?: { readonly file: string; readonly used: boolean; readonly position?: number; readonly stateHash?: string };
   };
   readonly counts: {
     readonly lines: number;
@@ -103,8 +111,9 @@ const readLog = async (
   replay: Replay,
   check: ChainCheck,
   report: (f: Finding) => void,
+  tail: TailStart | undefined,
 ) => {
-  let lines = 0;
+  let lines = tail?.position ?? 0;
   let unreadable = 0;
   const handle = (number: number, text: string, hash: string | undefined) => {
     lines = number;
@@ -120,11 +129,28 @@ const readLog = async (
   };
   const pool = workers > 0 ? createHashPool(workers) : undefined;
   try {
-    await forEachLogLine(o.eventsPath, handle, { ...(pool ? { pool, workers } : {}), onBytes: (bytes) => o.progress?.update(bytes, check.summary().events) });
+    await forEachLogLine(o.eventsPath, handle, {
+      ...(pool ? { pool, workers } : {}),
+      // A tail audit numbers lines from the snapshot's position: line = position in an intact export.
+      ...(tail ? { from: { startByte: tail.startByte, firstLine: tail.position + 1 } } : {}),
+      onBytes: (bytes) => o.progress?.update(bytes, check.summary().events),
+    });
   } finally {
     await pool?.close();
   }
   return { lines, unreadable };
+};
+
+const tailNote = (t: TailStart): string =>
+  `A tail audit: it starts from a snapshot of the state at position ${t.position}, which the log vouches for (the EpochClosed at position ${t.position + 1} records its stateHash ${t.stateHash} and follows the event whose hash it records). Events up to position ${t.position} were not read; a full audit (without --from-snapshot) checks them.`;
+
+/** A snapshot the log does not vouch for is a finding; the audit then covers the whole log. */
+const tailStart = async (o: AuditOptions, report: (f: Finding) => void): Promise<TailStart | undefined> => {
+  if (o.chain !== undefined) throw new Error('a tail audit (fromSnapshot) cannot check the chain: the on-chain audit needs every distribution since the first root');
+  const tail = await anchorSnapshot(o.eventsPath, o.fromSnapshot!);
+  if (typeof tail !== 'string') return tail;
+  report({ kind: 'snapshot-rejected', field: 'fromSnapshot', found: o.fromSnapshot!, message: `the snapshot ${o.fromSnapshot} is not used: ${tail}; the whole log is audited from genesis instead` });
+  return undefined;
 };
 
 export const runAudit = async (o: AuditOptions): Promise<AuditReport> => {
@@ -133,14 +159,16 @@ export const runAudit = async (o: AuditOptions): Promise<AuditReport> => {
   const logs = o.chain ? await readChainLogs(o.chain) : undefined;
   const findings = createFindingLog(o.findingLimits);
   const report = (f: Finding) => findings.add(f);
-  const check = createChainCheck(report);
-  const replay = createReplay({ report, ...(logs ? { claimPairs: claimedPairs(logs), keepClaims: true } : {}) });
-  o.progress?.start(bytes);
+  const tail = o.fromSnapshot === undefined ? undefined : await tailStart(o, report);
+  const auditedBytes = bytes - (tail?.startByte ?? 0);
+  const check = createChainCheck(report, tail ? { position: tail.position, hash: tail.headHash } : undefined);
+  const replay = createReplay({ report, ...(logs ? { claimPairs: claimedPairs(logs), keepClaims: true } : {}), ...(tail ? { from: tail.state } : {}) });
+  o.progress?.start(auditedBytes);
   let read;
   try {
-    read = await readLog(o, o.hashWorkers ?? defaultWorkers(bytes), replay, check, report);
+    read = await readLog(o, o.hashWorkers ?? defaultWorkers(auditedBytes), replay, check, report, tail);
     // Bytes are read ahead of the replay: show the final count before the bar closes.
-    o.progress?.update(bytes, check.summary().events);
+    o.progress?.update(auditedBytes, check.summary().events);
   } finally {
     o.progress?.stop();
   }
@@ -160,6 +188,9 @@ export const runAudit = async (o: AuditOptions): Promise<AuditReport> => {
       ...(logs
         ? { chain: { rpcUrl: logs.rpcUrl, distributor: logs.distributor, chainId: logs.chainId, fromBlock: logs.fromBlock, toBlock: logs.toBlock, headBlock: logs.headBlock } }
         : {}),
+      ...(o.fromSnapshot === undefined
+        ? {}
+        : { snapshot: { file: o.fromSnapshot, used: tail !== undefined, ...(tail ? { position: tail.position, stateHash: tail.stateHash } : {}) } }),
     },
     counts: {
       lines: read.lines,
@@ -186,7 +217,7 @@ export const runAudit = async (o: AuditOptions): Promise<AuditReport> => {
     distributions: replay.distributions.map((d) => distributionRow(d, onChain?.bySeq.get(d.seq), onChain?.findingsBySeq.get(d.seq) ?? 0)),
     findings: summary.findings,
     suppressedFindings: summary.suppressed,
-    notes: NOTES,
+    notes: tail ? [...NOTES, tailNote(tail)] : NOTES,
     seconds: (performance.now() - started) / 1000,
   };
 };

@@ -65,12 +65,18 @@ const remember = <K, V>(map: Map<K, V>, key: K, value: V, limit: number): void =
   if (map.size > limit) map.delete(map.keys().next().value as K);
 };
 
-export const createChainCheck = (report: (f: Finding) => void): ChainCheck => {
+/** A check that starts after `position`, whose recorded hash is `hash` (a tail audit from a snapshot). */
+export interface ChainStart {
+  readonly position: number;
+  readonly hash: string;
+}
+
+export const createChainCheck = (report: (f: Finding) => void, from: ChainStart = { position: 0, hash: ZERO_HASH }): ChainCheck => {
   const hashAt = new Map<number, string>();
   const positionOf = new Map<string, number>();
   const missing = new Map<number, number>();
   const waitingFor = new Map<number, PendingLink>();
-  let highest = 0;
+  let highest = from.position;
   let events = 0;
   let breaks = 0;
   let firstBreak: Finding | undefined;
@@ -145,7 +151,7 @@ export const createChainCheck = (report: (f: Finding) => void): ChainCheck => {
           message: `event at position ${e.position} (${e.type}) was altered: its content hashes to ${recomputed}, the log records ${e.hash}`,
         });
       checkOrder(e, line);
-      const predecessor = e.position === 1 ? ZERO_HASH : hashAt.get(e.position - 1);
+      const predecessor = e.position - 1 === from.position ? from.hash : hashAt.get(e.position - 1);
       if (predecessor !== undefined) checkLink(e.position, e.prevHash, line, predecessor);
       else remember(waitingFor, e.position - 1, { position: e.position, prevHash: e.prevHash, line }, WINDOW_POSITIONS);
       const successor = waitingFor.get(e.position);
@@ -165,7 +171,7 @@ export const createChainCheck = (report: (f: Finding) => void): ChainCheck => {
       verified: breaks === 0,
       events,
       lastPosition: highest,
-      headHash: hashAt.get(highest) ?? ZERO_HASH,
+      headHash: hashAt.get(highest) ?? (highest === from.position ? from.hash : ZERO_HASH),
       breaks,
       ...(firstBreak ? { firstBreak } : {}),
     }),

@@ -31,6 +31,7 @@ export const FINDING_KINDS = [
   'onchain-overclaim',
   'onchain-claim-record',
   'onchain-ahead',
+  'snapshot-rejected',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 

@@ -11,8 +11,15 @@ export interface LogLine {
   readonly text: string;
 }
 
-export async function* readLogLines(path: string, onBytes?: (bytesRead: number) => void): AsyncGenerator<LogLine> {
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+export interface ReadFrom {
+  /** Byte offset of the first line read (default 0). */
+  readonly startByte: number;
+  /** The number that line gets (default 1). */
+  readonly firstLine: number;
+}
+
+export async function* readLogLines(path: string, onBytes?: (bytesRead: number) => void, from: ReadFrom = { startByte: 0, firstLine: 1 }): AsyncGenerator<LogLine> {
+  const stream = createReadStream(path, { highWaterMark: 1 << 20, start: from.startByte });
   if (onBytes) {
     let bytesRead = 0;
     stream.on('data', (chunk) => {
@@ -26,7 +33,7 @@ export async function* readLogLines(path: string, onBytes?: (bytesRead: number) 
     stream.once('error', reject);
   });
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let number = 0;
+  let number = from.firstLine - 1;
   try {
     for await (const text of lines) yield { number: ++number, text };
   } finally {

@@ -4,7 +4,7 @@
  * a time, so the file is still streamed in bounded memory while the workers hash ahead.
  */
 import type { HashPool } from './hashPool.ts';
-import { readLogLines } from './lineReader.ts';
+import { readLogLines, type ReadFrom } from './lineReader.ts';
 
 export type LineHandler = (line: number, text: string, hash: string | undefined) => void;
 
@@ -20,11 +20,12 @@ interface Batch {
 export const forEachLogLine = async (
   path: string,
   handle: LineHandler,
-  options: { readonly pool?: HashPool; readonly workers?: number; readonly onBytes?: (bytesRead: number) => void } = {},
+  options: { readonly pool?: HashPool; readonly workers?: number; readonly onBytes?: (bytesRead: number) => void; readonly from?: ReadFrom } = {},
 ): Promise<void> => {
   const { pool } = options;
+  const readLines = () => readLogLines(path, options.onBytes, options.from);
   if (pool === undefined) {
-    for await (const { number, text } of readLogLines(path, options.onBytes)) handle(number, text, undefined);
+    for await (const { number, text } of readLines()) handle(number, text, undefined);
     return;
   }
   const maxInFlight = BATCHES_IN_FLIGHT_PER_WORKER * Math.max(1, options.workers ?? 1);
@@ -43,7 +44,7 @@ export const forEachLogLine = async (
     const hashes = await batch.hashes;
     batch.lines.forEach((text, i) => handle(batch.firstLine + i, text, hashes[i] ?? undefined));
   };
-  for await (const { number, text } of readLogLines(path, options.onBytes)) {
+  for await (const { number, text } of readLines()) {
     if (lines.length === 0) firstLine = number;
     lines.push(text);
     if (lines.length < LINES_PER_BATCH) continue;

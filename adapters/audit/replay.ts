@@ -29,6 +29,8 @@ export interface ReplayOptions {
   readonly claimPairs?: ReadonlySet<string>;
   /** Keep every RewardsClaimed by "txHash:logIndex", to match them with the chain's Claimed logs. */
   readonly keepClaims?: boolean;
+  /** The state to replay onto (a verified snapshot's, for a tail audit); default: genesis. */
+  readonly from?: LedgerState;
 }
 
 export interface Replay {
@@ -41,8 +43,8 @@ export interface Replay {
   readonly recordedClaims: ReadonlyMap<string, RecordedClaim>;
 }
 
-export const createReplay = ({ report, claimPairs, keepClaims = false }: ReplayOptions): Replay => {
-  const state = initialState();
+export const createReplay = ({ report, claimPairs, keepClaims = false, from }: ReplayOptions): Replay => {
+  const state = from ?? initialState();
   const epochs = createEpochAudit(state, report);
   const distributions = createDistributionAudit(state, report, claimPairs);
   const times = createRecordingTimeAudit(state, report);

@@ -3,3 +3,5 @@ export * from './eventCodec.ts';
 export * from './ledger.ts';
 export * from './streams.ts';
 export * from './commandHandler.ts';
+export * from './snapshotStore.ts';
+export * from './snapshotStart.ts';

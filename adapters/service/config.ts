@@ -71,13 +71,14 @@ export const EnvCodec = strictObject(
     EPOCH_LENGTH_SECONDS: wholeNumber('Seconds', 1, 2 ** 32),
     TIMELOCK_SECONDS: wholeNumber('Seconds', 0, 2 ** 32),
     DISTRIBUTION_EVERY_EPOCHS: wholeNumber('Epochs', 1, 1_000_000),
+    SNAPSHOT_RETENTION: wholeNumber('Snapshots', 1, 10_000),
   },
 );
 type Env = t.TypeOf<typeof EnvCodec>;
 export const ENV_VARIABLES = [
   'HOST', 'PORT', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_SCHEMA', 'RPC_URL', 'PRIVATE_KEY', 'DISTRIBUTOR_ADDRESS', 'CXT_TOKEN_ADDRESS',
   'CHAIN_ID', 'EMBEDDED_RPC_PORT', 'ADMIN_TOKEN', 'INDEXER_TOKEN', 'BILLING_TOKEN', 'LOG_LEVEL', 'SCHEDULE', 'BODY_LIMIT_BYTES', 'SIGNATURE_WORKERS',
-  'GENESIS_TIME_SECONDS', 'EPOCH_LENGTH_SECONDS', 'TIMELOCK_SECONDS', 'DISTRIBUTION_EVERY_EPOCHS',
+  'GENESIS_TIME_SECONDS', 'EPOCH_LENGTH_SECONDS', 'TIMELOCK_SECONDS', 'DISTRIBUTION_EVERY_EPOCHS', 'SNAPSHOT_RETENTION',
 ] as const;
 
 export type ChainConfig =
@@ -114,6 +115,8 @@ export interface ServiceConfig {
   /** Worker threads recovering EIP-712 signers; undefined: cores − 1 (at most 4); 0: on the event loop. */
   readonly signatureWorkers?: number;
   readonly genesis: GenesisOverrides;
+  /** Ledger snapshots kept beside the log (DESIGN §10); undefined: the ledger's default (3). */
+  readonly snapshotRetention?: number;
 }
 
 export class ConfigError extends Error {
@@ -183,6 +186,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv, args: { dataDir?: string } = 
     schedule: e.SCHEDULE ?? '* * * * * *',
     bodyLimitBytes: e.BODY_LIMIT_BYTES ?? 65_536,
     ...(e.SIGNATURE_WORKERS === undefined ? {} : { signatureWorkers: e.SIGNATURE_WORKERS }),
+    ...(e.SNAPSHOT_RETENTION === undefined ? {} : { snapshotRetention: e.SNAPSHOT_RETENTION }),
     genesis: {
       ...(e.GENESIS_TIME_SECONDS === undefined ? {} : { genesisTimeSeconds: e.GENESIS_TIME_SECONDS }),
       ...(e.EPOCH_LENGTH_SECONDS === undefined ? {} : { epochLengthSeconds: e.EPOCH_LENGTH_SECONDS }),

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { genesisParams, type ProtocolParams } from '../../domain/index.ts';
 import type { PostgresEventStore } from '../eventStore/index.ts';
-import { createCommandHandler, createLedger, type CommandHandler, type Ledger } from '../ledger/index.ts';
+import { createCommandHandler, createLedger, createSqlSnapshotStore, type CommandHandler, type Ledger } from '../ledger/index.ts';
 import { createProjectionRunner, type ProjectionRunner } from '../projections/index.ts';
 import { createAssetRegistrar, ensureStartupAssets, type AssetRegistrar } from './assetRegistrar.ts';
 import type { ChainRuntime } from './chainRuntime.ts';
@@ -52,7 +52,7 @@ export interface Core {
   readonly distribution: DistributionWiring;
   /** Registers something to close before the core (reverse order of registration). */
   onClose(name: string, close: () => Promise<void>): void;
-  /** Closes everything in reverse order of opening; errors are logged, not thrown. */
+  /** Closes everything in reverse order of opening (snapshots being written first); errors are logged, not thrown. */
   close(): Promise<void>;
 }
 
@@ -98,8 +98,16 @@ export const openCore = async (options: CoreOptions): Promise<Core> => {
     const { store, schema } = storage;
 
     const metrics = createServiceMetrics();
-    const ledger = createLedger(store);
-    const view = createLedgerView(ledger, { otherWriters: storage.shared });
+    const snapshots = createSqlSnapshotStore(store.db, schema === undefined ? {} : { schema });
+    await snapshots.migrate();
+    const ledger = createLedger(store, {
+      snapshots,
+      ...(config.snapshotRetention === undefined ? {} : { snapshotRetention: config.snapshotRetention }),
+      onSnapshotProblem: (message) => log.warn(message),
+    });
+    // Closed before the store: snapshots still being written finish first.
+    closers.push({ name: 'snapshots', close: () => ledger.snapshotsWritten() });
+    const view = createLedgerView(ledger, { otherWriters: storage.shared, store });
     const commands = instrumentCommands(createCommandHandler({ store, ledger, clock }), metrics);
     if (options.genesis === 'require') {
       await ledger.catchUp();

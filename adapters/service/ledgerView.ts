@@ -12,6 +12,7 @@
  */
 import type { LedgerState, StoredEvent } from '../../domain/index.ts';
 import type { Ledger } from '../ledger/index.ts';
+import type { EventStore } from '../eventStore/port.ts';
 
 export interface StoredRecord {
   readonly position: number;
@@ -41,14 +42,19 @@ const recordOf = (e: StoredEvent): StoredRecord => ({ position: e.position, reco
 export interface LedgerViewOptions {
   /** False when this process is the only writer of the store. */
   readonly otherWriters: boolean;
+  /**
+   * A ledger started from a snapshot never folds the events before it: their records are read from
+   * here once, before the tail is folded (the `epochs` and `distributions` streams).
+   */
+  readonly store: Pick<EventStore, 'readStream'>;
 }
 
 /** Must be created before the ledger's first catch-up: it sees only events folded after it. */
-export const createLedgerView = (ledger: Ledger, { otherWriters }: LedgerViewOptions): LedgerView => {
+export const createLedgerView = (ledger: Ledger, { otherWriters, store }: LedgerViewOptions): LedgerView => {
   const epochs: StoredRecord[] = [];
   const distributions = new Map<number, DistributionRecord>();
 
-  ledger.onEvent((e) => {
+  const record = (e: StoredEvent): void => {
     const seq = Number(e.data.seq);
     switch (e.type) {
       case 'EpochClosed':
@@ -70,6 +76,10 @@ export const createLedgerView = (ledger: Ledger, { otherWriters }: LedgerViewOpt
       default:
         break;
     }
+  };
+  ledger.onEvent(record);
+  ledger.onStart(async (startedAt) => {
+    if (startedAt > 0) for (const e of await recordsBefore(store, startedAt)) record(e);
   });
 
   let inFlight: Promise<void> | undefined;
@@ -101,4 +111,18 @@ export const createLedgerView = (ledger: Ledger, { otherWriters }: LedgerViewOpt
     epochRecords: (fromEpoch, limit) => epochs.slice(fromEpoch, fromEpoch + limit).filter((r) => r !== undefined),
     distributionRecord: (seq) => distributions.get(seq),
   };
+};
+
+/** The records of what happened up to `before`, read from the two streams they live in, in log order. */
+const recordsBefore = async (store: Pick<EventStore, 'readStream'>, before: number): Promise<StoredEvent[]> => {
+  const older: StoredEvent[] = [];
+  for (const stream of ['epochs', 'distributions']) {
+    for (let fromVersion = 1; ; ) {
+      const page = await store.readStream(stream, { fromVersion, maxCount: 1000 });
+      older.push(...page.filter((e) => e.position <= before));
+      if (page.length < 1000 || page[page.length - 1]!.position > before) break;
+      fromVersion = page[page.length - 1]!.streamVersion + 1;
+    }
+  }
+  return older.sort((a, b) => a.position - b.position);
 };

@@ -25,7 +25,7 @@ import {
   type CreateDistributionResult,
 } from '../../adapters/distribution/index.ts';
 import { openPgliteEventStore } from '../../adapters/eventStore/index.ts';
-import { createCommandHandler, createLedger, type CommandHandler } from '../../adapters/ledger/index.ts';
+import { createCommandHandler, createLedger, createSqlSnapshotStore, type CommandHandler } from '../../adapters/ledger/index.ts';
 import type { Command, DistributionState, ProtocolParams } from '../../domain/index.ts';
 import { setUpDistributor, TIMELOCK, type Fixture } from '../chain/fixture.ts';
 import { claimFromDump, leavesOf } from '../distribution/world.ts';
@@ -106,7 +106,10 @@ export const buildAuditWorld = async (): Promise<AuditWorld> => {
   const f = await setUpDistributor(await startLocalChain());
   const deployBlock = await f.chain.provider.getBlockNumber();
   const params = historyParams({ cxtToken: f.cxt });
-  const ledger = createLedger(store);
+  // As the service does: a snapshot per close beside the log (for `cxt export --snapshot`).
+  const snapshots = createSqlSnapshotStore(store.db);
+  await snapshots.migrate();
+  const ledger = createLedger(store, { snapshots, snapshotRetention: 10 });
   const handler = createCommandHandler({ store, ledger, clock: () => clock.nowSeconds });
   const treeStore = createSqlTreeStore(store.db);
   const checkpoints = createSqlCheckpointStore(store.db);
@@ -143,6 +146,7 @@ export const buildAuditWorld = async (): Promise<AuditWorld> => {
   const other = leavesOf(dump2).find(([a, t]) => t === f.cxt && a !== claimed[0]![0])!;
   await f.as(f.stranger).claim(claimFromDump(dump2, other[0], other[1]));
   await indexer.catchUp();
+  await ledger.snapshotsWritten();
   await store.close();
 
   const eventsPath = join(dir, 'events.jsonl');

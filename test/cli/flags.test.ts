@@ -69,7 +69,7 @@ describe('unknown flags, missing and repeated values, stray arguments', () => {
     [['export', '--out', 'a.jsonl', '--out', 'b.jsonl'], 'cxt export: --out is given twice ("a.jsonl" and "b.jsonl")'],
     [['import', 'events.jsonl'], 'cxt import: unexpected argument "events.jsonl": every value follows its --option'],
     [['import', '-i', 'events.jsonl'], 'cxt import: -i is not an option of this command (its options are --in, --data-dir)'],
-    [['audit', '--events', 'e.jsonl', '--out', 'o', '--verbose'], 'cxt audit: --verbose is not an option of this command (its options are --events, --out, --rpc-url, --distributor, --from-block, --to-block)'],
+    [['audit', '--events', 'e.jsonl', '--out', 'o', '--verbose'], 'cxt audit: --verbose is not an option of this command (its options are --events, --out, --rpc-url, --distributor, --from-block, --to-block, --from-snapshot)'],
     [['serve', '--data-dir'], 'cxt serve: --data-dir needs a value'],
     [['simulate', '--epochs', '10'], 'cxt simulate: --out <dir> is required'],
   ])('%j: exit 2', async (args, sentence) => {

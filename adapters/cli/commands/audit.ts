@@ -1,7 +1,9 @@
 /**
- * `cxt audit --events events.jsonl --out DIR [--rpc-url URL --distributor ADDRESS [--from-block N] [--to-block B]]`:
+ * `cxt audit --events events.jsonl --out DIR [--rpc-url URL --distributor ADDRESS [--from-block N] [--to-block B]]`
+ * `cxt audit --events events.jsonl --out DIR --from-snapshot snapshot.json`:
  * re-derives every number of an exported log through the domain rules and, with an RPC URL, checks
- * the distributor's roots and claims against it. Writes audit.json and audit.html.
+ * the distributor's roots and claims against it; from a snapshot the log vouches for, only the tail
+ * after it. Writes audit.json and audit.html.
  *
  * Exit codes: 0 clean, 1 findings, 2 when the audit could not run — a usage error, and also an
  * unreadable events file or an unreachable node: exit 1 must only ever mean "the log has findings".
@@ -22,6 +24,7 @@ const FLAGS = {
   distributor: text('<address>'),
   'from-block': whole(0, Number.MAX_SAFE_INTEGER),
   'to-block': whole(0, Number.MAX_SAFE_INTEGER),
+  'from-snapshot': text('<snapshot.json>'),
 };
 
 const chainSource = (o: Flags<typeof FLAGS>): ChainSource | undefined => {
@@ -73,12 +76,22 @@ export const auditCommand: CliCommand = {
   async run(args, io) {
     const options = parseFlags(args, FLAGS);
     const chain = chainSource(options);
-    const readable = await stat(options.events).then((s) => s.isFile(), () => false);
-    if (!readable) return cannotRun(io, `cannot read ${options.events}: no such file`);
+    const fromSnapshot = options['from-snapshot'];
+    if (fromSnapshot !== undefined && chain !== undefined)
+      throw new UsageError('--from-snapshot cannot be combined with --rpc-url: the on-chain audit needs every distribution since the first root (audit the whole log)');
+    for (const path of [options.events, ...(fromSnapshot === undefined ? [] : [fromSnapshot])]) {
+      const readable = await stat(path).then((s) => s.isFile(), () => false);
+      if (!readable) return cannotRun(io, `cannot read ${path}: no such file`);
+    }
     const progress = progressBar(io);
     let report: AuditReport;
     try {
-      report = await runAudit({ eventsPath: options.events, ...(chain ? { chain } : {}), ...(progress ? { progress } : {}) });
+      report = await runAudit({
+        eventsPath: options.events,
+        ...(chain ? { chain } : {}),
+        ...(fromSnapshot === undefined ? {} : { fromSnapshot }),
+        ...(progress ? { progress } : {}),
+      });
     } catch (error) {
       if (error instanceof ChainAccessError) return cannotRun(io, error.message);
       throw error;

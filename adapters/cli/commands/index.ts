@@ -49,7 +49,11 @@ export const commands: readonly CommandEntry[] = [
   {
     name: 'export',
     summary: 'Write every event envelope of the log to a JSON-lines file, exactly as stored',
-    usage: `cxt export --out <events.jsonl> [--data-dir DIR]   ${STORE_NOTE}`,
+    usage: [
+      `cxt export --out <events.jsonl> [--snapshot <snapshot.json>] [--data-dir DIR]   ${STORE_NOTE}`,
+      '',
+      '  --snapshot     also write the newest kept ledger snapshot that verifies against the exported log (for cxt audit --from-snapshot)',
+    ].join('\n'),
     load: async () => (await import('./export.ts')).exportCommand,
   },
   {
@@ -63,6 +67,7 @@ export const commands: readonly CommandEntry[] = [
     summary: 'Replay an exported log through the domain rules, re-derive every number, and check it against the chain',
     usage: [
       'cxt audit --events <events.jsonl> --out <dir> [--rpc-url <url> --distributor <address> [--from-block N] [--to-block B]]',
+      'cxt audit --events <events.jsonl> --out <dir> --from-snapshot <snapshot.json>',
       '',
       '  --events       a log written by `cxt export`',
       '  --out          directory for audit.json and audit.html (created if missing)',
@@ -70,6 +75,8 @@ export const commands: readonly CommandEntry[] = [
       '  --distributor  address of the CumulativeMerkleDistributor (with --rpc-url)',
       '  --from-block   first block to scan for distributor logs (default 0; its deployment block is enough)',
       '  --to-block     last block to check (default: the chain head): audit an export against the chain as it was then',
+      '  --from-snapshot  a snapshot from `cxt export --snapshot`: checked against the log, then only the events after it are audited',
+      '                 (one the log does not vouch for is a finding, and the whole log is audited)',
       '  Exit 0: clean. Exit 1: findings (the log does not re-derive, the chain disagrees, or the chain is ahead of the export).',
       '  Exit 2: usage, or the audit could not run.',
     ].join('\n'),
