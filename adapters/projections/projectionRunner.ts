@@ -3,14 +3,18 @@
  * updates exactly the rows it touched and the checkpoint in ONE transaction, so the tables always
  * match the checkpoint, even after a crash. A rebuild from position 0 yields identical tables.
  *
- * The domain state needed to re-derive allocations lives in memory: on start the runner folds the
- * log up to its checkpoint without writing, then writes from there on.
+ * The domain state needed to re-derive allocations lives in memory: on start the runner takes the
+ * newest ledger snapshot at or before its checkpoint that verifies against the log (DESIGN §10),
+ * folds the rest of the way to the checkpoint without writing, then writes from there on. Epoch
+ * rows are kept in memory only until they are written.
  */
 import { ZERO_HASH, type StoredEvent } from '../../domain/index.ts';
 import { accountView, assetViews, emptyTouched, initialReadModels, projectEvent, supplyView, type ReadModels, type Touched } from '../../projections/index.ts';
 import type { EventStore } from '../eventStore/port.ts';
 import type { SqlExecutor, SqlQueryable } from '../eventStore/sqlExecutor.ts';
 import { toDomainEvent } from '../ledger/eventCodec.ts';
+import { latestVerifiedSnapshot } from '../ledger/snapshotStart.ts';
+import type { SnapshotStore } from '../ledger/snapshotStore.ts';
 import { migrateReadModels, readModelTables, upsertRows, type ReadModelTables } from './readModelSchema.ts';
 
 const NAME = 'read-models';
@@ -21,6 +25,10 @@ export interface ProjectionRunnerOptions {
   readonly schema?: string;
   /** Events per transaction. */
   readonly batchSize?: number;
+  /** The ledger's snapshots: the warm-up starts from the newest one at or before the checkpoint. */
+  readonly snapshots?: SnapshotStore;
+  /** Told when a snapshot is skipped because it does not verify. */
+  readonly onSnapshotProblem?: (message: string) => void;
 }
 
 export interface ProjectionRunner {
@@ -85,7 +93,7 @@ const writeTouched = async (tx: SqlQueryable, t: ReadModelTables, models: ReadMo
   );
 };
 
-export const createProjectionRunner = ({ store, db, schema, batchSize = 5000 }: ProjectionRunnerOptions): ProjectionRunner => {
+export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, snapshots, onSnapshotProblem }: ProjectionRunnerOptions): ProjectionRunner => {
   const t = readModelTables(schema);
   let models = initialReadModels();
   let folded = 0;
@@ -100,6 +108,15 @@ export const createProjectionRunner = ({ store, db, schema, batchSize = 5000 }: 
 
   /** Re-folds in memory (no writes) the events the tables already reflect. */
   const warmUp = async (through: number): Promise<void> => {
+    if (folded === 0 && through > 0 && snapshots !== undefined) {
+      const report = (at: number, reason: string) => onSnapshotProblem?.(`the snapshot at position ${at} is skipped: ${reason}`);
+      // through + 1: the snapshot may stand just before the checkpoint's own close.
+      const start = await latestVerifiedSnapshot(store, snapshots, report, through + 1);
+      if (start !== undefined) {
+        models = { state: start.state, epochs: new Map() };
+        folded = start.position;
+      }
+    }
     while (folded < through) {
       const page = await store.readAll({ fromPosition: folded + 1, maxCount: Math.min(batchSize, through - folded) });
       if (page.length === 0) throw new Error(`the read-model checkpoint ${through} is beyond the end of the log (${folded})`);
@@ -107,6 +124,7 @@ export const createProjectionRunner = ({ store, db, schema, batchSize = 5000 }: 
       for (const e of page) project(e, scratch);
       folded = page[page.length - 1]!.position;
     }
+    models.epochs.clear();
   };
 
   const catchUp = async (): Promise<number> => {
@@ -126,6 +144,8 @@ export const createProjectionRunner = ({ store, db, schema, batchSize = 5000 }: 
         );
       });
       folded = last.position;
+      // Written: the tables hold them now, memory need not.
+      models.epochs.clear();
     }
   };
 

@@ -118,7 +118,13 @@ export const openCore = async (options: CoreOptions): Promise<Core> => {
     const assets = createAssetRegistrar(chain.provider, commands);
     await ensureStartupAssets({ ledger, commands, registrar: assets, ...(chain.wbnbToken ? { wbnbToken: chain.wbnbToken } : {}) });
 
-    const projections = createProjectionRunner({ store, db: store.db, ...(schema ? { schema } : {}) });
+    const projections = createProjectionRunner({
+      store,
+      db: store.db,
+      ...(schema ? { schema } : {}),
+      snapshots,
+      onSnapshotProblem: (message) => log.warn(`read models: ${message}`),
+    });
     await projections.migrate();
 
     const distribution = await wireDistribution({

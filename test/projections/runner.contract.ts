@@ -4,9 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PostgresEventStore } from '../../adapters/eventStore/index.ts';
-import { createCommandHandler, createLedger } from '../../adapters/ledger/index.ts';
+import { createCommandHandler, createLedger, createSqlSnapshotStore } from '../../adapters/ledger/index.ts';
 import { createProjectionRunner } from '../../adapters/projections/index.ts';
 import { accountView, supplyView } from '../../projections/index.ts';
+import { canonicalSnapshot } from '../../domain/index.ts';
 import { addr, driveHistory, type Clock } from '../support/history.ts';
 import { canonicalState } from '../support/canonicalState.ts';
 
@@ -51,6 +52,46 @@ export const projectionRunnerContract = (name: string, open: () => Promise<{ sto
         // Replay determinism: the state re-derived from the stored log equals the live ledger's, byte for byte.
         await ledger.catchUp();
         expect(canonicalState(rebuilt.models.state)).toBe(canonicalState(ledger.state));
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('given ledger snapshots, a restarted runner warms up from the newest at or before its checkpoint: same state, same tables', async () => {
+      const { store, cleanup } = await open();
+      try {
+        const clock: Clock = { nowSeconds: 0 };
+        const snapshots = createSqlSnapshotStore(store.db);
+        await snapshots.migrate();
+        const ledger = createLedger(store, { snapshots, snapshotRetention: 10 });
+        const handler = createCommandHandler({ store, ledger, clock: () => clock.nowSeconds });
+        await driveHistory(handler, clock, { epochs: 4 });
+        await ledger.snapshotsWritten();
+        const first = createProjectionRunner({ store, db: store.db });
+        await first.migrate();
+        const checkpoint = await first.catchUp();
+        const tables = await first.dump();
+
+        const problems: string[] = [];
+        const warmedFromSnapshot = createProjectionRunner({ store, db: store.db, snapshots, onSnapshotProblem: (m) => problems.push(m) });
+        // Its first read of the log is the tail after the newest snapshot (spied on readAll).
+        const reads: number[] = [];
+        const spied = { ...store, readAll: (o: { fromPosition?: number; maxCount?: number } = {}) => (reads.push(o.fromPosition ?? 1), store.readAll(o)) };
+        const runner = createProjectionRunner({ store: spied, db: store.db, snapshots });
+        expect(await runner.catchUp()).toBe(checkpoint);
+        const newest = (await snapshots.positions())[0]!;
+        expect(reads.filter((from) => from <= newest)).toEqual([newest]); // only the snapshot's own verification read
+        // Byte for byte in the canonical snapshot (derived caches are not part of a state's content).
+        expect(canonicalSnapshot(runner.models.state).text).toBe(canonicalSnapshot(first.models.state).text);
+        expect(await warmedFromSnapshot.catchUp()).toBe(checkpoint);
+        expect(problems).toEqual([]);
+
+        clock.nowSeconds += 10;
+        await handler.handle({ type: 'DepositStake', account: addr(556), amount: 7n, ref: 'after-snapshot' });
+        await runner.catchUp();
+        await first.catchUp();
+        expect(await runner.dump()).toEqual(await first.dump());
+        expect(tables.epochs).toHaveLength(4);
       } finally {
         await cleanup();
       }
