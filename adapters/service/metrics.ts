@@ -15,17 +15,25 @@ export interface ServiceMetrics {
   /** Conditions that need an operator (attention.ts), read at each scrape. */
   setAttentionSource(source: () => readonly { condition: string }[]): void;
   /** Called at each scrape to compute lag gauges from the store. */
-  setLagSource(source: () => Promise<{ logHead: number; ledger: number; readModels: number }>): void;
+  setLagSource(source: () => Promise<LagReading>): void;
   /** Prometheus text format. */
   render(): Promise<string>;
   readonly contentType: string;
 }
 
+export interface LagReading {
+  readonly logHead: number;
+  readonly ledger: number;
+  readonly readModels: number;
+  /** Position of the snapshot the ledger started from (0: genesis). */
+  readonly ledgerStartedAt: number;
+}
+
 export const createServiceMetrics = (options: { defaultMetrics?: boolean } = {}): ServiceMetrics => {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'cxt_' });
-  let lagSource: (() => Promise<{ logHead: number; ledger: number; readModels: number }>) | undefined;
-  let last = { logHead: 0, ledger: 0, readModels: 0 };
+  let lagSource: (() => Promise<LagReading>) | undefined;
+  let last: LagReading = { logHead: 0, ledger: 0, readModels: 0, ledgerStartedAt: 0 };
   const refresh = async () => {
     if (lagSource) last = await lagSource().catch(() => last);
   };
@@ -86,6 +94,14 @@ export const createServiceMetrics = (options: { defaultMetrics?: boolean } = {})
     registers: [registry],
     collect() {
       this.set(Math.max(0, last.logHead - last.ledger));
+    },
+  });
+  new Gauge({
+    name: 'cxt_ledger_started_from_position',
+    help: 'Position of the verified snapshot this process’s ledger started from (0: it folded the log from genesis)',
+    registers: [registry],
+    collect() {
+      this.set(last.ledgerStartedAt);
     },
   });
   new Gauge({

@@ -93,7 +93,12 @@ export const startService = async (options: ServiceOptions): Promise<Service> =>
     });
     core.onClose('scheduler', scheduler.stop);
 
-    metrics.setLagSource(async () => ({ logHead: (await store.head()).position, ledger: ledger.position, readModels: await projections.checkpoint() }));
+    metrics.setLagSource(async () => ({
+      logHead: (await store.head()).position,
+      ledger: ledger.position,
+      readModels: await projections.checkpoint(),
+      ledgerStartedAt: ledger.startedAt,
+    }));
     const { tokens, generated } = accessTokens(config, config.storage.dataDir);
     const app = await createHttpApp(
       {

@@ -93,6 +93,10 @@ describe('restart on the same data dir (PGlite + the embedded chain journal)', (
   it('stopped and started again: reads, tables and log identical; the chain replayed with the same proposal', async () => {
     await stop();
     const h = await start();
+    // It started from the snapshot of the close, not from genesis, and reads the same.
+    const started = Number(/^cxt_ledger_started_from_position (\d+)$/m.exec(String((await h.request('GET', '/metrics')).json))?.[1]);
+    expect(started).toBe(h.service.ledger.startedAt);
+    expect(started).toBeGreaterThan(0);
     expect(await snapshot(h)).toEqual(before);
     const pending = await distributorClient(h.service.chain.distributor, h.service.chain.provider).pending();
     expect(pending?.root).toBe(published.root);
