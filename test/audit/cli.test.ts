@@ -58,6 +58,16 @@ describe('cxt audit exit codes', () => {
   });
 });
 
+describe('closes with nothing between them', () => {
+  it('audit clean: each stateHash is re-derived on the state the previous close left', async () => {
+    const quiet = join(dir, 'quiet.jsonl');
+    const count = await writeSyntheticLog(quiet, { nodes: 3, contributionsPerNode: 0, epochs: 4 });
+    const r = await runAudit({ eventsPath: quiet });
+    expect(r.findings).toEqual([]);
+    expect(r.counts).toMatchObject({ events: count, epochs: 4 });
+  });
+});
+
 describe('cxt export and import input errors', () => {
   it('export refuses a data dir without a store instead of creating one', async () => {
     const r = await cxt('export', '--out', join(dir, 'x.jsonl'), '--data-dir', join(dir, 'no-store'));
