@@ -1,0 +1,130 @@
+/**
+ * Scale (`npm run bench -- scale`): a synthetic network through the real command handler into
+ * PostgreSQL, closes with snapshots beside the log, heap and RSS sampled after every close (after a
+ * full GC), then a restart (a fresh ledger starting from the newest verified snapshot and folding
+ * the tail) and a projection catch-up (a fresh runner warming up from that snapshot) timed; a
+ * restart is also timed after the first tenth of the closes, to compare: it depends on the tail,
+ * not on history.
+ *
+ * Sizes come from the environment, so CI never runs the big one: SCALE_NODES (default 100,000),
+ * SCALE_EVENTS (10,000,000), SCALE_CLOSES (30); BENCH_QUICK=1 runs 1,000 nodes, 20,000 events and
+ * 6 closes. Every contribution is recorded and verified (two commands, two events).
+ */
+import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import pg from 'pg';
+import { createPostgresEventStore, pgExecutor } from '../../adapters/eventStore/index.ts';
+import { createCommandHandler, createLedger, createSqlSnapshotStore, type HandleResult } from '../../adapters/ledger/index.ts';
+import { createProjectionRunner } from '../../adapters/projections/index.ts';
+import { cxt, defaultParams, type Command } from '../../domain/index.ts';
+import type { BenchContext } from './run.ts';
+import { benchAddress } from './syntheticLog.ts';
+
+const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const size = (name: string, fallback: number): number => {
+  const v = process.env[name];
+  return v === undefined ? fallback : Number(v);
+};
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const mib = (bytes: number) => bytes / 2 ** 20;
+
+export default async function scaleBench(ctx: BenchContext): Promise<string> {
+  const nodes = ctx.quick ? 1_000 : size('SCALE_NODES', 100_000);
+  const targetEvents = ctx.quick ? 20_000 : size('SCALE_EVENTS', 10_000_000);
+  const closes = ctx.quick ? 6 : size('SCALE_CLOSES', 30);
+  const perClose = Math.max(1, Math.floor((targetEvents - nodes - 2) / closes / 2));
+
+  const schema = `bench_scale_${process.pid}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`drop schema if exists ${schema} cascade`);
+  const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 4, options: `-c search_path=${schema}` });
+  const params = defaultParams();
+  const clock = { nowSeconds: params.genesisTimeSeconds - 60 };
+  const store = createPostgresEventStore({ db: pgExecutor(pool), schema, clock: () => new Date(clock.nowSeconds * 1000) });
+  await store.migrate();
+  const snapshots = createSqlSnapshotStore(store.db, { schema });
+  await snapshots.migrate();
+  const ledger = createLedger(store, { snapshots });
+  const handler = createCommandHandler({ store, ledger, clock: () => clock.nowSeconds });
+  const run = async (c: Command, key?: string) => {
+    const r: HandleResult = await handler.handle(c, key ? { idempotencyKey: key } : {});
+    if (r.status === 'refused') throw new Error(`${c.type}: ${r.refusal.message}`);
+  };
+  const projections = createProjectionRunner({ store, db: store.db, schema, snapshots });
+  await projections.migrate();
+
+  const restart = async () => {
+    const t = performance.now();
+    const fresh = createLedger(store, { snapshots });
+    await fresh.catchUp();
+    return { seconds: (performance.now() - t) / 1000, folded: fresh.position - fresh.startedAt };
+  };
+
+  try {
+    const started = performance.now();
+    ctx.log(`  scale: ${nodes.toLocaleString('en')} nodes, ${perClose.toLocaleString('en')} verified contributions per close, ${closes} closes…`);
+    await run({ type: 'ConfigureProtocol', params }, 'genesis');
+    const verifier = benchAddress(1);
+    await run({ type: 'RegisterVerifier', verifier }, 'verifier');
+    for (let n = 0; n < nodes; n++)
+      await run({ type: 'RegisterNode', nodeId: `n${n}`, operator: benchAddress(1000 + Math.floor(n / 4)), signer: benchAddress(10_000_000 + n), hardwareClass: 'gpu' });
+    const samples: Array<{ close: number; events: number; heapMiB: number; rssMiB: number; closeSeconds: number; ingestRate: number }> = [];
+    let early: { seconds: number; folded: number; events: number } | undefined;
+    let id = 0;
+    for (let epoch = 0; epoch < closes; epoch++) {
+      clock.nowSeconds = params.genesisTimeSeconds + epoch * params.epochLengthSeconds + 60;
+      const t = performance.now();
+      for (let i = 0; i < perClose; i++, id++) {
+        const contributionId = `c${id}`;
+        await run({ type: 'RecordContribution', contributionId, nodeId: `n${id % nodes}`, epoch, kind: 'compute', units: 1 + (id % 97), proofHash: `0x${(id + 1).toString(16).padStart(64, '0')}` });
+        await run({ type: 'VerifyContribution', contributionId, verifier });
+      }
+      const ingestRate = (2 * perClose) / ((performance.now() - t) / 1000);
+      clock.nowSeconds = params.genesisTimeSeconds + (epoch + 1) * params.epochLengthSeconds + 1;
+      const c = performance.now();
+      await run({ type: 'CloseEpoch', epoch, logHead: `0x${'0'.repeat(64)}` });
+      const closeSeconds = (performance.now() - c) / 1000;
+      await ledger.snapshotsWritten();
+      await projections.catchUp();
+      gc();
+      const memory = process.memoryUsage();
+      const events = ledger.position;
+      samples.push({ close: epoch + 1, events, heapMiB: mib(memory.heapUsed), rssMiB: mib(memory.rss), closeSeconds, ingestRate });
+      ctx.log(`  close ${epoch + 1}/${closes}: ${events.toLocaleString('en')} events, heap ${mib(memory.heapUsed).toFixed(0)} MiB, rss ${mib(memory.rss).toFixed(0)} MiB, ${Math.round(ingestRate)} events/s`);
+      if (epoch + 1 === Math.max(1, Math.round(closes / 10))) early = { ...(await restart()), events };
+    }
+    const ingestSeconds = (performance.now() - started) / 1000;
+    const last = await restart();
+    const p = performance.now();
+    const catchUp = createProjectionRunner({ store, db: store.db, schema, snapshots });
+    await catchUp.catchUp();
+    const projectionSeconds = (performance.now() - p) / 1000;
+    const fifth = samples[Math.min(4, samples.length - 1)]!;
+    const final = samples[samples.length - 1]!;
+    const growth = ((final.heapMiB - fifth.heapMiB) * 2 ** 20) / Math.max(1, final.events - fifth.events);
+    const fmt = (n: number) => Math.round(n).toLocaleString('en');
+    return [
+      '## Scale: a network through the command handler into PostgreSQL',
+      '',
+      `Command: \`${ctx.quick ? 'BENCH_QUICK=1 ' : ''}SCALE_NODES=${nodes} SCALE_EVENTS=${targetEvents} SCALE_CLOSES=${closes} npm run bench -- scale\`. ` +
+        `${fmt(nodes)} nodes, ${fmt(perClose)} contributions recorded and verified per close, ${closes} closes: ${fmt(final.events)} events in ${fmt(ingestSeconds)} s.`,
+      '',
+      '| close | events | heap after GC (MiB) | RSS (MiB) | close (s) | ingest (events/s) |',
+      '|---:|---:|---:|---:|---:|---:|',
+      ...samples.map((s) => `| ${s.close} | ${fmt(s.events)} | ${s.heapMiB.toFixed(1)} | ${s.rssMiB.toFixed(0)} | ${s.closeSeconds.toFixed(2)} | ${fmt(s.ingestRate)} |`),
+      '',
+      `Heap after close ${closes} vs after close ${fifth.close}: ${((final.heapMiB / fifth.heapMiB - 1) * 100).toFixed(1)}% (${growth.toFixed(1)} bytes per event of growth).`,
+      early ? `Restart after close ${Math.round(closes / 10) || 1} (${fmt(early.events)} events): ${early.seconds.toFixed(2)} s, ${fmt(early.folded)} events folded after the snapshot.` : '',
+      `Restart after the last close (${fmt(final.events)} events): ${last.seconds.toFixed(2)} s, ${fmt(last.folded)} events folded after the snapshot. ` +
+        `Projection catch-up of a fresh runner (warm-up from the snapshot): ${projectionSeconds.toFixed(2)} s.`,
+    ].join('\n');
+  } finally {
+    await pool.end();
+    await admin.query(`drop schema if exists ${schema} cascade`);
+    await admin.end();
+  }
+}
