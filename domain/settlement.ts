@@ -84,7 +84,8 @@ const computeWeights = (state: LedgerState, p: ProtocolParams, work: readonly Un
 const expiringContributions = (state: LedgerState, p: ProtocolParams, epoch: number): string[] => {
   const lastExpiringWorkEpoch = epoch - verificationWindow(p);
   const expired: string[] = [];
-  for (const [workEpoch, ids] of state.unjudgedByEpoch) if (workEpoch <= lastExpiringWorkEpoch) expired.push(...ids);
+  // A loop, not push(...ids): an epoch may hold more unjudged work than a call has argument slots.
+  for (const [workEpoch, ids] of state.unjudgedByEpoch) if (workEpoch <= lastExpiringWorkEpoch) for (const id of ids) expired.push(id);
   return expired.sort();
 };
 

@@ -141,23 +141,113 @@ export const snapshotOf = (s: LedgerState): SnapshotJson => {
 };
 
 /**
+ * A snapshot grows with the network (millions of open contributions), and V8 caps one string at
+ * about 2^29 characters: a snapshot is therefore never one string. Arrays longer than this are
+ * hashed and stored in batches of this many items.
+ */
+export const ITEMS_PER_PART = 5_000;
+const HASH_BUFFER_CHARS = 1 << 20;
+
+/**
+ * The canonical form of a snapshot: its stateHash, keccak256 of its JCS text fed to the sponge in
+ * pieces, and the same content as `parts`, each a JSON text of its own: first the snapshot with
+ * every long array emptied, then one `[path, items]` per batch of a long array's items (path: the
+ * keys and indexes leading to the array). `restoreSnapshotParts` puts them back together.
+ */
+export interface CanonicalSnapshot {
+  readonly hash: string;
+  readonly parts: readonly string[];
+}
+
+const holdsLongArray = (v: unknown, itemsPerPart: number): boolean =>
+  v !== null && typeof v === 'object' && Object.values(v as object).some((x) => (Array.isArray(x) && x.length > itemsPerPart) || holdsLongArray(x, itemsPerPart));
+
+export const canonicalForm = (json: SnapshotJson, itemsPerPart = ITEMS_PER_PART): CanonicalSnapshot => {
+  const sponge = createKeccak256Sponge();
+  let pending = '';
+  const hashText = (text: string): void => {
+    pending += text;
+    if (pending.length >= HASH_BUFFER_CHARS) {
+      sponge.update(pending);
+      pending = '';
+    }
+  };
+  const batches: string[] = [];
+  // Hashes v's JCS text (the snapshot's keys are sorted at construction) and returns v with its long arrays emptied.
+  const walk = (v: unknown, path: Array<string | number>): unknown => {
+    if (Array.isArray(v) && v.length > itemsPerPart) {
+      hashText('[');
+      for (let i = 0; i < v.length; i += itemsPerPart) {
+        const batch = JSON.stringify(v.slice(i, i + itemsPerPart));
+        hashText(i === 0 ? batch.slice(1, -1) : `,${batch.slice(1, -1)}`);
+        batches.push(`[${JSON.stringify(path)},${batch}]`);
+      }
+      hashText(']');
+      return [];
+    }
+    if (v === null || typeof v !== 'object' || !holdsLongArray(v, itemsPerPart)) {
+      hashText(JSON.stringify(v));
+      return v;
+    }
+    if (Array.isArray(v)) {
+      hashText('[');
+      const out = v.map((x, i) => {
+        if (i > 0) hashText(',');
+        return walk(x, [...path, i]);
+      });
+      hashText(']');
+      return out;
+    }
+    hashText('{');
+    const out: Record<string, unknown> = {};
+    Object.keys(v).forEach((k, i) => {
+      hashText(`${i === 0 ? '' : ','}${JSON.stringify(k)}:`);
+      out[k] = walk((v as Record<string, unknown>)[k], [...path, k]);
+    });
+    hashText('}');
+    return out;
+  };
+  const header = JSON.stringify(walk(json, []));
+  if (pending.length > 0) sponge.update(pending);
+  return { hash: sponge.digestHex(), parts: [header, ...batches] };
+};
+
+/**
  * keccak256(JCS(snapshot)): what EpochClosed.stateHash records. A close decides on the same state
  * it is folded into (and the ledger snapshots that state), so the result is kept per state object
- * and fold count, like the settlement.
+ * and fold count, like the settlement. The state changes only through evolve, which counts.
  */
-const cache = new WeakMap<LedgerState, { eventsFolded: number; text: string; hash: string }>();
+const cache = new WeakMap<LedgerState, { eventsFolded: number; canonical: CanonicalSnapshot }>();
 
-/** The snapshot's JCS text and its hash, computed once per state version. */
-export const canonicalSnapshot = (s: LedgerState): { readonly text: string; readonly hash: string } => {
+/** The snapshot's hash and parts, computed once per state version. */
+export const canonicalSnapshot = (s: LedgerState): CanonicalSnapshot => {
   const hit = cache.get(s);
-  if (hit && hit.eventsFolded === s.eventsFolded) return hit;
-  const text = JSON.stringify(snapshotOf(s));
-  const sponge = createKeccak256Sponge();
-  sponge.update(text);
-  const entry = { eventsFolded: s.eventsFolded, text, hash: sponge.digestHex() };
-  cache.set(s, entry);
-  return entry;
+  if (hit && hit.eventsFolded === s.eventsFolded) return hit.canonical;
+  const canonical = canonicalForm(snapshotOf(s));
+  cache.set(s, { eventsFolded: s.eventsFolded, canonical });
+  return canonical;
 };
+
+/** The snapshot put back together from its parts (canonicalForm); throws on parts that do not fit. */
+export const joinSnapshotParts = (parts: Iterable<string>): SnapshotJson => {
+  let header: SnapshotJson | undefined;
+  for (const part of parts) {
+    if (header === undefined) {
+      header = JSON.parse(part) as SnapshotJson;
+      continue;
+    }
+    const [path, items] = JSON.parse(part) as [Array<string | number>, unknown[]];
+    let target: unknown = header;
+    for (const step of path) target = (target as Record<string | number, unknown> | undefined)?.[step];
+    if (!Array.isArray(path) || !Array.isArray(target) || !Array.isArray(items)) throw new SnapshotShapeError(`snapshot part ${JSON.stringify(path)} names no array`);
+    for (const item of items) target.push(item);
+  }
+  if (header === undefined) throw new SnapshotShapeError('snapshot has no parts');
+  return header;
+};
+
+/** restoreSnapshot of the joined parts. */
+export const restoreSnapshotParts = (parts: Iterable<string>): LedgerState => restoreSnapshot(joinSnapshotParts(parts));
 
 export const stateHash = (s: LedgerState): string => canonicalSnapshot(s).hash;
 

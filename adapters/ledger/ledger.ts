@@ -71,9 +71,9 @@ export const createLedger = (store: EventStore, options: LedgerOptions = {}): Le
     const snapshots = options.snapshots;
     const recorded = close.data.stateHash;
     if (snapshots === undefined || typeof recorded !== 'string' || close.position <= snapshotFrom) return;
-    const { text, hash } = canonicalSnapshot(state);
+    const { parts, hash } = canonicalSnapshot(state);
     if (hash !== recorded) return problem(`the state before the close at position ${close.position} hashes to ${hash}, but the close records ${recorded}: no snapshot kept`);
-    const snapshot = { position: close.position - 1, stateHash: hash, text };
+    const snapshot = { position: close.position - 1, stateHash: hash, parts };
     writes = writes
       .then(() => snapshots.save(snapshot))
       .then(() => snapshots.prune(options.snapshotRetention ?? 3))

@@ -5,7 +5,7 @@
  * content, restored and re-serialized, hashes to that stateHash — so a damaged or edited snapshot
  * is never used, only reported and skipped.
  */
-import { canonicalSnapshot, restoreSnapshot, type LedgerState } from '../../domain/index.ts';
+import { canonicalSnapshot, restoreSnapshotParts, type LedgerState } from '../../domain/index.ts';
 import type { EventStore } from '../eventStore/port.ts';
 import type { SnapshotStore, StoredSnapshot } from './snapshotStore.ts';
 
@@ -25,7 +25,7 @@ export const verifySnapshot = async (store: Pick<EventStore, 'readAll'>, snapsho
   if (close.data.logHead !== atHead.hash) return `the EpochClosed at position ${close.position} does not follow the event at ${snapshot.position}`;
   let state: LedgerState;
   try {
-    state = restoreSnapshot(JSON.parse(snapshot.text) as Record<string, unknown>);
+    state = restoreSnapshotParts(snapshot.parts);
   } catch (error) {
     return `its content does not restore: ${(error as Error).message}`;
   }

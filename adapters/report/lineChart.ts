@@ -88,11 +88,12 @@ export const lineChart = (o: LineChartOptions): Html => {
   const plotW = width - MARGIN.left - MARGIN.right;
   const plotH = height - MARGIN.top - MARGIN.bottom;
   const xs = o.series.flatMap((s) => s.points.map((p) => p.x));
-  const xMin = xs.length ? Math.min(...xs) : 0;
-  const xMax = xs.length ? Math.max(...xs) : 1;
+  // Reductions, not Math.min(...xs): a long series would exceed the call's argument slots.
+  const xMin = xs.length ? xs.reduce((a, b) => Math.min(a, b)) : 0;
+  const xMax = xs.length ? xs.reduce((a, b) => Math.max(a, b)) : 1;
   const values = yValues(o.series);
-  let yLo = values.length ? Math.min(...values) : 0;
-  let yHi = values.length ? Math.max(...values) : 1;
+  let yLo = values.length ? values.reduce((a, b) => Math.min(a, b)) : 0;
+  let yHi = values.length ? values.reduce((a, b) => Math.max(a, b)) : 1;
   let clipped = false;
   if (o.yClipQuantile !== undefined && values.length > 0) {
     const cap = quantileOf(values, o.yClipQuantile);

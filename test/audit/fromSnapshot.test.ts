@@ -9,14 +9,19 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit, type AuditReport } from '../../adapters/audit/index.ts';
-import { canonicalSnapshot, restoreSnapshot } from '../../domain/index.ts';
+import { canonicalSnapshot, restoreSnapshotParts } from '../../domain/index.ts';
 import { buildAuditWorld, cxt, type AuditWorld } from './world.ts';
 import { edited, envelopeAt, readLog, resealedFrom, withData, writeLog } from './tamper.ts';
 
 let w: AuditWorld;
 let tailLog: string;
 let snapshotPath: string;
-let snapshot: { position: number; headHash: string; stateHash: string; state: Record<string, unknown> };
+/** The file's first line, and its parts (the first: the snapshot without its long arrays). */
+let snapshot: { position: number; headHash: string; stateHash: string; parts: number };
+let parts: string[];
+const fileOf = (header: typeof snapshot, body: readonly string[]) => `${[JSON.stringify(header), ...body].join('\n')}\n`;
+/** The snapshot's parts with minted raised by one base unit. */
+const raisedParts = () => [parts[0]!.replace(/"minted":"(\d+)"/, (_, n: string) => `"minted":"${BigInt(n) + 1n}"`), ...parts.slice(1)];
 
 beforeAll(async () => {
   w = await buildAuditWorld();
@@ -24,7 +29,9 @@ beforeAll(async () => {
   snapshotPath = join(w.dir, 'snapshot.json');
   const exported = await cxt('export', '--data-dir', w.dataDir, '--out', tailLog, '--snapshot', snapshotPath);
   expect(exported).toMatchObject({ code: 0, out: expect.stringMatching(/wrote the snapshot at position \d+ \(stateHash 0x[0-9a-f]{64}\)/) });
-  snapshot = JSON.parse(await readFile(snapshotPath, 'utf8'));
+  const [first, ...rest] = (await readFile(snapshotPath, 'utf8')).split('\n').filter((l) => l !== '');
+  snapshot = JSON.parse(first!);
+  parts = rest;
 }, 120_000);
 afterAll(async () => {
   await w?.close();
@@ -47,7 +54,8 @@ describe('cxt export --snapshot', () => {
     expect(envelopeAt(lines, snapshot.position - 1).hash).toBe(snapshot.headHash);
     const laterCloses = lines.slice(snapshot.position + 1).filter((l) => l.includes('"type":"EpochClosed"'));
     expect(laterCloses).toEqual([]);
-    expect(canonicalSnapshot(restoreSnapshot(snapshot.state)).hash).toBe(snapshot.stateHash);
+    expect(parts).toHaveLength(snapshot.parts);
+    expect(canonicalSnapshot(restoreSnapshotParts(parts)).hash).toBe(snapshot.stateHash);
   });
 
   it('says so, exit 1, when the store keeps no snapshot (a log from before snapshots)', async () => {
@@ -73,20 +81,18 @@ describe('cxt audit --from-snapshot', () => {
   });
 
   it('given an edited snapshot (minted raised), reports snapshot-rejected and audits the whole log', async () => {
-    const raised = JSON.parse(JSON.stringify(snapshot));
-    raised.state.minted = String(BigInt(raised.state.minted) + 1n);
-    const r = await audit(tailLog, await variant('raised.json', raised));
+    const r = await audit(tailLog, await variant('raised.json', fileOf(snapshot, raisedParts())));
     expect(kinds(r)).toEqual(['snapshot-rejected']);
     expect(r.findings[0]!.message).toMatch(/its state hashes to 0x[0-9a-f]{64}, not to the stateHash .* it claims; the whole log is audited from genesis/);
     expect(r.counts.events).toBe(readLog(tailLog).length);
     expect(r.source.snapshot).toEqual({ file: expect.any(String), used: false });
+    const truncated = await audit(tailLog, await variant('truncated.json', fileOf(snapshot, parts.slice(0, -1))));
+    expect(truncated.findings[0]!.message).toContain(`holds ${parts.length - 1} part(s) where its first line announces ${parts.length}`);
   });
 
   it('given a forged snapshot re-hashed to match itself, rejects it: the log records another stateHash', async () => {
-    const forged = JSON.parse(JSON.stringify(snapshot));
-    forged.state.minted = String(BigInt(forged.state.minted) + 1n);
-    forged.stateHash = canonicalSnapshot(restoreSnapshot(forged.state)).hash;
-    const r = await audit(tailLog, await variant('forged.json', forged));
+    const forged = { ...snapshot, stateHash: canonicalSnapshot(restoreSnapshotParts(raisedParts())).hash };
+    const r = await audit(tailLog, await variant('forged.json', fileOf(forged, raisedParts())));
     expect(kinds(r)).toEqual(['snapshot-rejected']);
     expect(r.findings[0]!.message).toContain(`records stateHash ${snapshot.stateHash}, the snapshot claims ${forged.stateHash}`);
   });

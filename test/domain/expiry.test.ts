@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { address, hash32, scenario } from './scenario.ts';
-import { decide, ProtocolParamsCodec, verificationWindow, type Decision, type Refusal } from '../../domain/index.ts';
+import { decide, evolve, ProtocolParamsCodec, verificationWindow, type Decision, type Refusal } from '../../domain/index.ts';
 
 const refusalOf = (d: Decision): Refusal => {
   if (E.isRight(d)) throw new Error('expected a refusal');
@@ -19,6 +19,17 @@ const record = (contributionId: string, epoch: number) =>
   ({ type: 'RecordContribution', contributionId, nodeId: 'n1', epoch, kind: 'compute', units: 10, proofHash: hash32(3) }) as const;
 
 describe('verification window', () => {
+  it('given more unjudged work in one epoch than a call has argument slots (200,000), when its window ends, then the close expires it all', () => {
+    const s = scenario({ verificationWindowEpochs: 0 }).at(0).node('n1', OP);
+    const count = 200_000;
+    // Folded directly: deciding 200,000 commands would only slow the test, not change the state.
+    for (let i = 0; i < count; i++)
+      evolve(s.state, { type: 'ContributionRecorded', data: { contributionId: `c${i}`, nodeId: 'n1', epoch: 0, kind: 'compute', units: 1, proofHash: hash32(3) } });
+    s.close(0);
+    expect(s.closed(0).expired).toBe(count);
+    expect(s.state.contributions.size).toBe(0);
+  });
+
   const window = 2;
   const setUp = () => scenario({ verificationWindowEpochs: window }).at(0).node('n1', OP).verifier(V);
 

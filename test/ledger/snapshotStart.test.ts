@@ -15,7 +15,7 @@ import {
   type Ledger,
   type SnapshotStore,
 } from '../../adapters/ledger/index.ts';
-import { canonicalSnapshot } from '../../domain/index.ts';
+import { canonicalForm, canonicalSnapshot, joinSnapshotParts } from '../../domain/index.ts';
 import { driveHistory, storeClock } from '../support/history.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -26,8 +26,10 @@ afterAll(async () => {
 interface World {
   store: EventStore;
   snapshots: SnapshotStore;
-  /** Overwrites the stored text of the snapshot at `position`. */
+  /** Overwrites the first stored part (the snapshot without its long arrays) of the snapshot at `position`. */
   edit(position: number, text: string): Promise<void>;
+  /** Loses one stored part of the snapshot at `position` (a bad disk, a half-restored backup). */
+  losePart?(position: number, part: number): Promise<void>;
 }
 
 const worlds: Record<string, (clock: { nowSeconds: number }) => Promise<World>> = {
@@ -38,7 +40,7 @@ const worlds: Record<string, (clock: { nowSeconds: number }) => Promise<World>> 
       snapshots,
       edit: async (position, text) => {
         const s = (await snapshots.load(position))!;
-        await snapshots.save({ ...s, text }); // memory save overwrites
+        await snapshots.save({ ...s, parts: [text, ...s.parts.slice(1)] }); // memory save overwrites
       },
     };
   },
@@ -54,7 +56,8 @@ const worlds: Record<string, (clock: { nowSeconds: number }) => Promise<World>> 
       store,
       snapshots,
       // What an operator with write access to the table, or a bad disk, could do.
-      edit: async (position, text) => void (await db.query('update ledger_snapshots set snapshot = $1 where position = $2', [text, position])),
+      edit: async (position, text) => void (await db.query('update ledger_snapshot_parts set content = $1 where position = $2 and part = 0', [text, position])),
+      losePart: async (position, part) => void (await db.query('delete from ledger_snapshot_parts where position = $1 and part = $2', [position, part])),
     };
   },
 };
@@ -105,8 +108,8 @@ describe.each(Object.keys(worlds))('ledger snapshots on %s', (name) => {
     const genesis = await fromGenesis(w.store);
     expect(ledger.position).toBe(genesis.position);
     expect(ledger.headHash).toBe(genesis.headHash);
-    expect(canonicalSnapshot(ledger.state).text).toBe(canonicalSnapshot(genesis.state).text);
-    expect(canonicalSnapshot(ledger.state).text).toBe(canonicalSnapshot(writer.state).text);
+    expect(canonicalSnapshot(ledger.state).parts).toEqual(canonicalSnapshot(genesis.state).parts);
+    expect(canonicalSnapshot(ledger.state).parts).toEqual(canonicalSnapshot(writer.state).parts);
   });
 
   it('given the newest snapshot edited (a balance raised), when a ledger starts, then that snapshot is skipped and the state is identical', async () => {
@@ -114,13 +117,13 @@ describe.each(Object.keys(worlds))('ledger snapshots on %s', (name) => {
     await written(w);
     const [newest, older] = await w.snapshots.positions();
     const original = (await w.snapshots.load(newest!))!;
-    const edited = original.text.replace(/"minted":"(\d+)"/, (_, n: string) => `"minted":"${BigInt(n) + 1n}"`);
-    expect(edited).not.toBe(original.text);
+    const edited = original.parts[0]!.replace(/"minted":"(\d+)"/, (_, n: string) => `"minted":"${BigInt(n) + 1n}"`);
+    expect(edited).not.toBe(original.parts[0]);
     await w.edit(newest!, edited);
     const { ledger, problems } = await restarted(w);
     expect(problems).toEqual([expect.stringMatching(new RegExp(`snapshot at position ${newest} is skipped: its content hashes to 0x[0-9a-f]{64}, not to the recorded stateHash`))]);
     expect(ledger.startedAt).toBe(older);
-    expect(canonicalSnapshot(ledger.state).text).toBe(canonicalSnapshot((await fromGenesis(w.store)).state).text);
+    expect(canonicalSnapshot(ledger.state).parts).toEqual(canonicalSnapshot((await fromGenesis(w.store)).state).parts);
   });
 
   it('given every snapshot unreadable, when a ledger starts, then it folds from genesis and reports each', async () => {
@@ -132,6 +135,29 @@ describe.each(Object.keys(worlds))('ledger snapshots on %s', (name) => {
     expect(problems).toHaveLength(positions.length);
     expect(problems[0]).toMatch(/its content does not restore/);
     expect(ledger.startedAt).toBe(0);
-    expect(canonicalSnapshot(ledger.state).text).toBe(canonicalSnapshot((await fromGenesis(w.store)).state).text);
+    expect(canonicalSnapshot(ledger.state).parts).toEqual(canonicalSnapshot((await fromGenesis(w.store)).state).parts);
+  });
+
+  it('stores a snapshot of many parts and restores it; one part lost, the snapshot is skipped', async () => {
+    const w = await world();
+    const writer = await written(w);
+    const [newest] = await w.snapshots.positions();
+    const stored = (await w.snapshots.load(newest!))!;
+    // The same snapshot cut into parts of 2 items, as a network of millions of contributions is cut into parts of 5,000.
+    const many = canonicalForm(joinSnapshotParts(stored.parts), 2);
+    expect(many.hash).toBe(stored.stateHash);
+    expect(many.parts.length).toBeGreaterThan(5);
+    await w.snapshots.prune(0);
+    await w.snapshots.save({ position: newest!, stateHash: many.hash, parts: many.parts });
+    expect((await w.snapshots.load(newest!))!.parts).toEqual(many.parts);
+    const { ledger, problems } = await restarted(w);
+    expect(problems).toEqual([]);
+    expect(ledger.startedAt).toBe(newest);
+    expect(canonicalSnapshot(ledger.state).parts).toEqual(canonicalSnapshot(writer.state).parts);
+    if (w.losePart === undefined) return;
+    await w.losePart(newest!, 3);
+    const again = await restarted(w);
+    expect(again.problems).toEqual([expect.stringContaining(`snapshot at position ${newest} is skipped: its content does not restore`)]);
+    expect(canonicalSnapshot(again.ledger.state).parts).toEqual(canonicalSnapshot(writer.state).parts);
   });
 });

@@ -49,7 +49,7 @@ export const createExportCommand = (deps: StoreCommandDeps = {}): CliCommand => 
       const latest = await latestVerifiedSnapshot(storage.store, snapshots, (at, reason) => io.stderr(`cxt export: the snapshot at position ${at} is skipped: ${reason}`), head.position);
       if (latest === undefined)
         throw new InputError(`no kept snapshot verifies against the exported log, so none was written to ${snapshotPath} (the service keeps one per close from the first close that records a stateHash)`);
-      await writeSnapshotFile(snapshotPath, { position: latest.position, headHash: latest.headHash, stateHash: latest.stored.stateHash, text: latest.stored.text }).catch(cannotWrite(snapshotPath));
+      await writeSnapshotFile(snapshotPath, { position: latest.position, headHash: latest.headHash, stateHash: latest.stored.stateHash, parts: latest.stored.parts }).catch(cannotWrite(snapshotPath));
       io.stdout(`wrote the snapshot at position ${latest.position} (stateHash ${latest.stored.stateHash}) to ${snapshotPath}`);
       return 0;
     } finally {
