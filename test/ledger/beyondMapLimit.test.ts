@@ -63,5 +63,5 @@ describe(`a log of ${CONTRIBUTIONS.toLocaleString('en')} contributions (2^24 = $
     expect(findings).toEqual([]);
     expect(replay.epochs).toHaveLength(EPOCHS);
     expect(canonicalSnapshot(replay.state).parts.join("\n")).toBe(canonicalSnapshot(ledger.state).parts.join("\n"));
-  }, 900_000);
+  }, 3_600_000);
 });
