@@ -1,12 +1,16 @@
 /**
  * Tampering with the events table behind the store's back (raw SQL, as an attacker with database
- * access would) must be caught by verifyStoreChain, at the right position.
+ * access would) must be caught by verifyStoreChain, at the right position; an edited ledger snapshot
+ * beside the log must be found by its verification against the log, and skipped.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashEnvelope, sealEnvelope } from '../../domain/hashChain.ts';
 import type { PostgresEventStore } from '../../adapters/eventStore/postgresEventStore.ts';
 import { verifyStoreChain } from '../../adapters/eventStore/shared.ts';
 import { newEvent } from './contract.ts';
+import { createCommandHandler, createLedger, createSqlSnapshotStore, latestVerifiedSnapshot } from '../../adapters/ledger/index.ts';
+import { canonicalSnapshot, restoreSnapshotParts } from '../../domain/index.ts';
+import { driveHistory } from '../support/history.ts';
 
 export interface SqlStoreUnderTest {
   readonly store: PostgresEventStore;
@@ -69,6 +73,35 @@ export const tamperSuite = (name: string, open: () => Promise<SqlStoreUnderTest>
       );
       expect((await store.readAll()).length).toBe(11);
       expect(await verifyStoreChain(store)).toMatchObject({ ok: false, count: 5, fault: { position: 6, kind: 'broken-link' } });
+    });
+  });
+
+  describe(`tamper evidence of ledger snapshots: ${name}`, () => {
+    it('an edited snapshot is found and never used, even with its stored hash recomputed to match', async () => {
+      const subject = await open();
+      try {
+        const { store } = subject;
+        const snapshots = createSqlSnapshotStore(store.db);
+        await snapshots.migrate();
+        const clock = { nowSeconds: 0 };
+        const writer = createLedger(store, { snapshots });
+        await driveHistory(createCommandHandler({ store, ledger: writer, clock: () => clock.nowSeconds }), clock, { epochs: 3 });
+        await writer.snapshotsWritten();
+        const [newest] = await snapshots.positions();
+        const stored = (await snapshots.load(newest!))!;
+        const forged = [stored.parts[0]!.replace(/"minted":"(\d+)"/, (_, n: string) => `"minted":"${BigInt(n) * 2n}"`), ...stored.parts.slice(1)];
+        await store.db.query('update ledger_snapshot_parts set content = $1 where position = $2 and part = 0', [forged[0], newest]);
+        await store.db.query('update ledger_snapshots set state_hash = $1 where position = $2', [canonicalSnapshot(restoreSnapshotParts(forged)).hash, newest]);
+        const problems: string[] = [];
+        const start = await latestVerifiedSnapshot(store, snapshots, (at, reason) => problems.push(`${at}: ${reason}`));
+        expect(problems).toEqual([expect.stringMatching(new RegExp(`^${newest}: the EpochClosed at position ${newest! + 1} records stateHash ${stored.stateHash}, the snapshot claims`))]);
+        expect(start!.position).toBeLessThan(newest!);
+        const restarted = createLedger(store, { snapshots });
+        await restarted.catchUp();
+        expect(canonicalSnapshot(restarted.state).hash).toBe(canonicalSnapshot(writer.state).hash);
+      } finally {
+        await subject.cleanup();
+      }
     });
   });
 };
