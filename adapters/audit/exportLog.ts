@@ -4,10 +4,9 @@
  * log, and up to the head as it stood when the export began: appends made meanwhile are left for
  * the next export, and the file is always a prefix of the log with a known last hash.
  */
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import type { EventStore, LogHead } from '../eventStore/port.ts';
 import { readAllPages } from '../eventStore/shared.ts';
+import { writeFileAtomically } from './atomicFile.ts';
 
 export interface ExportResult {
   readonly count: number;
@@ -31,30 +30,13 @@ export async function* logLines(store: Pick<EventStore, 'readAll' | 'head'>, pag
   return { count, head };
 }
 
-/** Writes beside the target and renames over it, so a failed export leaves no half file. */
-export const exportLogToFile = async (store: Pick<EventStore, 'readAll' | 'head'>, path: string, pageSize = 1000): Promise<ExportResult> => {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    const handle = await open(temporary, 'wx');
-    let result: ExportResult;
-    try {
-      const lines = logLines(store, pageSize);
-      for (;;) {
-        const next = await lines.next();
-        if (next.done) {
-          result = next.value;
-          break;
-        }
-        await handle.write(next.value);
-      }
-      await handle.sync();
-    } finally {
-      await handle.close();
+/** Written beside the target and renamed over it, so a failed export leaves no half file. */
+export const exportLogToFile = (store: Pick<EventStore, 'readAll' | 'head'>, path: string, pageSize = 1000): Promise<ExportResult> =>
+  writeFileAtomically(path, async (handle) => {
+    const lines = logLines(store, pageSize);
+    for (;;) {
+      const next = await lines.next();
+      if (next.done) return next.value;
+      await handle.write(next.value);
     }
-    await rename(temporary, path);
-    return result;
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-};
+  });

@@ -6,9 +6,8 @@
  * a snapshot is never one string, so neither is its file). Nothing in it is trusted: the audit
  * checks it against the log (snapshotAnchor.ts) before it uses it.
  */
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { canonicalSnapshot, restoreSnapshotParts, type LedgerState } from '../../domain/index.ts';
+import { writeFileAtomically } from './atomicFile.ts';
 import { readLogLines } from './lineReader.ts';
 
 export const SNAPSHOT_FORMAT = 'corex-ledger-snapshot/2';
@@ -21,23 +20,11 @@ export interface SnapshotFile {
 }
 
 /** Written beside the target and renamed over it, as the export writes its log. */
-export const writeSnapshotFile = async (path: string, s: { position: number; headHash: string; stateHash: string; parts: readonly string[] }): Promise<void> => {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    const handle = await open(temporary, 'wx');
-    try {
-      await handle.write(`${JSON.stringify({ format: SNAPSHOT_FORMAT, position: s.position, headHash: s.headHash, stateHash: s.stateHash, parts: s.parts.length })}\n`);
-      for (const part of s.parts) await handle.write(`${part}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-};
+export const writeSnapshotFile = (path: string, s: { position: number; headHash: string; stateHash: string; parts: readonly string[] }): Promise<void> =>
+  writeFileAtomically(path, async (handle) => {
+    await handle.write(`${JSON.stringify({ format: SNAPSHOT_FORMAT, position: s.position, headHash: s.headHash, stateHash: s.stateHash, parts: s.parts.length })}\n`);
+    for (const part of s.parts) await handle.write(`${part}\n`);
+  });
 
 const HASH = /^0x[0-9a-f]{64}$/;
 
