@@ -18,6 +18,8 @@ export interface SyntheticOptions {
   readonly operators?: number;
   /** Close each epoch (default true). */
   readonly close?: boolean;
+  /** Told before each close is decided, with the state it closes (to snapshot it). */
+  readonly beforeClose?: (epoch: number, state: LedgerState) => void;
 }
 
 /** Yields [command key, events, the decision time] in log order; the caller folds or stores them. */
@@ -50,6 +52,7 @@ export function* syntheticHistory(o: SyntheticOptions): Generator<{ key: string;
       }
     if (o.close ?? true) {
       now = start(e + 1);
+      o.beforeClose?.(e, state);
       yield* run(`epoch:${e}`, { type: 'CloseEpoch', epoch: e, logHead: ZERO_HASH });
     }
   }
