@@ -1,6 +1,7 @@
 /** Configuration from the environment: embedded defaults, switches to real infrastructure, one-sentence errors. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../adapters/service/config.ts';
+import { readFileSync } from 'node:fs';
+import { ConfigError, ENV_VARIABLES, loadConfig } from '../../adapters/service/config.ts';
 
 const KEY = `0x${'11'.repeat(32)}`;
 const ADDR = `0x${'22'.repeat(20)}`;
@@ -74,5 +75,23 @@ describe('service configuration', () => {
       distributionEveryEpochs: 6,
       genesisTimeSeconds: 1_700_000_000,
     });
+  });
+});
+
+describe('the documented variables', () => {
+  it('docs/service.md lists every variable the service reads, and no other, in its table', () => {
+    const table = readFileSync(new URL('../../docs/service.md', import.meta.url), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('| `'))
+      .map((l) => l.split('|')[1]!);
+    const documented = new Set(table.flatMap((cell) => [...cell.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]!)));
+    expect([...documented].filter((v) => !(ENV_VARIABLES as readonly string[]).includes(v))).toEqual([]);
+    expect(ENV_VARIABLES.filter((v) => !documented.has(v))).toEqual([]);
+  });
+
+  it('SNAPSHOT_RETENTION sets how many snapshots are kept, from 1', () => {
+    expect(loadConfig({ SNAPSHOT_RETENTION: '10' }).snapshotRetention).toBe(10);
+    expect(loadConfig({}).snapshotRetention).toBeUndefined();
+    expect(errorOf({ SNAPSHOT_RETENTION: '0' })).toContain('SNAPSHOT_RETENTION');
   });
 });
