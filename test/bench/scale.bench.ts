@@ -17,7 +17,7 @@ import pg from 'pg';
 import { createPostgresEventStore, pgExecutor } from '../../adapters/eventStore/index.ts';
 import { createCommandHandler, createLedger, createSqlSnapshotStore, type HandleResult } from '../../adapters/ledger/index.ts';
 import { createProjectionRunner } from '../../adapters/projections/index.ts';
-import { cxt, defaultParams, type Command } from '../../domain/index.ts';
+import { defaultParams, type Command } from '../../domain/index.ts';
 import type { BenchContext } from './run.ts';
 import { benchAddress } from './syntheticLog.ts';
 

@@ -20,21 +20,21 @@ const VERIFIER = hex(1);
 type Step = { readonly event: CorexEvent; readonly atSeconds: number } | { readonly close: number };
 
 /** The history in log order; a close is a marker, decided when it is reached on the state then. */
-function* history({ contributions: CONTRIBUTIONS, epochs: EPOCHS, nodes: NODES }: LogShape): Generator<Step> {
-  const PER_EPOCH = Math.ceil(CONTRIBUTIONS / EPOCHS);
+function* history({ contributions, epochs, nodes }: LogShape): Generator<Step> {
+  const perEpoch = Math.ceil(contributions / epochs);
   const at0 = epochStart(0) - 10;
   const genesis = decide({ type: 'ConfigureProtocol', params }, initialState(), at0);
   if (E.isLeft(genesis)) throw new Error(genesis.left.message);
   for (const event of genesis.right) yield { event, atSeconds: at0 };
   yield { event: { type: 'VerifierRegistered', data: { verifier: VERIFIER } }, atSeconds: at0 };
-  for (let n = 0; n < NODES; n++)
+  for (let n = 0; n < nodes; n++)
     yield { event: { type: 'NodeRegistered', data: { nodeId: `n${n}`, operator: hex(1000 + n), signer: hex(100_000 + n), hardwareClass: 'gpu' } }, atSeconds: at0 };
   let id = 0;
-  for (let epoch = 0; epoch < EPOCHS; epoch++) {
+  for (let epoch = 0; epoch < epochs; epoch++) {
     const at = epochStart(epoch) + 60;
-    for (let i = 0; i < PER_EPOCH && id < CONTRIBUTIONS; i++, id++) {
+    for (let i = 0; i < perEpoch && id < contributions; i++, id++) {
       const contributionId = `c${id}`;
-      const nodeId = `n${id % NODES}`;
+      const nodeId = `n${id % nodes}`;
       yield { event: { type: 'ContributionRecorded', data: { contributionId, nodeId, epoch, kind: 'compute', units: 1 + (id % 97), proofHash: hash(id + 1) } }, atSeconds: at };
       if (id % VERIFIED_ONE_IN === 0) yield { event: { type: 'ContributionVerified', data: { contributionId, nodeId, verifier: VERIFIER, epoch } }, atSeconds: at };
     }
