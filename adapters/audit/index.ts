@@ -19,3 +19,6 @@ export * from './auditFiles.ts';
 export * from './exportLog.ts';
 export * from './logFile.ts';
 export * from './storeSelection.ts';
+export * from './snapshotFile.ts';
+export * from './snapshotAnchor.ts';
+export * from './seekPosition.ts';
