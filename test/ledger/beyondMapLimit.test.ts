@@ -20,7 +20,7 @@ import { createLedger } from '../../adapters/ledger/index.ts';
 import { canonicalSnapshot, verificationWindow, type LedgerState } from '../../domain/index.ts';
 import { generatedLog, manyParams as params } from '../support/generatedLog.ts';
 
-/** 2^24 + 4096 with CXT_MANY_CONTRIBUTIONS=16781312 (README: ~N minutes); CI runs 2^17 in ~15 s. */
+/** 2^24 + 4096 with CXT_MANY_CONTRIBUTIONS=16781312 (README: ~43 minutes here); CI runs 2^17 in ~15 s. */
 const CONTRIBUTIONS = Number(process.env.CXT_MANY_CONTRIBUTIONS ?? 2 ** 17);
 const EPOCHS = 48;
 const NODES = 2000;
