@@ -14,6 +14,7 @@ import {
   type LedgerState,
 } from './state.ts';
 import { settleEpoch, type Settlement } from './settlement.ts';
+import { forgetCanonicalSnapshot } from './snapshot.ts';
 
 const accountOf = (state: LedgerState, account: string): AccountState => {
   let a = state.accounts.get(account);
@@ -191,6 +192,7 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
   },
   EpochClosed: (state, { data }) => {
     applySettlement(state, settleEpoch(state, data.epoch));
+    forgetCanonicalSnapshot(state);
   },
   DistributionCreated: (state, { data }) => {
     state.distributions.push({

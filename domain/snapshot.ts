@@ -228,6 +228,14 @@ export const canonicalSnapshot = (s: LedgerState): CanonicalSnapshot => {
   return canonical;
 };
 
+/**
+ * Drops the kept form of a state that has just been closed: it was wanted only between the close's
+ * decision and its fold (the ledger snapshots it then), and at scale it is hundreds of megabytes.
+ */
+export const forgetCanonicalSnapshot = (s: LedgerState): void => {
+  cache.delete(s);
+};
+
 /** The snapshot put back together from its parts (canonicalForm); throws on parts that do not fit. */
 export const joinSnapshotParts = (parts: Iterable<string>): SnapshotJson => {
   let header: SnapshotJson | undefined;
