@@ -79,7 +79,7 @@ export const createLedgerView = (ledger: Ledger, { otherWriters, store }: Ledger
   };
   ledger.onEvent(record);
   ledger.onStart(async (startedAt) => {
-    if (startedAt > 0) for (const e of await recordsBefore(store, startedAt)) record(e);
+    if (startedAt > 0) await recordEarlier(store, startedAt, record);
   });
 
   let inFlight: Promise<void> | undefined;
@@ -113,16 +113,18 @@ export const createLedgerView = (ledger: Ledger, { otherWriters, store }: Ledger
   };
 };
 
-/** The records of what happened up to `before`, read from the two streams they live in, in log order. */
-const recordsBefore = async (store: Pick<EventStore, 'readStream'>, before: number): Promise<StoredEvent[]> => {
-  const older: StoredEvent[] = [];
+/**
+ * Records what happened up to `before`, read from the two streams it lives in. Each stream is in log
+ * order, which is all a distribution's lifecycle needs; nothing is held but the records themselves
+ * (the `epochs` stream also carries every TierChanged, which `record` ignores).
+ */
+const recordEarlier = async (store: Pick<EventStore, 'readStream'>, before: number, record: (e: StoredEvent) => void): Promise<void> => {
   for (const stream of ['epochs', 'distributions']) {
     for (let fromVersion = 1; ; ) {
       const page = await store.readStream(stream, { fromVersion, maxCount: 1000 });
-      older.push(...page.filter((e) => e.position <= before));
+      for (const e of page) if (e.position <= before) record(e);
       if (page.length < 1000 || page[page.length - 1]!.position > before) break;
       fromVersion = page[page.length - 1]!.streamVersion + 1;
     }
   }
-  return older.sort((a, b) => a.position - b.position);
 };
