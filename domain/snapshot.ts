@@ -9,6 +9,7 @@
  * the insertion order of a map: every result that leaves the domain is sorted first), and whose
  * snapshot is byte-identical to the original's.
  */
+import type { StoredEvent } from './hashChain.ts';
 import { ProtocolParamsCodec } from './params.ts';
 import { createKeccak256Sponge } from './merkle/keccakSponge.ts';
 import {
@@ -226,6 +227,25 @@ export const canonicalSnapshot = (s: LedgerState): CanonicalSnapshot => {
   const canonical = canonicalForm(snapshotOf(s));
   cache.set(s, { eventsFolded: s.eventsFolded, canonical });
   return canonical;
+};
+
+/**
+ * Why the log does not vouch for a snapshot claimed at `position` with `stateHash`, or undefined
+ * when it does: the event after the position is an EpochClosed that records that stateHash and
+ * follows the event at the position (its logHead and its link are that event's hash). The one rule
+ * both a ledger start (from the store) and a tail audit (from a file) check a snapshot by.
+ */
+export const snapshotAnchorProblem = (
+  snapshot: { readonly position: number; readonly stateHash: string },
+  atPosition: StoredEvent | undefined,
+  next: StoredEvent | undefined,
+): string | undefined => {
+  const { position, stateHash } = snapshot;
+  if (atPosition?.position !== position) return `the log has no event at position ${position}`;
+  if (next?.type !== 'EpochClosed' || next.position !== position + 1) return `the event after position ${position} is not an EpochClosed`;
+  if (next.data.stateHash !== stateHash) return `the EpochClosed at position ${next.position} records stateHash ${String(next.data.stateHash)}, the snapshot claims ${stateHash}`;
+  if (next.data.logHead !== atPosition.hash || next.prevHash !== atPosition.hash) return `the EpochClosed at position ${next.position} does not follow the event at position ${position}`;
+  return undefined;
 };
 
 /**

@@ -6,7 +6,7 @@
  * audit then checks the chain from that hash on and replays from that state; the EpochClosed
  * itself is the first event audited, so its stateHash is re-derived from the snapshot's state.
  */
-import { hashEnvelope } from '../../domain/index.ts';
+import { hashEnvelope, snapshotAnchorProblem } from '../../domain/index.ts';
 import { parseEnvelopeLine } from './envelope.ts';
 import { findLineAtPosition } from './seekPosition.ts';
 import { readSnapshotFile, type SnapshotFile } from './snapshotFile.ts';
@@ -20,7 +20,7 @@ export interface TailStart extends SnapshotFile {
 export const anchorSnapshot = async (eventsPath: string, snapshotPath: string): Promise<TailStart | string> => {
   const snapshot = await readSnapshotFile(snapshotPath);
   if (typeof snapshot === 'string') return snapshot;
-  const { position, headHash, stateHash } = snapshot;
+  const { position, headHash } = snapshot;
   const anchor = await findLineAtPosition(eventsPath, position);
   if (anchor === undefined) return `the log has no line at its position ${position}`;
   const atHead = parseEnvelopeLine(anchor.text);
@@ -29,10 +29,7 @@ export const anchorSnapshot = async (eventsPath: string, snapshotPath: string): 
   if (hashEnvelope(atHead.envelope) !== headHash) return `the log's event at position ${position} was altered: its content does not hash to ${headHash}`;
   const next = await findLineAtPosition(eventsPath, position + 1);
   const close = next === undefined ? undefined : parseEnvelopeLine(next.text);
-  if (close === undefined || !close.ok || close.envelope.type !== 'EpochClosed') return `the log's event after position ${position} is not an EpochClosed`;
-  if (close.envelope.data.stateHash !== stateHash)
-    return `the EpochClosed at position ${position + 1} records stateHash ${String(close.envelope.data.stateHash)}, the snapshot claims ${stateHash}`;
-  if (close.envelope.data.logHead !== headHash || close.envelope.prevHash !== headHash)
-    return `the EpochClosed at position ${position + 1} does not follow the event at position ${position}`;
+  const problem = snapshotAnchorProblem(snapshot, atHead.envelope, close?.ok ? close.envelope : undefined);
+  if (problem !== undefined) return problem;
   return { ...snapshot, startByte: anchor.end };
 };

@@ -5,7 +5,7 @@
  * content, restored and re-serialized, hashes to that stateHash — so a damaged or edited snapshot
  * is never used, only reported and skipped.
  */
-import { canonicalSnapshot, restoreSnapshotParts, type LedgerState } from '../../domain/index.ts';
+import { canonicalSnapshot, restoreSnapshotParts, snapshotAnchorProblem, type LedgerState } from '../../domain/index.ts';
 import type { EventStore } from '../eventStore/port.ts';
 import type { SnapshotStore, StoredSnapshot } from './snapshotStore.ts';
 
@@ -18,11 +18,8 @@ export interface SnapshotStart {
 /** Why a snapshot is not used, or the start it gives. */
 export const verifySnapshot = async (store: Pick<EventStore, 'readAll'>, snapshot: StoredSnapshot): Promise<SnapshotStart | string> => {
   const [atHead, close] = await store.readAll({ fromPosition: snapshot.position, maxCount: 2 });
-  if (atHead?.position !== snapshot.position) return `the log has no event at position ${snapshot.position}`;
-  if (close?.type !== 'EpochClosed') return `the event after position ${snapshot.position} is not an EpochClosed`;
-  if (close.data.stateHash !== snapshot.stateHash)
-    return `the EpochClosed at position ${close.position} records stateHash ${String(close.data.stateHash)}, the snapshot claims ${snapshot.stateHash}`;
-  if (close.data.logHead !== atHead.hash) return `the EpochClosed at position ${close.position} does not follow the event at ${snapshot.position}`;
+  const problem = snapshotAnchorProblem(snapshot, atHead, close);
+  if (problem !== undefined) return problem;
   let state: LedgerState;
   try {
     state = restoreSnapshotParts(snapshot.parts);
@@ -31,7 +28,8 @@ export const verifySnapshot = async (store: Pick<EventStore, 'readAll'>, snapsho
   }
   const hash = canonicalSnapshot(state).hash;
   if (hash !== snapshot.stateHash) return `its content hashes to ${hash}, not to the recorded stateHash ${snapshot.stateHash}`;
-  return { state, position: snapshot.position, headHash: atHead.hash };
+  // Vouched for: the log has the event at the snapshot's position.
+  return { state, position: snapshot.position, headHash: atHead!.hash };
 };
 
 /**
