@@ -57,10 +57,11 @@ export const createCommandHandler = ({ store, ledger, clock, maxAttempts = 20 }:
     return { contributionRecordedEarlier: (await store.readById(contributionKey(command.contributionId))) !== undefined };
   };
 
-  const attempt = async (command: Command, key: string): Promise<HandleResult | undefined> => {
+  const attempt = async (command: Command, key: string, keyIsFresh: boolean): Promise<HandleResult | undefined> => {
     await ledger.catchUp();
-    // Through the store's index, so a key is found however old it is (DESIGN §10), not a map in memory.
-    const existing = await store.readById(key);
+    // Through the store's index, so a key is found however old it is (DESIGN §10), not a map in
+    // memory; a key made up here a moment ago cannot be there, so that round trip is saved.
+    const existing = keyIsFresh ? undefined : await store.readById(key);
     if (existing !== undefined) {
       if (sameRequest(command, existing)) return { status: 'duplicate', events: await originalEvents(existing, key) };
       throw new RequestConflictError(key, existing.position);
@@ -84,9 +85,9 @@ export const createCommandHandler = ({ store, ledger, clock, maxAttempts = 20 }:
     }
   };
 
-  const run = async (command: Command, key: string): Promise<HandleResult> => {
+  const run = async (command: Command, key: string, keyIsFresh: boolean): Promise<HandleResult> => {
     for (let i = 0; i < maxAttempts; i++) {
-      const result = await attempt(command, key);
+      const result = await attempt(command, key, keyIsFresh);
       if (result) return result;
     }
     throw new Error(`command ${command.type} (${key}) still conflicted after ${maxAttempts} attempts`);
@@ -94,8 +95,9 @@ export const createCommandHandler = ({ store, ledger, clock, maxAttempts = 20 }:
 
   return {
     handle(command, options = {}) {
-      const key = naturalKey(command) ?? options.idempotencyKey ?? `${command.type}:${randomUUID()}`;
-      const next = queue.then(() => run(command, key));
+      const given = naturalKey(command) ?? options.idempotencyKey;
+      const key = given ?? `${command.type}:${randomUUID()}`;
+      const next = queue.then(() => run(command, key, given === undefined));
       queue = next.catch(() => undefined);
       return next;
     },
