@@ -34,7 +34,7 @@ import {
 import type { StoredEvent } from '../../domain/hashChain.ts';
 import { createMutex } from './mutex.ts';
 import type { EventStore, LogHead, ReadAllOptions, ReadStreamOptions } from './port.ts';
-import { DEFAULT_PAGE_SIZE, EMPTY_HEAD, appendToLockedLog, systemClock, type Clock, type LockedLog } from './shared.ts';
+import { DEFAULT_PAGE_SIZE, EMPTY_HEAD, appendManyToLockedLog, systemClock, type Clock, type LockedLog } from './shared.ts';
 
 /** A connection string, or a client (the store owns it either way: `close()` disposes it). */
 export type EventStoreDbConnection = { readonly connectionString: string } | { readonly client: EventStoreDBClient };
@@ -135,16 +135,20 @@ export const createEventStoreDbEventStore = (options: EventStoreDbEventStoreOpti
     for await (const e of readLog({ fromRevision })) indexEvent(index, e);
   };
 
+  const eventsWithIds = async (ids: readonly string[]): Promise<StoredEvent[]> => {
+    const positions = ids.flatMap((id) => index.positionById.get(id) ?? []);
+    return (await Promise.all(runsOf(positions).map((run) => readRange(run.from, run.count)))).flat();
+  };
+
   const lockedLog: LockedLog = {
     head: async () => {
       await catchUp();
       return index.head;
     },
-    lookup: async (stream, ids) => {
-      const positions = ids.flatMap((id) => index.positionById.get(id) ?? []);
-      const runs = await Promise.all(runsOf(positions).map((run) => readRange(run.from, run.count)));
-      return { streamVersion: index.versionByStream.get(stream) ?? 0, existing: runs.flat() };
-    },
+    lookup: async (streams, ids) => ({
+      streamVersions: new Map(streams.map((stream) => [stream, index.versionByStream.get(stream) ?? 0])),
+      existing: await eventsWithIds(ids),
+    }),
     write: async (events) => {
       const first = events[0]!;
       const expectedRevision = first.position === 1 ? NO_STREAM : BigInt(first.position - 2);
@@ -158,19 +162,21 @@ export const createEventStoreDbEventStore = (options: EventStoreDbEventStoreOpti
     },
   };
 
-  const appendWithRetry: EventStore['append'] = async (stream, events, options = {}) => {
+  const appendWithRetry: EventStore['appendMany'] = async (writes, options = {}) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await appendToLockedLog(lockedLog, stream, events, options, clock);
+        return await appendManyToLockedLog(lockedLog, writes, options, clock);
       } catch (error) {
         if (!(error instanceof LostRaceError)) throw error;
-        if (attempt >= maxAttempts) throw new Error(`append to ${stream} lost ${attempt} races against other writers of ${logStream}; giving up`);
+        if (attempt >= maxAttempts) throw new Error(`an append lost ${attempt} races against other writers of ${logStream}; giving up`);
       }
     }
   };
 
   return {
-    append: (stream, events, options) => mutex.run(() => appendWithRetry(stream, events, options)),
+    append: async (stream, events, options = {}) =>
+      (await mutex.run(() => appendWithRetry([{ stream, events, expectedVersion: options.expectedVersion }], options)))[0]!,
+    appendMany: (writes, options) => mutex.run(() => appendWithRetry(writes, options)),
     readStream: async (stream, { fromVersion = 1, maxCount = Number.MAX_SAFE_INTEGER }: ReadStreamOptions = {}) => {
       const found: StoredEvent[] = [];
       if (maxCount <= 0) return found;
@@ -188,6 +194,10 @@ export const createEventStoreDbEventStore = (options: EventStoreDbEventStoreOpti
       await mutex.run(catchUp);
       const position = index.positionById.get(id);
       return position === undefined ? undefined : (await readRange(position, 1))[0];
+    },
+    readByIds: async (ids) => {
+      await mutex.run(catchUp);
+      return new Map((await eventsWithIds(ids)).map((e) => [e.id, e]));
     },
     head: async () => {
       for await (const e of readLog({ fromRevision: END, direction: BACKWARDS, maxCount: 1 })) return { position: e.position, hash: e.hash };

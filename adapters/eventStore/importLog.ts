@@ -124,9 +124,11 @@ export const createImportableMemoryEventStore = (options: MemoryEventStoreOption
   let inner: EventStore = createMemoryEventStore(options);
   return {
     append: (stream, events, appendOptions) => inner.append(stream, events, appendOptions),
+    appendMany: (writes, appendOptions) => inner.appendMany(writes, appendOptions),
     readStream: (stream, readOptions) => inner.readStream(stream, readOptions),
     readAll: (readOptions) => inner.readAll(readOptions),
     readById: (id) => inner.readById(id),
+    readByIds: (ids) => inner.readByIds(ids),
     head: () => inner.head(),
     close: () => inner.close(),
     async importEvents(envelopes) {

@@ -5,7 +5,7 @@
 import type { StoredEvent } from '../../domain/hashChain.ts';
 import { createMutex } from './mutex.ts';
 import type { EventStore, LogHead, ReadAllOptions, ReadStreamOptions } from './port.ts';
-import { DEFAULT_PAGE_SIZE, EMPTY_HEAD, appendToLockedLog, systemClock, type Clock, type LockedLog } from './shared.ts';
+import { DEFAULT_PAGE_SIZE, EMPTY_HEAD, appendManyToLockedLog, appendToLockedLog, systemClock, type Clock, type LockedLog } from './shared.ts';
 
 export interface MemoryEventStoreOptions {
   readonly clock?: Clock;
@@ -49,8 +49,8 @@ const headOf = (log: readonly StoredEvent[]): LogHead => {
 
 const lockedLog = (state: MemoryLog): LockedLog => ({
   head: async () => headOf(state.log),
-  lookup: async (stream, ids) => ({
-    streamVersion: state.byStream.get(stream)?.at(-1)?.streamVersion ?? 0,
+  lookup: async (streams, ids) => ({
+    streamVersions: new Map(streams.map((stream) => [stream, state.byStream.get(stream)?.at(-1)?.streamVersion ?? 0])),
     existing: ids.flatMap((id) => state.byId.get(id) ?? []),
   }),
   write: async (events) => events.forEach((e) => indexEvent(state, e)),
@@ -62,11 +62,13 @@ const storeOver = (state: MemoryLog, options: MemoryEventStoreOptions): EventSto
   return {
     append: (stream, events, appendOptions = {}) =>
       mutex.run(() => appendToLockedLog(lockedLog(state), stream, events, appendOptions, clock)),
+    appendMany: (writes, appendOptions = {}) => mutex.run(() => appendManyToLockedLog(lockedLog(state), writes, appendOptions, clock)),
     readStream: async (stream, { fromVersion = 1, maxCount }: ReadStreamOptions = {}) =>
       sliceFrom(state.byStream.get(stream) ?? [], fromVersion, (e) => e.streamVersion, maxCount),
     readAll: async ({ fromPosition = 1, maxCount = DEFAULT_PAGE_SIZE }: ReadAllOptions = {}) =>
       sliceFrom(state.log, fromPosition, (e) => e.position, maxCount),
     readById: async (id) => state.byId.get(id),
+    readByIds: async (ids) => new Map(ids.flatMap((id) => state.byId.get(id) ?? []).map((e) => [e.id, e])),
     head: async () => headOf(state.log),
     close: async () => undefined,
   };

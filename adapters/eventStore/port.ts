@@ -30,6 +30,18 @@ export interface AppendOptions {
   readonly expectedPosition?: number;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  readonly stream: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedVersion?: ExpectedVersion;
+}
+
+export interface AppendManyOptions {
+  /** As in AppendOptions: the head must still be here, checked once for the whole call. */
+  readonly expectedPosition?: number;
+}
+
 export interface AppendResult {
   readonly events: readonly StoredEvent[];
   /** Version of the stream after the append (or of the original append for a duplicate). */
@@ -62,6 +74,15 @@ export interface LogHead {
 
 export interface EventStore {
   append(stream: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Several streams' events in ONE transaction under one lock (group commit): all are written or
+   * none, at consecutive positions in the order given. Each write is an idempotent replay on its
+   * own (its result is `duplicate`, nothing of it written) or new; a changed event or a write that
+   * only partly overlaps stored ids is a conflict for the whole call. `expectedVersion` is checked
+   * against the stream as the writes before it in the call leave it; `expectedPosition` once,
+   * when anything is new. `append` is this with one write.
+   */
+  appendMany(writes: readonly StreamAppend[], options?: AppendManyOptions): Promise<AppendResult[]>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;
   /**
@@ -69,6 +90,8 @@ export interface EventStore {
    * command key is found through the store's own index, not a map in memory that grows with history).
    */
   readById(id: string): Promise<StoredEvent | undefined>;
+  /** The stored events having any of these ids, by id (one round trip on SQL, for a group of commands). */
+  readByIds(ids: readonly string[]): Promise<Map<string, StoredEvent>>;
   head(): Promise<LogHead>;
   close(): Promise<void>;
 }

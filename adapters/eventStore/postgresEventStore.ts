@@ -7,7 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { StoredEvent } from '../../domain/hashChain.ts';
 import type { EventStore, LogHead, ReadAllOptions, ReadStreamOptions } from './port.ts';
 import { eventStoreTables, migrateEventStore, type EventStoreTables } from './postgresSchema.ts';
-import { DEFAULT_PAGE_SIZE, appendToLockedLog, systemClock, type Clock, type LockedLog } from './shared.ts';
+import { DEFAULT_PAGE_SIZE, appendManyToLockedLog, appendToLockedLog, systemClock, type Clock, type LockedLog } from './shared.ts';
 import { pgliteExecutor, type SqlExecutor, type SqlQueryable, type SqlRow } from './sqlExecutor.ts';
 
 export interface PostgresEventStoreOptions {
@@ -60,20 +60,24 @@ const writeSql = (t: EventStoreTables): string => `
   )
   update ${t.head} set position = $2, hash = $3`;
 
-/** Stream version and already-stored ids in one round trip; the events come back as one jsonb array. */
+/** Stream versions and already-stored ids in one round trip; both come back as jsonb. */
 const lookupSql = (t: EventStoreTables): string => `
   select
-    (select coalesce(max(stream_version), 0) from ${t.events} where stream = $1) as stream_version,
+    (select coalesce(jsonb_object_agg(s.stream, (select coalesce(max(stream_version), 0) from ${t.events} where stream = s.stream)), '{}'::jsonb)
+       from jsonb_array_elements_text($1::jsonb) as s(stream)) as stream_versions,
     (select coalesce(jsonb_agg(to_jsonb(e)), '[]'::jsonb) from (
        select ${COLUMNS} from ${t.events} where id in (select jsonb_array_elements_text($2::jsonb))
      ) as e) as existing`;
 
+const jsonColumn = <T>(value: unknown, empty: T): T => (typeof value === 'string' ? (JSON.parse(value) as T) : ((value as T | undefined) ?? empty));
+
 const lockedLog = (tx: SqlQueryable, t: EventStoreTables): LockedLog => ({
   head: () => readHead(tx, t, true),
-  lookup: async (stream, ids) => {
-    const [row] = await tx.query(lookupSql(t), [stream, JSON.stringify(ids)]);
-    const existing = (typeof row?.existing === 'string' ? JSON.parse(row.existing) : (row?.existing ?? [])) as SqlRow[];
-    return { streamVersion: Number(row?.stream_version ?? 0), existing: existing.map(rowToStoredEvent) };
+  lookup: async (streams, ids) => {
+    const [row] = await tx.query(lookupSql(t), [JSON.stringify(streams), JSON.stringify(ids)]);
+    const versions = jsonColumn<Record<string, number | string>>(row?.stream_versions, {});
+    const existing = jsonColumn<SqlRow[]>(row?.existing, []);
+    return { streamVersions: new Map(Object.entries(versions).map(([s, v]) => [s, Number(v)])), existing: existing.map(rowToStoredEvent) };
   },
   write: async (events) => {
     const last = events[events.length - 1]!;
@@ -88,6 +92,7 @@ export const createPostgresEventStore = ({ db, schema, clock = systemClock }: Po
     tables: t,
     migrate: () => migrateEventStore(db, schema),
     append: (stream, events, options = {}) => db.transaction((tx) => appendToLockedLog(lockedLog(tx, t), stream, events, options, clock)),
+    appendMany: (writes, options = {}) => db.transaction((tx) => appendManyToLockedLog(lockedLog(tx, t), writes, options, clock)),
     readStream: async (stream, { fromVersion = 1, maxCount }: ReadStreamOptions = {}) =>
       (
         await db.query(
@@ -103,6 +108,11 @@ export const createPostgresEventStore = ({ db, schema, clock = systemClock }: Po
     readById: async (id) => {
       const [row] = await db.query(`select ${COLUMNS} from ${t.events} where id = $1`, [id]);
       return row ? rowToStoredEvent(row) : undefined;
+    },
+    readByIds: async (ids) => {
+      if (ids.length === 0) return new Map();
+      const rows = await db.query(`select ${COLUMNS} from ${t.events} where id in (select jsonb_array_elements_text($1::jsonb))`, [JSON.stringify(ids)]);
+      return new Map(rows.map((row) => [String(row.id), rowToStoredEvent(row)]));
     },
     head: () => readHead(db, t, false),
     close: () => db.close(),

@@ -16,12 +16,14 @@ import {
   IdempotencyConflictError,
   WrongExpectedPositionError,
   WrongExpectedVersionError,
+  type AppendManyOptions,
   type AppendOptions,
   type AppendResult,
   type EventStore,
   type ExpectedVersion,
   type LogHead,
   type NewEvent,
+  type StreamAppend,
 } from './port.ts';
 
 /** Time is an argument (DESIGN §1): stores take a clock so tests can pin `recordedAt`. */
@@ -103,14 +105,15 @@ export const resolveReplay = (
     firstFound ??= original;
     originals.push(original);
   }
-  if (originals.length !== events.length && firstFound) throw new IdempotencyConflictError(firstFound.id, firstFound.position);
+  if (!firstFound) return undefined;
+  if (originals.length !== events.length) throw new IdempotencyConflictError(firstFound.id, firstFound.position);
   return originals;
 };
 
 export const duplicateResult = (originals: readonly StoredEvent[]): AppendResult => ({
   events: originals,
-  streamVersion: Math.max(...originals.map((e) => e.streamVersion)),
-  lastPosition: Math.max(...originals.map((e) => e.position)),
+  streamVersion: originals.reduce((max, e) => Math.max(max, e.streamVersion), 0),
+  lastPosition: originals.reduce((max, e) => Math.max(max, e.position), 0),
   duplicate: true,
 });
 
@@ -139,13 +142,58 @@ export const sealBatch = (
 export interface LockedLog {
   /** Called first, so a backend that locks on read (SELECT … FOR UPDATE) holds the lock for the rest. */
   readonly head: () => Promise<LogHead>;
-  /** The stream's current version and the stored events having any of `ids` (one call: one round trip for SQL). */
-  readonly lookup: (stream: string, ids: readonly string[]) => Promise<{ streamVersion: number; existing: StoredEvent[] }>;
+  /**
+   * The current version of each of `streams` (absent: 0) and the stored events having any of `ids`
+   * (one call: one round trip for SQL).
+   */
+  readonly lookup: (
+    streams: readonly string[],
+    ids: readonly string[],
+  ) => Promise<{ streamVersions: ReadonlyMap<string, number>; existing: StoredEvent[] }>;
   /** Stores the sealed events and moves the head to the last one. */
   readonly write: (events: readonly StoredEvent[]) => Promise<void>;
 }
 
-/** The whole append decision. Idempotency comes before the expected version, so a retried command that already succeeded gets its original result. */
+/**
+ * The whole append decision, for one write or a group of them. Idempotency comes before the
+ * expected version and position, so a retried command that already succeeded gets its original
+ * result.
+ */
+export const appendManyToLockedLog = async (
+  log: LockedLog,
+  writes: readonly StreamAppend[],
+  options: AppendManyOptions,
+  clock: Clock,
+): Promise<AppendResult[]> => {
+  for (const w of writes) validateAppend(w.stream, w.events, { expectedVersion: w.expectedVersion, expectedPosition: options.expectedPosition });
+  const allEvents = writes.flatMap((w) => w.events);
+  assertDistinctIds(allEvents);
+  const head = await log.head();
+  const { streamVersions, existing } = await log.lookup([...new Set(writes.map((w) => w.stream))], allEvents.map((e) => e.id));
+  const replays = writes.map((w) => resolveReplay(w.stream, w.events, existing));
+  const recordedAt = clock().toISOString();
+  const versions = new Map(streamVersions);
+  const sealedAll: StoredEvent[] = [];
+  let at = head;
+  const results = writes.map((w, i): AppendResult => {
+    const originals = replays[i];
+    if (originals) return duplicateResult(originals);
+    const version = versions.get(w.stream) ?? 0;
+    checkExpectedVersion(w.stream, w.expectedVersion, version);
+    if (w.events.length === 0) return { events: [], streamVersion: version, lastPosition: at.position, duplicate: false };
+    const sealed = sealBatch(w.stream, w.events, version, at, recordedAt);
+    const last = sealed[sealed.length - 1]!;
+    versions.set(w.stream, last.streamVersion);
+    at = { position: last.position, hash: last.hash };
+    for (const e of sealed) sealedAll.push(e);
+    return { events: sealed, streamVersion: last.streamVersion, lastPosition: last.position, duplicate: false };
+  });
+  if (replays.some((r) => r === undefined)) checkExpectedPosition(options.expectedPosition, head.position);
+  if (sealedAll.length > 0) await log.write(sealedAll);
+  return results;
+};
+
+/** One stream's append: `appendManyToLockedLog` with one write. */
 export const appendToLockedLog = async (
   log: LockedLog,
   stream: string,
@@ -153,19 +201,8 @@ export const appendToLockedLog = async (
   options: AppendOptions,
   clock: Clock,
 ): Promise<AppendResult> => {
-  validateAppend(stream, events, options);
-  assertDistinctIds(events);
-  const head = await log.head();
-  const { streamVersion: version, existing } = await log.lookup(stream, events.map((e) => e.id));
-  const originals = resolveReplay(stream, events, existing);
-  if (originals) return duplicateResult(originals);
-  checkExpectedVersion(stream, options.expectedVersion, version);
-  checkExpectedPosition(options.expectedPosition, head.position);
-  if (events.length === 0) return { events: [], streamVersion: version, lastPosition: head.position, duplicate: false };
-  const sealed = sealBatch(stream, events, version, head, clock().toISOString());
-  await log.write(sealed);
-  const last = sealed[sealed.length - 1]!;
-  return { events: sealed, streamVersion: last.streamVersion, lastPosition: last.position, duplicate: false };
+  const [result] = await appendManyToLockedLog(log, [{ stream, events, expectedVersion: options.expectedVersion }], options, clock);
+  return result!;
 };
 
 /** The log in pages of `pageSize`, from `fromPosition` on, in bounded memory. */

@@ -201,6 +201,69 @@ export const eventStoreContract = (name: string, factory: StoreFactory): void =>
       expect(await store.head()).toEqual({ position: 0, hash: ZERO_HASH });
     });
 
+    it('appends several streams in one call: consecutive positions, per-stream versions, one chain', async () => {
+      await store.append('a', [newEvent('a1')]);
+      const results = await store.appendMany(
+        [
+          { stream: 'a', events: [newEvent('a2'), newEvent('a3')], expectedVersion: 1 },
+          { stream: 'b', events: [newEvent('b1')], expectedVersion: 'no_stream' },
+          { stream: 'a', events: [newEvent('a4')], expectedVersion: 3 },
+        ],
+        { expectedPosition: 1 },
+      );
+      expect(results.map((r) => [r.duplicate, r.streamVersion, r.lastPosition, r.events.map((e) => e.id)])).toEqual([
+        [false, 3, 3, ['a2', 'a3']],
+        [false, 1, 4, ['b1']],
+        [false, 4, 5, ['a4']],
+      ]);
+      expect((await store.readStream('a')).map((e) => [e.id, e.streamVersion, e.position])).toEqual([
+        ['a1', 1, 1],
+        ['a2', 2, 2],
+        ['a3', 3, 3],
+        ['a4', 4, 5],
+      ]);
+      expect(await store.readAll()).toEqual([...(await store.readStream('a')).slice(0, 3), ...results[1]!.events, ...results[2]!.events]);
+      expect(await verifyStoreChain(store)).toMatchObject({ ok: true, count: 5 });
+    });
+
+    it('appendMany: a replayed write is answered from the log and the rest is written', async () => {
+      const first = await store.append('a', [newEvent('k1'), newEvent('k1/1')]);
+      const [replay, fresh] = await store.appendMany([
+        { stream: 'a', events: [newEvent('k1'), newEvent('k1/1')] },
+        { stream: 'b', events: [newEvent('k2')] },
+      ]);
+      expect(replay).toEqual({ ...first, duplicate: true });
+      expect(fresh).toMatchObject({ duplicate: false, lastPosition: 3 });
+      // Everything a replay: nothing new, so a stale expected position does not matter.
+      const again = await store.appendMany([{ stream: 'b', events: [newEvent('k2')] }], { expectedPosition: 0 });
+      expect(again[0]!.duplicate).toBe(true);
+      expect((await store.head()).position).toBe(3);
+    });
+
+    it('appendMany is all or nothing: a conflict, a wrong version or a moved head writes none of it', async () => {
+      await store.append('a', [newEvent('old', { v: 1 })]);
+      const attempts: Array<[() => Promise<unknown>, unknown]> = [
+        [() => store.appendMany([{ stream: 'b', events: [newEvent('x1')] }, { stream: 'a', events: [newEvent('old', { v: 2 })] }]), IdempotencyConflictError],
+        [() => store.appendMany([{ stream: 'b', events: [newEvent('x1')] }, { stream: 'c', events: [newEvent('x2')], expectedVersion: 'stream_exists' }]), WrongExpectedVersionError],
+        [() => store.appendMany([{ stream: 'b', events: [newEvent('x1')] }, { stream: 'b', events: [newEvent('x2')], expectedVersion: 0 }]), WrongExpectedVersionError],
+        [() => store.appendMany([{ stream: 'b', events: [newEvent('x1')] }], { expectedPosition: 0 }), WrongExpectedPositionError],
+        [() => store.appendMany([{ stream: 'b', events: [newEvent('x1')] }, { stream: 'c', events: [newEvent('x1')] }]), IdempotencyConflictError],
+      ];
+      for (const [attempt, kind] of attempts) expect(await rejectionOf(attempt())).toBeInstanceOf(kind);
+      expect((await store.readAll()).map((e) => e.id)).toEqual(['old']);
+    });
+
+    it('finds many ids in one call, however old', async () => {
+      await store.append('a', [newEvent('i1'), newEvent('i2')]);
+      for (let i = 0; i < 5; i++) await store.append(`f-${i}`, batch(`f${i}`, 20));
+      await store.append('b', [newEvent('i3')]);
+      const found = await store.readByIds(['i3', 'missing', 'i1']);
+      expect([...found.keys()].sort()).toEqual(['i1', 'i3']);
+      expect(found.get('i1')).toEqual(await store.readById('i1'));
+      expect(found.get('i3')).toMatchObject({ stream: 'b', position: 103 });
+      expect((await store.readByIds([])).size).toBe(0);
+    });
+
     it('reads a stream from a version, up to a count', async () => {
       for (let i = 1; i <= 10; i++) {
         await store.append('s', [newEvent(`s${i}`)]);
