@@ -18,6 +18,7 @@ export * from './state.ts';
 export * from './settlement.ts';
 export * from './evolve.ts';
 export * from './decide.ts';
+export * from './groupCommit.ts';
 export * from './distribution.ts';
 export * from './storable.ts';
 export * from './snapshot.ts';
