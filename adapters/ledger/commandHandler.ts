@@ -1,13 +1,31 @@
 /**
- * Command handling: catch up, decide on the current state, append with optimistic concurrency on
- * the global log position (the decision read global state), and retry on conflict.
+ * Command handling with group commit: commands that arrive while an append is in flight wait in a
+ * queue; the next group is taken from its front (domain groupKey/groupLength: only commands whose
+ * decisions cannot affect each other), each is decided on the current state, and the accepted
+ * ones are appended in ONE transaction with one expected position (the decisions read global
+ * state). A refused command, a duplicate or a conflict is answered on its own and costs the others
+ * nothing; a reply is sent only after the transaction that holds its events committed. When
+ * another process appended first, the group is decided again on the new state.
+ *
  * Idempotency: a command whose key already exists returns the original events when it is the same
- * request (DESIGN §3), and is a conflict otherwise.
+ * request (DESIGN §3), and is a conflict otherwise. Keys are looked up through the store's index
+ * (DESIGN §10), all of a group's in one call.
  */
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
-import { contributionKey, decide, naturalKey, sameRequest, type Command, type DecisionFacts, type Refusal, type StoredEvent } from '../../domain/index.ts';
-import { isConcurrencyError, type EventStore } from '../eventStore/port.ts';
+import {
+  contributionKey,
+  decide,
+  groupLength,
+  naturalKey,
+  sameRequest,
+  type Command,
+  type CorexEvent,
+  type DecisionFacts,
+  type Refusal,
+  type StoredEvent,
+} from '../../domain/index.ts';
+import { IdempotencyConflictError, isConcurrencyError, type EventStore, type NewEvent } from '../eventStore/port.ts';
 import type { Ledger } from './ledger.ts';
 import { toNewEvents } from './eventCodec.ts';
 import { streamFor } from './streams.ts';
@@ -34,15 +52,37 @@ export interface CommandHandlerOptions {
   /** Unix seconds; injected so tests and replays control time. */
   readonly clock: () => number;
   readonly maxAttempts?: number;
+  /** Most commands decided and appended together (default 5,000: a full batch request and then some). */
+  readonly maxGroup?: number;
+  /** Told the size of every group appended (metrics). */
+  readonly onGroup?: (commands: number, events: number) => void;
 }
 
 export interface CommandHandler {
   handle(command: Command, options?: { idempotencyKey?: string }): Promise<HandleResult>;
 }
 
-export const createCommandHandler = ({ store, ledger, clock, maxAttempts = 20 }: CommandHandlerOptions): CommandHandler => {
-  // Commands of this process run one at a time; other processes are handled by the position check.
-  let queue: Promise<unknown> = Promise.resolve();
+interface Pending {
+  readonly command: Command;
+  readonly key: string;
+  /** Made up here a moment ago, so it cannot be in the store: no lookup. */
+  readonly keyIsFresh: boolean;
+  readonly resolve: (result: HandleResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+interface Write {
+  readonly item: Pending;
+  readonly stream: string;
+  readonly events: readonly NewEvent[];
+}
+
+/** Another process appended (or wrote one of our ids) between our catch-up and our append. */
+const lostRace = (error: unknown): boolean => isConcurrencyError(error) || error instanceof IdempotencyConflictError;
+
+export const createCommandHandler = ({ store, ledger, clock, maxAttempts = 20, maxGroup = 5000, onGroup }: CommandHandlerOptions): CommandHandler => {
+  const queue: Pending[] = [];
+  let draining = false;
 
   /** The events of the command first recorded under `key`: its first event and the `key/n` ones after it. */
   const originalEvents = async (first: StoredEvent, key: string): Promise<StoredEvent[]> => {
@@ -50,56 +90,111 @@ export const createCommandHandler = ({ store, ledger, clock, maxAttempts = 20 }:
     return page.filter((e) => e.id === key || e.id.startsWith(`${key}/`));
   };
 
-  /** What the state forgot and a decision needs: whether a verdict's contribution was ever recorded. */
-  const factsFor = async (command: Command): Promise<DecisionFacts> => {
-    if (command.type !== 'VerifyContribution' && command.type !== 'RejectContribution') return {};
-    if (ledger.state.contributions.has(command.contributionId)) return {};
-    return { contributionRecordedEarlier: (await store.readById(contributionKey(command.contributionId))) !== undefined };
+  /** Stored events under the items' keys, one store call for the group. */
+  const storedUnder = async (items: readonly Pending[]): Promise<Map<string, StoredEvent>> => {
+    const keys = items.filter((p) => !p.keyIsFresh).map((p) => p.key);
+    if (keys.length === 0) return new Map();
+    if (keys.length === 1) {
+      const found = await store.readById(keys[0]!);
+      return new Map(found ? [[keys[0]!, found]] : []);
+    }
+    return store.readByIds(keys);
   };
 
-  const attempt = async (command: Command, key: string, keyIsFresh: boolean): Promise<HandleResult | undefined> => {
-    await ledger.catchUp();
-    // Through the store's index, so a key is found however old it is (DESIGN §10), not a map in
-    // memory; a key made up here a moment ago cannot be there, so that round trip is saved.
-    const existing = keyIsFresh ? undefined : await store.readById(key);
-    if (existing !== undefined) {
-      if (sameRequest(command, existing)) return { status: 'duplicate', events: await originalEvents(existing, key) };
-      throw new RequestConflictError(key, existing.position);
-    }
+  /** What the state forgot and a verdict needs: whether its contribution was ever recorded (one store call for the group). */
+  const factsFor = async (commands: readonly Command[]): Promise<(c: Command) => DecisionFacts> => {
+    const forgotten = commands.flatMap((c) =>
+      (c.type === 'VerifyContribution' || c.type === 'RejectContribution') && !ledger.state.contributions.has(c.contributionId)
+        ? [contributionKey(c.contributionId)]
+        : [],
+    );
+    const recorded = forgotten.length === 0 ? new Map<string, StoredEvent>() : await store.readByIds(forgotten);
+    return (c) =>
+      (c.type === 'VerifyContribution' || c.type === 'RejectContribution') && !ledger.state.contributions.has(c.contributionId)
+        ? { contributionRecordedEarlier: recorded.has(contributionKey(c.contributionId)) }
+        : {};
+  };
+
+  /** Answers what needs no append (replays, conflicts, refusals) and returns the rest as writes. */
+  const decideAll = async (items: readonly Pending[]): Promise<Write[]> => {
+    const stored = await storedUnder(items);
+    const fresh = items.filter((p) => !stored.has(p.key));
     // The log head a close or distribution commits to is the store's, not the caller's.
-    const cmd: Command =
-      command.type === 'CloseEpoch' || command.type === 'CreateDistribution' ? { ...command, logHead: ledger.headHash } : command;
-    const decision = decide(cmd, ledger.state, clock(), await factsFor(cmd));
-    if (E.isLeft(decision)) return { status: 'refused', refusal: decision.left };
-    const events = toNewEvents(key, decision.right);
-    if (E.isLeft(events)) return { status: 'refused', refusal: events.left };
+    const commands = fresh.map(({ command: c }): Command => (c.type === 'CloseEpoch' || c.type === 'CreateDistribution' ? { ...c, logHead: ledger.headHash } : c));
+    const facts = await factsFor(commands);
+    const now = clock();
+    for (const item of items) {
+      const existing = stored.get(item.key);
+      if (existing === undefined) continue;
+      if (!sameRequest(item.command, existing)) item.reject(new RequestConflictError(item.key, existing.position));
+      else
+        await originalEvents(existing, item.key).then(
+          (events) => item.resolve({ status: 'duplicate', events }),
+          (error: unknown) => item.reject(error),
+        );
+    }
+    const writes: Write[] = [];
+    fresh.forEach((item, i) => {
+      const command = commands[i]!;
+      try {
+        const decision = E.chain((events: readonly CorexEvent[]) => toNewEvents(item.key, events))(decide(command, ledger.state, now, facts(command)));
+        if (E.isLeft(decision)) return item.resolve({ status: 'refused', refusal: decision.left });
+        writes.push({ item, stream: streamFor(command, ledger.state), events: decision.right });
+      } catch (error) {
+        item.reject(error);
+      }
+    });
+    return writes;
+  };
+
+  /** One try at a group: the items to try again (another process got in first), or none. */
+  const attempt = async (items: readonly Pending[]): Promise<readonly Pending[]> => {
+    await ledger.catchUp();
+    const writes = await decideAll(items);
+    if (writes.length === 0) return [];
     try {
-      const result = await store.append(streamFor(cmd, ledger.state), events.right, {
-        expectedPosition: ledger.position,
-      });
-      await ledger.advance(result.duplicate ? [] : result.events);
-      return { status: result.duplicate ? 'duplicate' : 'accepted', events: result.events };
+      const results = await store.appendMany(
+        writes.map(({ stream, events }) => ({ stream, events })),
+        { expectedPosition: ledger.position },
+      );
+      const appended = results.flatMap((r) => (r.duplicate ? [] : r.events));
+      onGroup?.(writes.length, appended.length);
+      await ledger.advance(appended);
+      writes.forEach(({ item }, i) => item.resolve({ status: results[i]!.duplicate ? 'duplicate' : 'accepted', events: results[i]!.events }));
+      return [];
     } catch (error) {
-      if (isConcurrencyError(error)) return undefined;
+      if (lostRace(error)) return writes.map((w) => w.item);
       throw error;
     }
   };
 
-  const run = async (command: Command, key: string, keyIsFresh: boolean): Promise<HandleResult> => {
-    for (let i = 0; i < maxAttempts; i++) {
-      const result = await attempt(command, key, keyIsFresh);
-      if (result) return result;
+  const run = async (group: readonly Pending[]): Promise<void> => {
+    let open = group;
+    try {
+      for (let i = 0; i < maxAttempts && open.length > 0; i++) open = await attempt(open);
+      for (const item of open) item.reject(new Error(`command ${item.command.type} (${item.key}) still conflicted after ${maxAttempts} attempts`));
+    } catch (error) {
+      // Settling twice is a no-op: the ones already answered keep their answer.
+      for (const item of open) item.reject(error);
     }
-    throw new Error(`command ${command.type} (${key}) still conflicted after ${maxAttempts} attempts`);
+  };
+
+  const drain = async (): Promise<void> => {
+    while (queue.length > 0) await run(queue.splice(0, groupLength(queue, maxGroup, (p) => p.command)));
+    draining = false;
   };
 
   return {
     handle(command, options = {}) {
       const given = naturalKey(command) ?? options.idempotencyKey;
       const key = given ?? `${command.type}:${randomUUID()}`;
-      const next = queue.then(() => run(command, key, given === undefined));
-      queue = next.catch(() => undefined);
-      return next;
+      return new Promise<HandleResult>((resolve, reject) => {
+        queue.push({ command, key, keyIsFresh: given === undefined, resolve, reject });
+        if (draining) return;
+        draining = true;
+        // After this tick: commands submitted together (a batch request) form one group.
+        queueMicrotask(() => void drain());
+      });
     },
   };
 };
