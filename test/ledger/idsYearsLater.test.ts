@@ -4,45 +4,14 @@
  * (same request: the original events) or a conflict (other content), on every store, while the
  * ledger state holds no set of the ids it has seen.
  */
-import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
-import { createMemoryEventStore, createPostgresEventStore, pgExecutor, pgliteExecutor, type EventStore } from '../../adapters/eventStore/index.ts';
 import { createCommandHandler, createLedger, RequestConflictError } from '../../adapters/ledger/index.ts';
 import { cxt, type Command } from '../../domain/index.ts';
 import { addr, h32, historyParams } from '../support/history.ts';
-import { TEST_DATABASE_URL, dropSchema, freshSchemaName, postgresAvailable } from '../support/postgres.ts';
+import { storesUnderTest } from '../support/stores.ts';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
-
-const stores: Record<string, () => Promise<EventStore>> = {
-  memory: async () => createMemoryEventStore(),
-  pglite: async () => {
-    const pglite = await PGlite.create();
-    cleanups.push(() => pglite.close());
-    const store = createPostgresEventStore({ db: pgliteExecutor(pglite) });
-    await store.migrate();
-    return store;
-  },
-  ...((await postgresAvailable())
-    ? {
-        postgres: async () => {
-          const schema = freshSchemaName('ids');
-          const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
-          cleanups.push(async () => {
-            await pool.end();
-            await dropSchema(schema);
-          });
-          const store = createPostgresEventStore({ db: pgExecutor(pool), schema });
-          await store.migrate();
-          return store;
-        },
-      }
-    : {}),
-};
+const { factories: stores, closeStores } = await storesUnderTest('ids');
+afterAll(closeStores);
 
 const YEAR = 365 * 86_400;
 
