@@ -100,7 +100,7 @@ export const createHttpApp = async (deps: HttpDeps, options: HttpAppOptions = {}
       request.log.error({ err: error }, 'the log cannot be folded');
       return sendProblem(reply, problems.unavailable(`${error.message}; run cxt audit on an export to see why`));
     }
-    const problem = problemFor(error, deps.bodyLimitBytes);
+    const problem = problemFor(error, request.routeOptions.bodyLimit ?? deps.bodyLimitBytes);
     if (problem) return sendProblem(reply, problem);
     request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, problems.internal());

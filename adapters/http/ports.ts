@@ -77,6 +77,8 @@ export interface HttpDeps {
   readonly chainId: number;
   readonly tokens: AccessTokens;
   readonly bodyLimitBytes: number;
+  /** Body limit of the batch routes (default 1 MiB, never below bodyLimitBytes). */
+  readonly batchBodyLimitBytes?: number;
   readonly commands: CommandPort;
   /** The ledger state caught up before answering (signer and verifier checks read it). */
   readonly fresh: () => Promise<LedgerState>;

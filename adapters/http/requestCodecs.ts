@@ -91,9 +91,41 @@ export const ContributionMessage = describeScalar(
 export const VerdictValue = literalUnion('VerdictValue', ['verified', 'invalid', 'fraud']);
 export const VerdictMessage = describedObject('Verdict', { contributionId: Id, verdict: VerdictValue }, {}, 'The EIP-712 `Verdict` message.');
 
+/** Most items one batch request may carry. */
+export const MAX_BATCH_ITEMS = 1000;
+
+/** An array of 1 to `max` items, each decoded by `item` (errors name the index: items.3.signature). */
+const boundedArray = <C extends t.Mixed>(item: C, max: number) => {
+  const array = t.array(item);
+  return describeScalar(
+    new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
+      `ArrayOf1To${max}`,
+      (u): u is Array<t.TypeOf<C>> => array.is(u) && u.length >= 1 && u.length <= max,
+      (u, c) => (Array.isArray(u) && (u.length < 1 || u.length > max) ? t.failure(u, c, `must hold 1 to ${max} items, not ${u.length}`) : array.validate(u, c)),
+      array.encode,
+    ),
+    { type: 'array', items: toJsonSchema(item), minItems: 1, maxItems: max },
+  );
+};
+
+const signedContribution = describedObject('SignedContribution', { contribution: ContributionMessage, signature: Signature }, {}, 'Signed by the node’s registered signer.');
+const signedVerdict = describedObject('SignedVerdict', { verdict: VerdictMessage, signature: Signature }, {}, 'Signed by a registered verifier.');
+
 export const bodies = {
-  contribution: describedObject('SignedContribution', { contribution: ContributionMessage, signature: Signature }, {}, 'Signed by the node’s registered signer.'),
-  verdict: describedObject('SignedVerdict', { verdict: VerdictMessage, signature: Signature }, {}, 'Signed by a registered verifier.'),
+  contribution: signedContribution,
+  verdict: signedVerdict,
+  contributionBatch: describedObject(
+    'SignedContributionBatch',
+    { items: boundedArray(signedContribution, MAX_BATCH_ITEMS) },
+    {},
+    `Up to ${MAX_BATCH_ITEMS} signed contributions, each exactly the body of POST /v1/contributions.`,
+  ),
+  verdictBatch: describedObject(
+    'SignedVerdictBatch',
+    { items: boundedArray(signedVerdict, MAX_BATCH_ITEMS) },
+    {},
+    `Up to ${MAX_BATCH_ITEMS} signed verdicts, each exactly the body of POST /v1/verdicts.`,
+  ),
   registerNode: describedObject('RegisterNodeRequest', commandFields.RegisterNode.required, commandFields.RegisterNode.optional),
   registerVerifier: describedObject('RegisterVerifierRequest', commandFields.RegisterVerifier.required),
   deposit: describedObject(

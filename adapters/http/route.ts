@@ -17,6 +17,8 @@ export interface RouteSpec<B extends t.Mixed, P extends t.Mixed, Q extends t.Mix
   readonly description?: string;
   readonly tag: string;
   readonly role?: Role;
+  /** This route's own body limit in bytes (batch routes); default: the service's. */
+  readonly bodyLimit?: number;
   /** Success responses for the docs: status → description (and optional schema). */
   readonly responses: Readonly<Record<number, string | { description: string; schema: JsonSchema }>>;
   readonly handler: (input: Input<B, P, Q>, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -85,6 +87,7 @@ export const defineRoute = <B extends t.Mixed, P extends t.Mixed, Q extends t.Mi
     method: spec.method,
     url: spec.url,
     schema: docsSchema(spec),
+    ...(spec.bodyLimit === undefined ? {} : { bodyLimit: spec.bodyLimit }),
     ...(spec.role ? { onRequest: requireRole(tokens, spec.role) } : {}),
     handler: async (request, reply) => {
       const validated = validateRequest(spec, request);

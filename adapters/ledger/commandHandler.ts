@@ -84,10 +84,20 @@ export const createCommandHandler = ({ store, ledger, clock, maxAttempts = 20, m
   const queue: Pending[] = [];
   let draining = false;
 
-  /** The events of the command first recorded under `key`: its first event and the `key/n` ones after it. */
+  /**
+   * The events of the command first recorded under `key`: its first event and the `key/n` ones
+   * right after it (one append, so contiguous), read in small pages: most commands have one to three.
+   */
   const originalEvents = async (first: StoredEvent, key: string): Promise<StoredEvent[]> => {
-    const page = await store.readAll({ fromPosition: first.position, maxCount: 1000 });
-    return page.filter((e) => e.id === key || e.id.startsWith(`${key}/`));
+    const events: StoredEvent[] = [];
+    for (let from = first.position, pageSize = 4; ; from += pageSize, pageSize *= 4) {
+      const page = await store.readAll({ fromPosition: from, maxCount: pageSize });
+      for (const e of page) {
+        if (e.id !== key && !e.id.startsWith(`${key}/`)) return events;
+        events.push(e);
+      }
+      if (page.length < pageSize) return events;
+    }
   };
 
   /** Stored events under the items' keys, one store call for the group. */

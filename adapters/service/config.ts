@@ -66,6 +66,7 @@ export const EnvCodec = strictObject(
     LOG_LEVEL: LogLevel,
     SCHEDULE: NonEmpty,
     BODY_LIMIT_BYTES: wholeNumber('Bytes', 1024, 16 * 1024 * 1024),
+    BATCH_BODY_LIMIT_BYTES: wholeNumber('Bytes', 1024, 64 * 1024 * 1024),
     SIGNATURE_WORKERS: wholeNumber('Workers', 0, 64),
     GENESIS_TIME_SECONDS: wholeNumber('UnixSeconds', 0, 2 ** 40),
     EPOCH_LENGTH_SECONDS: wholeNumber('Seconds', 1, 2 ** 32),
@@ -77,7 +78,8 @@ export const EnvCodec = strictObject(
 type Env = t.TypeOf<typeof EnvCodec>;
 export const ENV_VARIABLES = [
   'HOST', 'PORT', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_SCHEMA', 'RPC_URL', 'PRIVATE_KEY', 'DISTRIBUTOR_ADDRESS', 'CXT_TOKEN_ADDRESS',
-  'CHAIN_ID', 'EMBEDDED_RPC_PORT', 'ADMIN_TOKEN', 'INDEXER_TOKEN', 'BILLING_TOKEN', 'LOG_LEVEL', 'SCHEDULE', 'BODY_LIMIT_BYTES', 'SIGNATURE_WORKERS',
+  'CHAIN_ID', 'EMBEDDED_RPC_PORT', 'ADMIN_TOKEN', 'INDEXER_TOKEN', 'BILLING_TOKEN', 'LOG_LEVEL', 'SCHEDULE', 'BODY_LIMIT_BYTES',
+  'BATCH_BODY_LIMIT_BYTES', 'SIGNATURE_WORKERS',
   'GENESIS_TIME_SECONDS', 'EPOCH_LENGTH_SECONDS', 'TIMELOCK_SECONDS', 'DISTRIBUTION_EVERY_EPOCHS', 'SNAPSHOT_RETENTION',
 ] as const;
 
@@ -112,6 +114,8 @@ export interface ServiceConfig {
   /** node-cron expression (6 fields: with seconds) of the scheduler tick. */
   readonly schedule: string;
   readonly bodyLimitBytes: number;
+  /** Body limit of the batch routes; undefined: 1 MiB (never below bodyLimitBytes). */
+  readonly batchBodyLimitBytes?: number;
   /** Worker threads recovering EIP-712 signers; undefined: cores − 1 (at most 4); 0: on the event loop. */
   readonly signatureWorkers?: number;
   readonly genesis: GenesisOverrides;
@@ -185,6 +189,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv, args: { dataDir?: string } = 
     logLevel: e.LOG_LEVEL ?? 'info',
     schedule: e.SCHEDULE ?? '* * * * * *',
     bodyLimitBytes: e.BODY_LIMIT_BYTES ?? 65_536,
+    ...(e.BATCH_BODY_LIMIT_BYTES === undefined ? {} : { batchBodyLimitBytes: e.BATCH_BODY_LIMIT_BYTES }),
     ...(e.SIGNATURE_WORKERS === undefined ? {} : { signatureWorkers: e.SIGNATURE_WORKERS }),
     ...(e.SNAPSHOT_RETENTION === undefined ? {} : { snapshotRetention: e.SNAPSHOT_RETENTION }),
     genesis: {

@@ -105,6 +105,7 @@ export const startService = async (options: ServiceOptions): Promise<Service> =>
         chainId: chain.chainId,
         tokens,
         bodyLimitBytes: config.bodyLimitBytes,
+        ...(config.batchBodyLimitBytes === undefined ? {} : { batchBodyLimitBytes: config.batchBodyLimitBytes }),
         commands,
         fresh: view.fresh,
         current: () => ledger.state,

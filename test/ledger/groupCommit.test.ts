@@ -45,6 +45,7 @@ const started = async (raw: EventStore) => {
   return { store, groups, handler, ledger };
 };
 
+type Settled = PromiseSettledResult<HandleResult>;
 const settled = (promises: Array<Promise<HandleResult>>) => Promise.allSettled(promises);
 
 describe.each(Object.keys(factories))('group commit on %s', (name) => {
@@ -61,15 +62,15 @@ describe.each(Object.keys(factories))('group commit on %s', (name) => {
       handler.handle(contribution('c9', 'n2', 99)), // c9 with other content: a conflict
       handler.handle(contribution('c4', 'n2')),
     ]);
-    const [c1, c2, ghost, replay, c3, conflict, c4] = outcomes;
+    const [c1, c2, ghost, replay, c3, conflict, c4] = outcomes as [Settled, Settled, Settled, Settled, Settled, Settled, Settled];
     for (const accepted of [c1, c2, c3, c4]) expect(accepted).toMatchObject({ status: 'fulfilled', value: { status: 'accepted' } });
     expect(ghost).toMatchObject({ status: 'fulfilled', value: { status: 'refused', refusal: { code: 'NODE_UNKNOWN' } } });
     expect(replay).toMatchObject({ status: 'fulfilled', value: { status: 'duplicate', events: [original] } });
-    expect(conflict.status === 'rejected' && conflict.reason).toBeInstanceOf(RequestConflictError);
+    expect(conflict.status === 'rejected' ? conflict.reason : conflict).toBeInstanceOf(RequestConflictError);
 
     // One transaction held all four, at consecutive positions in submission order.
     expect(groups).toEqual([4]);
-    const positions = [c1, c2, c3, c4].map((o) => (o.status === 'fulfilled' && o.value.status === 'accepted' ? o.value.events[0]!.position : -1));
+    const positions = [c1, c2, c3, c4].map((o: Settled) => (o.status === 'fulfilled' && o.value.status === 'accepted' ? o.value.events[0]!.position : -1));
     expect(positions).toEqual([head + 1, head + 2, head + 3, head + 4]);
     expect((await store.head()).position).toBe(head + 4);
     expect(ledger.position).toBe(head + 4);
