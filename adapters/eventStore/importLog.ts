@@ -12,7 +12,7 @@ import { createChainVerifier, type StoredEvent } from '../../domain/hashChain.ts
 import { createMemoryEventStore, createMemoryEventStoreFrom, type MemoryEventStoreOptions } from './memoryEventStore.ts';
 import type { EventStore, LogHead } from './port.ts';
 import type { PostgresEventStore } from './postgresEventStore.ts';
-import type { EventStoreTables } from './postgresSchema.ts';
+import { insertSealedSql, type EventStoreTables } from './postgresSchema.ts';
 import type { SqlQueryable } from './sqlExecutor.ts';
 
 export interface LogImportResult {
@@ -68,14 +68,8 @@ const createImportCheck = () => {
 
 // ---------------------------------------------------------------- PostgreSQL / PGlite
 
-const COLUMNS = 'position, id, type, stream, stream_version, recorded_at, data, prev_hash, hash';
-
 /** The same row mapping as the append path's write, without moving the head (done once at the end). */
-const insertSql = (t: EventStoreTables): string => `
-  insert into ${t.events} (${COLUMNS})
-  select (e->>'position')::bigint, e->>'id', e->>'type', e->>'stream', (e->>'streamVersion')::bigint,
-         e->>'recordedAt', e->'data', e->>'prevHash', e->>'hash'
-  from jsonb_array_elements($1::jsonb) as e`;
+const insertSql = (t: EventStoreTables): string => insertSealedSql(t);
 
 const lockEmptyLog = async (tx: SqlQueryable, t: EventStoreTables): Promise<void> => {
   const [head] = await tx.query(`select position, hash from ${t.head} for update`);

@@ -5,9 +5,10 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import type { StoredEvent } from '../../domain/hashChain.ts';
-import type { EventStore, LogHead, ReadAllOptions, ReadStreamOptions } from './port.ts';
-import { eventStoreTables, migrateEventStore, type EventStoreTables } from './postgresSchema.ts';
-import { DEFAULT_PAGE_SIZE, appendManyToLockedLog, appendToLockedLog, systemClock, type Clock, type LockedLog } from './shared.ts';
+import type { AppendManyOptions, AppendResult, EventStore, LogHead, ReadAllOptions, ReadStreamOptions, StreamAppend } from './port.ts';
+import { EVENT_COLUMNS, eventStoreTables, insertSealedSql, migrateEventStore, type EventStoreTables } from './postgresSchema.ts';
+import { appendOptimistically, createAppendMemory, forget, remember } from './optimisticAppend.ts';
+import { DEFAULT_PAGE_SIZE, appendManyToLockedLog, systemClock, type Clock, type LockedLog } from './shared.ts';
 import { pgliteExecutor, type SqlExecutor, type SqlQueryable, type SqlRow } from './sqlExecutor.ts';
 
 export interface PostgresEventStoreOptions {
@@ -26,7 +27,7 @@ export interface PostgresEventStore extends EventStore {
   migrate(): Promise<void>;
 }
 
-const COLUMNS = 'position, id, type, stream, stream_version, recorded_at, data, prev_hash, hash';
+const COLUMNS = EVENT_COLUMNS;
 
 /** bigint arrives as a string from pg (and may be a BigInt or number elsewhere): normalize once here. */
 export const rowToStoredEvent = (row: SqlRow): StoredEvent => ({
@@ -47,17 +48,9 @@ const readHead = async (db: SqlQueryable, t: EventStoreTables, lock: boolean): P
   return { position: Number(row.position), hash: String(row.hash) };
 };
 
-/**
- * JSON in, jsonb_array_elements out: one parameter and one statement for any batch size, identical on
- * pg and PGlite. The head moves in the same statement (a data-modifying CTE always runs to completion).
- */
+/** The head moves in the same statement (a data-modifying CTE always runs to completion). */
 const writeSql = (t: EventStoreTables): string => `
-  with inserted as (
-    insert into ${t.events} (${COLUMNS})
-    select (e->>'position')::bigint, e->>'id', e->>'type', e->>'stream', (e->>'streamVersion')::bigint,
-           e->>'recordedAt', e->'data', e->>'prevHash', e->>'hash'
-    from jsonb_array_elements($1::jsonb) as e
-  )
+  with inserted as (${insertSealedSql(t)})
   update ${t.head} set position = $2, hash = $3`;
 
 /** Stream versions and already-stored ids in one round trip; both come back as jsonb. */
@@ -71,28 +64,50 @@ const lookupSql = (t: EventStoreTables): string => `
 
 const jsonColumn = <T>(value: unknown, empty: T): T => (typeof value === 'string' ? (JSON.parse(value) as T) : ((value as T | undefined) ?? empty));
 
-const lockedLog = (tx: SqlQueryable, t: EventStoreTables): LockedLog => ({
-  head: () => readHead(tx, t, true),
+/** The locked path's reads and write, and what they taught about the head and the streams' versions. */
+const lockedLog = (tx: SqlQueryable, t: EventStoreTables, learned: { head?: LogHead; versions: Map<string, number> }): LockedLog => ({
+  head: async () => (learned.head = await readHead(tx, t, true)),
   lookup: async (streams, ids) => {
     const [row] = await tx.query(lookupSql(t), [JSON.stringify(streams), JSON.stringify(ids)]);
     const versions = jsonColumn<Record<string, number | string>>(row?.stream_versions, {});
     const existing = jsonColumn<SqlRow[]>(row?.existing, []);
-    return { streamVersions: new Map(Object.entries(versions).map(([s, v]) => [s, Number(v)])), existing: existing.map(rowToStoredEvent) };
+    for (const [stream, version] of Object.entries(versions)) learned.versions.set(stream, Number(version));
+    return { streamVersions: new Map(learned.versions), existing: existing.map(rowToStoredEvent) };
   },
   write: async (events) => {
     const last = events[events.length - 1]!;
     await tx.query(writeSql(t), [JSON.stringify(events), last.position, last.hash]);
+    learned.head = { position: last.position, hash: last.hash };
+    for (const e of events) learned.versions.set(e.stream, e.streamVersion);
   },
 });
 
 export const createPostgresEventStore = ({ db, schema, clock = systemClock }: PostgresEventStoreOptions): PostgresEventStore => {
   const t = eventStoreTables(schema);
+  const memory = createAppendMemory();
+
+  const appendLocked = async (writes: readonly StreamAppend[], options: AppendManyOptions): Promise<AppendResult[]> => {
+    const learned: { head?: LogHead; versions: Map<string, number> } = { versions: new Map() };
+    try {
+      const results = await db.transaction((tx) => appendManyToLockedLog(lockedLog(tx, t, learned), writes, options, clock));
+      if (learned.head) remember(memory, learned.head, learned.versions);
+      return results;
+    } catch (error) {
+      forget(memory);
+      throw error;
+    }
+  };
+
+  /** One statement when the remembered head still holds (optimisticAppend.ts), else the locked transaction. */
+  const appendMany = async (writes: readonly StreamAppend[], options: AppendManyOptions = {}): Promise<AppendResult[]> =>
+    (await appendOptimistically(db, t, memory, writes, options, clock)) ?? appendLocked(writes, options);
+
   return {
     db,
     tables: t,
     migrate: () => migrateEventStore(db, schema),
-    append: (stream, events, options = {}) => db.transaction((tx) => appendToLockedLog(lockedLog(tx, t), stream, events, options, clock)),
-    appendMany: (writes, options = {}) => db.transaction((tx) => appendManyToLockedLog(lockedLog(tx, t), writes, options, clock)),
+    append: async (stream, events, options = {}) => (await appendMany([{ stream, events, expectedVersion: options.expectedVersion }], options))[0]!,
+    appendMany,
     readStream: async (stream, { fromVersion = 1, maxCount }: ReadStreamOptions = {}) =>
       (
         await db.query(

@@ -29,6 +29,16 @@ export const eventStoreTables = (schema?: string): EventStoreTables => {
   return { schema, events: qualify('events'), head: qualify('event_log_head') };
 };
 
+/** The events table's columns, in the order every statement here lists them. */
+export const EVENT_COLUMNS = 'position, id, type, stream, stream_version, recorded_at, data, prev_hash, hash';
+
+/** INSERT of sealed envelopes passed as ONE jsonb array parameter (`$1`): one statement for any batch size, identical on pg and PGlite. */
+export const insertSealedSql = (t: EventStoreTables, where = ''): string => `
+  insert into ${t.events} (${EVENT_COLUMNS})
+  select (e->>'position')::bigint, e->>'id', e->>'type', e->>'stream', (e->>'streamVersion')::bigint,
+         e->>'recordedAt', e->'data', e->>'prevHash', e->>'hash'
+  from jsonb_array_elements($1::jsonb) as e ${where}`;
+
 /** Idempotent DDL, statement by statement (PGlite and pg both run them through the same executor). */
 export const eventStoreMigrationSql = (schema?: string): string[] => {
   const t = eventStoreTables(schema);
