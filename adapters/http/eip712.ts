@@ -10,8 +10,9 @@
  * The digest is computed here (cheap, with the encoders and domain separators cached); recovering
  * the signer from it is the expensive part and runs in worker threads (signatureRecovery.ts).
  */
-import { Signature, TypedDataEncoder, concat, keccak256, recoverAddress, type Signer, type TypedDataDomain, type TypedDataField } from 'ethers';
+import { Signature, TypedDataEncoder, concat, keccak256, type Signer, type TypedDataDomain, type TypedDataField } from 'ethers';
 import type * as t from 'io-ts';
+import { recoverSignerAddress } from './recoverAddress.mjs';
 import type { ContributionMessage, VerdictMessage } from './requestCodecs.ts';
 
 export const EIP712_DOMAIN_NAME = 'Corex Settlement';
@@ -81,12 +82,12 @@ export const signatureProblem = (signature: string): string | undefined => {
   }
 };
 
-/** The signing address, lowercase; synchronous (the worker threads run this). */
+/** The signing address, lowercase; synchronous (the worker threads run the same recovery, recoverAddress.mjs). */
 export const recoverSigner = (digest: string, signature: string): Recovered => {
   const problem = signatureProblem(signature);
   if (problem) return { ok: false, message: problem };
   try {
-    return { ok: true, signer: recoverAddress(digest, signature).toLowerCase() };
+    return { ok: true, signer: recoverSignerAddress(digest, signature) };
   } catch (error) {
     return { ok: false, message: `is not a valid secp256k1 signature (${(error as { shortMessage?: string }).shortMessage ?? 'unrecoverable'})` };
   }

@@ -1,8 +1,9 @@
 /**
- * Signer recovery in a small pool of worker threads, so the milliseconds of CPU each EIP-712
- * recovery costs do not stall every other request (health checks included) on the event loop.
- * With no workers it recovers inline. A worker that dies fails only its own pending requests and
- * is replaced.
+ * Signer recovery in a small pool of worker threads, so the CPU each EIP-712 recovery costs
+ * (≈ 65 µs with libsecp256k1, ≈ 1.6 ms with the pure-JS fallback) does not stall every other
+ * request (health checks included) on the event loop. Recoveries asked for in the same tick (a
+ * batch request) travel to a worker as one message. With no workers it recovers inline. A worker
+ * that dies fails only its own pending requests and is replaced.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -18,9 +19,17 @@ export const defaultRecoveryWorkers = (): number => Math.max(1, Math.min(4, avai
 
 const WORKER_URL = new URL('./recoverWorker.mjs', import.meta.url);
 
+interface Request {
+  readonly id: number;
+  readonly digest: string;
+  readonly signature: string;
+}
+
 interface Slot {
   worker: Worker;
   readonly pending: Map<number, (r: Recovered) => void>;
+  /** Asked for in this tick, not yet posted. */
+  outgoing: Request[];
 }
 
 export const createSignatureRecovery = (workers = defaultRecoveryWorkers()): SignatureRecovery => {
@@ -31,10 +40,12 @@ export const createSignatureRecovery = (workers = defaultRecoveryWorkers()): Sig
   const spawnInto = (slot: Slot): void => {
     const worker = new Worker(WORKER_URL);
     worker.unref();
-    worker.on('message', (m: { id: number; signer?: string; error?: string }) => {
-      const settle = slot.pending.get(m.id);
-      slot.pending.delete(m.id);
-      settle?.(m.signer ? { ok: true, signer: m.signer } : { ok: false, message: `is not a valid secp256k1 signature (${m.error})` });
+    worker.on('message', (answers: Array<{ id: number; signer?: string; error?: string }>) => {
+      for (const m of answers) {
+        const settle = slot.pending.get(m.id);
+        slot.pending.delete(m.id);
+        settle?.(m.signer ? { ok: true, signer: m.signer } : { ok: false, message: `is not a valid secp256k1 signature (${m.error})` });
+      }
     });
     worker.on('error', () => undefined);
     worker.on('exit', () => {
@@ -46,7 +57,7 @@ export const createSignatureRecovery = (workers = defaultRecoveryWorkers()): Sig
   };
 
   const slots: Slot[] = Array.from({ length: workers }, () => {
-    const slot = { pending: new Map() } as Slot;
+    const slot = { pending: new Map(), outgoing: [] as Request[] } as Slot;
     spawnInto(slot);
     return slot;
   });
@@ -59,7 +70,12 @@ export const createSignatureRecovery = (workers = defaultRecoveryWorkers()): Sig
       const id = nextId++;
       return new Promise((resolve) => {
         slot.pending.set(id, resolve);
-        slot.worker.postMessage({ id, digest, signature });
+        if (slot.outgoing.push({ id, digest, signature }) > 1) return;
+        queueMicrotask(() => {
+          const requests = slot.outgoing;
+          slot.outgoing = [];
+          slot.worker.postMessage(requests);
+        });
       });
     },
     async close() {
