@@ -14,9 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
-import { Wallet, id } from 'ethers';
+import { Wallet, getBytes, hexlify, id } from 'ethers';
+import secp256k1 from 'secp256k1';
 import { cxt } from '../../domain/index.ts';
-import { signContribution } from '../../adapters/http/eip712.ts';
+import { contributionDigest } from '../../adapters/http/eip712.ts';
 import { loadConfig } from '../../adapters/service/config.ts';
 import { startService, type Service } from '../../adapters/service/service.ts';
 import { TEST_DATABASE_URL, dropSchema, freshSchemaName, postgresAvailable } from '../support/postgres.ts';
@@ -27,12 +28,18 @@ const INDEXER = 'bench-indexer-token-0123456789abcdef';
 const GENESIS = 1_767_225_600;
 const DAY = 86_400;
 const CONNECTIONS = 32;
+const PACED_RATE = 1_000;
+const BATCH_SIZE = 1_000;
+const BATCH_CONNECTIONS = 4;
 const LOAD_TIMEOUT_MS = 180_000;
 
 interface Sizes {
   readonly nodes: number;
   readonly stakers: number;
   readonly contributions: number;
+  /** Single contributions sent at a fixed rate (PACED_RATE), for latency under a known load. */
+  readonly paced: number;
+  readonly batched: number;
   readonly lookups: number;
 }
 
@@ -48,12 +55,12 @@ interface LoadResult {
 /** Runs in the child: autocannon over a list of prepared requests, one request per item. */
 const LOAD_SCRIPT = `
 import { readFileSync } from 'node:fs';
-const { autocannonUrl, url, itemsFile, connections, timeoutS } = JSON.parse(process.env.LOAD);
+const { autocannonUrl, url, itemsFile, connections, timeoutS, overallRate } = JSON.parse(process.env.LOAD);
 const autocannon = (await import(autocannonUrl)).default;
 const items = JSON.parse(readFileSync(itemsFile, 'utf8'));
 let next = 0;
 const result = await autocannon({
-  url, connections, amount: items.length, timeout: timeoutS,
+  url, connections, amount: items.length, timeout: timeoutS, ...(overallRate ? { overallRate } : {}),
   requests: [{ setupRequest: (req) => {
     const item = items[next++ % items.length];
     return { ...req, method: item.method, path: item.path, headers: { 'content-type': 'application/json' }, body: item.body };
@@ -63,12 +70,23 @@ const statuses = Object.fromEntries(Object.entries(result.statusCodeStats).map((
 process.stdout.write(JSON.stringify({ requests: result.requests.total, seconds: result.duration, p50Ms: result.latency.p50, p99Ms: result.latency.p99, statuses, errors: result.errors + result.timeouts }));
 `;
 
-const runLoad = (url: string, items: readonly { method: string; path: string; body?: string }[], dir: string): Promise<LoadResult> => {
+interface Load {
+  readonly connections: number;
+  /** Requests per second across all connections (open-loop pacing); undefined: as fast as answered. */
+  readonly overallRate?: number;
+}
+
+const runLoad = (
+  url: string,
+  items: readonly { method: string; path: string; body?: string }[],
+  dir: string,
+  load: Load = { connections: CONNECTIONS },
+): Promise<LoadResult> => {
   const itemsFile = join(dir, `load-${Date.now()}.json`);
   writeFileSync(itemsFile, JSON.stringify(items));
   const autocannonUrl = pathToFileURL(createRequire(import.meta.url).resolve('autocannon')).href;
   const child = spawn(process.execPath, ['--input-type=module', '-e', LOAD_SCRIPT], {
-    env: { ...process.env, LOAD: JSON.stringify({ autocannonUrl, url, itemsFile, connections: CONNECTIONS, timeoutS: 30 }) },
+    env: { ...process.env, LOAD: JSON.stringify({ autocannonUrl, url, itemsFile, connections: load.connections, timeoutS: 30, overallRate: load.overallRate }) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -104,18 +122,36 @@ const prepare = async (s: Service, sizes: Sizes, clock: { nowSeconds: number }, 
   return { signers, stakers };
 };
 
-const signBodies = async (signers: readonly Wallet[], chainId: number, count: number): Promise<{ method: string; path: string; body: string }[]> => {
-  const items = [];
-  for (let i = 0; i < count; i++) {
-    const contribution = { contributionId: `bench-c-${i}`, nodeId: `node-${i % signers.length}`, epoch: 2, kind: 'compute' as const, units: 100 + (i % 900), proofHash: id(`proof-${i}`) };
-    const signature = await signContribution(signers[i % signers.length]!, chainId, contribution);
-    items.push({ method: 'POST', path: '/v1/contributions', body: JSON.stringify({ contribution, signature }) });
-  }
-  return items;
-};
+interface Signed {
+  readonly contribution: Parameters<typeof contributionDigest>[1];
+  readonly signature: string;
+}
 
-const row = (store: string, workload: string, r: LoadResult): string =>
-  `| ${store} | ${workload} | ${r.requests.toLocaleString('en')} | ${CONNECTIONS} | **${Math.round(r.requests / r.seconds).toLocaleString('en')}/s** | ${r.p50Ms} ms | ${r.p99Ms} ms | ${Object.entries(r.statuses)
+/**
+ * Distinct contributions, signed beforehand (not part of the figures) with libsecp256k1 over the
+ * EIP-712 digest: the same signature ethers' signTypedData gives (RFC 6979), 30× sooner.
+ */
+const signContributions = (signers: readonly Wallet[], chainId: number, from: number, count: number): Signed[] =>
+  Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    const contribution = { contributionId: `bench-c-${i}`, nodeId: `node-${i % signers.length}`, epoch: 2, kind: 'compute' as const, units: 100 + (i % 900), proofHash: id(`proof-${i}`) };
+    const key = getBytes(signers[i % signers.length]!.privateKey);
+    const { signature, recid } = secp256k1.ecdsaSign(getBytes(contributionDigest(chainId, contribution)), key);
+    return { contribution, signature: `${hexlify(signature)}${(27 + recid).toString(16)}` };
+  });
+
+const singleRequests = (signed: readonly Signed[]) => signed.map((body) => ({ method: 'POST', path: '/v1/contributions', body: JSON.stringify(body) }));
+
+const batchRequests = (signed: readonly Signed[], size: number) =>
+  Array.from({ length: Math.ceil(signed.length / size) }, (_, b) => ({
+    method: 'POST',
+    path: '/v1/contributions/batch',
+    body: JSON.stringify({ items: signed.slice(b * size, (b + 1) * size) }),
+  }));
+
+/** `itemsPerRequest`: a batch request counts its items in the throughput. */
+const row = (store: string, workload: string, r: LoadResult, load: Load = { connections: CONNECTIONS }, itemsPerRequest = 1): string =>
+  `| ${store} | ${workload} | ${(r.requests * itemsPerRequest).toLocaleString('en')} | ${load.connections}${load.overallRate ? ` at ${load.overallRate.toLocaleString('en')} req/s` : ''} | **${Math.round((r.requests * itemsPerRequest) / r.seconds).toLocaleString('en')}/s** | ${r.p50Ms} ms | ${r.p99Ms} ms | ${Object.entries(r.statuses)
     .map(([k, v]) => `${v}×${k}`)
     .join(', ')}${r.errors ? `, ${r.errors} errors` : ''} |`;
 
@@ -131,18 +167,36 @@ const benchOn = async (store: 'PGlite' | 'PostgreSQL', sizes: Sizes, log: BenchC
   try {
     log(`  ${store}: preparing…`);
     const { signers, stakers } = await prepare(s, sizes, clock, log);
-    log(`  ${store}: signing ${sizes.contributions} contributions…`);
-    const bodies = await signBodies(signers, s.chain.chainId, sizes.contributions);
-    const before = (await s.store.head()).position;
+    log(`  ${store}: signing ${sizes.contributions + sizes.paced + sizes.batched} contributions…`);
+    const chainId = s.chain.chainId;
+    const singles = signContributions(signers, chainId, 0, sizes.contributions);
+    const paced = signContributions(signers, chainId, sizes.contributions, sizes.paced);
+    const batched = signContributions(signers, chainId, sizes.contributions + sizes.paced, sizes.batched);
+    const expectWritten = async (work: () => Promise<LoadResult>, count: number): Promise<LoadResult> => {
+      const before = (await s.store.head()).position;
+      const result = await work();
+      const written = (await s.store.head()).position - before;
+      if (written !== count) throw new Error(`expected ${count} events written, found ${written}`);
+      return result;
+    };
     log(`  ${store}: ${sizes.contributions} signed contributions from a second process…`);
-    const writes = await runLoad(s.url, bodies, dir);
-    const written = (await s.store.head()).position - before;
-    if (written !== sizes.contributions) throw new Error(`expected ${sizes.contributions} events written, found ${written}`);
+    const writes = await expectWritten(() => runLoad(s.url, singleRequests(singles), dir), sizes.contributions);
+    const pacing: Load = { connections: CONNECTIONS, overallRate: PACED_RATE };
+    log(`  ${store}: ${sizes.paced} signed contributions paced at ${PACED_RATE}/s…`);
+    const pacedWrites = await expectWritten(() => runLoad(s.url, singleRequests(paced), dir, pacing), sizes.paced);
+    const batching: Load = { connections: BATCH_CONNECTIONS };
+    log(`  ${store}: ${sizes.batched} signed contributions in batches of ${BATCH_SIZE}…`);
+    const batchWrites = await expectWritten(() => runLoad(s.url, batchRequests(batched, BATCH_SIZE), dir, batching), sizes.batched);
     const paths = Array.from({ length: sizes.lookups }, (_, i) => ({ method: 'GET', path: `/v1/accounts/${stakers[(i * 7919) % stakers.length]}/proofs` }));
     log(`  ${store}: ${sizes.lookups} proof lookups…`);
     const reads = await runLoad(s.url, paths, dir);
     const leaves = (await s.app.inject({ method: 'GET', url: '/v1/distributions/1' })).json().leafCount as number;
-    return [row(store, 'signed contributions (POST /v1/contributions)', writes), row(store, `proof lookups (${leaves.toLocaleString('en')}-leaf tree)`, reads)];
+    return [
+      row(store, 'signed contributions (POST /v1/contributions)', writes),
+      row(store, `signed contributions, paced at ${PACED_RATE.toLocaleString('en')}/s`, pacedWrites, pacing),
+      row(store, `signed contributions in batches of ${BATCH_SIZE.toLocaleString('en')} (POST /v1/contributions/batch)`, batchWrites, batching, BATCH_SIZE),
+      row(store, `proof lookups (${leaves.toLocaleString('en')}-leaf tree)`, reads),
+    ];
   } finally {
     await s.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -152,8 +206,8 @@ const benchOn = async (store: 'PGlite' | 'PostgreSQL', sizes: Sizes, log: BenchC
 
 export default async function httpBench(ctx: BenchContext): Promise<string> {
   const sizes: Sizes = ctx.quick
-    ? { nodes: 8, stakers: 200, contributions: 400, lookups: 2_000 }
-    : { nodes: 64, stakers: 5_000, contributions: 5_000, lookups: 50_000 };
+    ? { nodes: 8, stakers: 200, contributions: 400, paced: 1_000, batched: 4_000, lookups: 2_000 }
+    : { nodes: 64, stakers: 5_000, contributions: 10_000, paced: 10_000, batched: 50_000, lookups: 50_000 };
   const rows = await benchOn('PGlite', sizes, ctx.log);
   if (await postgresAvailable()) rows.push(...(await benchOn('PostgreSQL', sizes, ctx.log)));
   return [
