@@ -7,10 +7,12 @@
  * contribution is an off-chain record, not a call to a contract; chainId keeps signatures of one
  * deployment (mainnet, testnet, the local chain) from being replayed on another.
  *
- * The digest is computed here (cheap, with the encoders and domain separators cached); recovering
- * the signer from it is the expensive part and runs in worker threads (signatureRecovery.ts).
+ * The digest is computed here (a few µs: struct hashes written out, domain separators cached);
+ * recovering the signer from it is the expensive part and runs in worker threads (signatureRecovery.ts).
  */
-import { Signature, TypedDataEncoder, concat, keccak256, type Signer, type TypedDataDomain, type TypedDataField } from 'ethers';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { Signature, TypedDataEncoder, getBytes, keccak256, toUtf8Bytes, type Signer, type TypedDataDomain, type TypedDataField } from 'ethers';
+import { keccak256Bytes } from '../../domain/merkle/keccakSponge.ts';
 import type * as t from 'io-ts';
 import { recoverSignerAddress } from './recoverAddress.mjs';
 import type { ContributionMessage, VerdictMessage } from './requestCodecs.ts';
@@ -55,20 +57,70 @@ export const contributionValue = (c: ContributionMessage): Record<string, unknow
 
 export const verdictValue = (v: VerdictMessage): Record<string, unknown> => ({ contributionId: v.contributionId, verdict: v.verdict });
 
-const contributionEncoder = TypedDataEncoder.from(CONTRIBUTION_TYPES);
-const verdictEncoder = TypedDataEncoder.from(VERDICT_TYPES);
-const domainSeparators = new Map<number, string>();
-const domainSeparator = (chainId: number): string => {
+const domainSeparators = new Map<number, Uint8Array>();
+
+const domainSeparator = (chainId: number): Uint8Array => {
   let s = domainSeparators.get(chainId);
-  if (s === undefined) domainSeparators.set(chainId, (s = TypedDataEncoder.hashDomain(eip712Domain(chainId))));
+  if (s === undefined) domainSeparators.set(chainId, (s = getBytes(TypedDataEncoder.hashDomain(eip712Domain(chainId)))));
   return s;
 };
 
-/** keccak256("\x19\x01" ‖ domainSeparator ‖ hashStruct(message)): what the signer signs. */
-const digestOf = (chainId: number, structHash: string): string => keccak256(concat(['0x1901', domainSeparator(chainId), structHash]));
+/**
+ * EIP-712 hashStruct of our two flat structs, written out: keccak256(typeHash ‖ one 32-byte word
+ * per field), a string as keccak256 of its UTF-8, an integer as a big-endian uint256, bytes32 as
+ * is. Ethers' general TypedDataEncoder takes ~130 µs per contribution, a tenth of a batch's time;
+ * this takes a few µs, and a property test holds it equal to ethers' for any message.
+ */
+const utf8 = new TextEncoder();
+const typeHashOf = (types: Record<string, TypedDataField[]>): Uint8Array =>
+  getBytes(keccak256(toUtf8Bytes(TypedDataEncoder.from(types).encodeType(Object.keys(types)[0]!))));
+const CONTRIBUTION_TYPEHASH = typeHashOf(CONTRIBUTION_TYPES);
+const VERDICT_TYPEHASH = typeHashOf(VERDICT_TYPES);
 
-export const contributionDigest = (chainId: number, c: ContributionMessage): string => digestOf(chainId, contributionEncoder.hash(contributionValue(c)));
-export const verdictDigest = (chainId: number, v: VerdictMessage): string => digestOf(chainId, verdictEncoder.hash(verdictValue(v)));
+type Word = { readonly string: string } | { readonly uint: number } | { readonly bytes32: string };
+
+const hashStruct = (typeHash: Uint8Array, words: readonly Word[]): Uint8Array => {
+  const encoded = new Uint8Array(32 * (words.length + 1));
+  encoded.set(typeHash, 0);
+  words.forEach((w, i) => {
+    const at = 32 * (i + 1);
+    if ('string' in w) encoded.set(keccak256Bytes(utf8.encode(w.string)), at);
+    else if ('bytes32' in w) encoded.set(getBytes(w.bytes32), at);
+    else {
+      // uint64 fields: safe integers, written big-endian into the word's last 8 bytes.
+      const view = new DataView(encoded.buffer, at + 24, 8);
+      view.setBigUint64(0, BigInt(w.uint));
+    }
+  });
+  return keccak256Bytes(encoded);
+};
+
+/** keccak256("\x19\x01" ‖ domainSeparator ‖ hashStruct(message)): what the signer signs. */
+const digestOf = (chainId: number, structHash: Uint8Array): string => {
+  const bytes = new Uint8Array(66);
+  bytes[0] = 0x19;
+  bytes[1] = 0x01;
+  bytes.set(domainSeparator(chainId), 2);
+  bytes.set(structHash, 34);
+  return `0x${bytesToHex(keccak256Bytes(bytes))}`;
+};
+
+export const contributionDigest = (chainId: number, c: ContributionMessage): string =>
+  digestOf(
+    chainId,
+    hashStruct(CONTRIBUTION_TYPEHASH, [
+      { string: c.contributionId },
+      { string: c.nodeId },
+      { uint: c.epoch },
+      { string: c.kind },
+      { uint: c.units },
+      { bytes32: c.proofHash },
+      { string: c.taskId ?? '' },
+    ]),
+  );
+
+export const verdictDigest = (chainId: number, v: VerdictMessage): string =>
+  digestOf(chainId, hashStruct(VERDICT_TYPEHASH, [{ string: v.contributionId }, { string: v.verdict }]));
 
 export type Recovered = { readonly ok: true; readonly signer: string } | { readonly ok: false; readonly message: string };
 

@@ -3,9 +3,10 @@
  * type hashes, domain separator, digests, signatures) must stay exactly true, so a client written
  * from the document alone interoperates.
  */
-import { TypedDataEncoder, Wallet, id } from 'ethers';
+import fc from 'fast-check';
+import { TypedDataEncoder, Wallet, hexlify, id } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { CONTRIBUTION_TYPES, VERDICT_TYPES, contributionDigest, eip712Domain, recoverSigner, verdictDigest } from '../../adapters/http/eip712.ts';
+import { CONTRIBUTION_TYPES, VERDICT_TYPES, contributionDigest, contributionValue, eip712Domain, recoverSigner, verdictDigest } from '../../adapters/http/eip712.ts';
 
 const SIGNER = new Wallet(id('corex documentation signer'));
 const CONTRIBUTION = {
@@ -45,5 +46,31 @@ describe('the documented EIP-712 test vector (chainId 31337)', () => {
     expect(contributionDigest(31337, { ...CONTRIBUTION, taskId: undefined })).toBe(contributionDigest(31337, CONTRIBUTION));
     expect(contributionDigest(31337, { ...CONTRIBUTION, taskId: 't-1' })).not.toBe(contributionDigest(31337, CONTRIBUTION));
     expect(contributionDigest(1, CONTRIBUTION)).not.toBe(contributionDigest(31337, CONTRIBUTION));
+  });
+});
+
+describe('the written-out struct hashes', () => {
+  const text = fc.string({ unit: 'grapheme', maxLength: 40 });
+  const messageArb = fc.record({
+    contributionId: text,
+    nodeId: text,
+    epoch: fc.integer({ min: 0, max: 2 ** 40 }),
+    kind: fc.constantFrom('compute' as const, 'training' as const, 'data' as const),
+    units: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    proofHash: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => hexlify(b)),
+    taskId: fc.option(text, { nil: undefined }),
+  });
+
+  it('give the digest ethers’ TypedDataEncoder gives, for any message and chain', () => {
+    fc.assert(
+      fc.property(messageArb, fc.integer({ min: 1, max: 2 ** 40 }), fc.constantFrom('verified', 'invalid', 'fraud'), (m, chainId, verdict) => {
+        const { taskId, ...rest } = m;
+        const c = taskId === undefined ? rest : { ...rest, taskId };
+        expect(contributionDigest(chainId, c)).toBe(TypedDataEncoder.hash(eip712Domain(chainId), CONTRIBUTION_TYPES, contributionValue(c)));
+        const v = { contributionId: m.contributionId, verdict };
+        expect(verdictDigest(chainId, v)).toBe(TypedDataEncoder.hash(eip712Domain(chainId), VERDICT_TYPES, v));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

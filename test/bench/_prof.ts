@@ -1,0 +1,22 @@
+import pino from 'pino';
+import { Wallet, getBytes, hexlify, id } from 'ethers';
+import secp256k1 from 'secp256k1';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { contributionDigest } from '/work/main/adapters/http/eip712.ts';
+import { loadConfig } from '/work/main/adapters/service/config.ts';
+import { startService } from '/work/main/adapters/service/service.ts';
+const GENESIS = 1_767_225_600;
+const clock = { nowSeconds: GENESIS + 100 };
+const config = loadConfig({ PORT: '0', EMBEDDED_RPC_PORT: '0', ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef', ...(process.env.PG ? { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', DATABASE_SCHEMA: 'prof_' + process.pid } : {}) }, { dataDir: mkdtempSync(join(tmpdir(), 'prof-')) });
+const s = await startService({ config, clock: () => clock.nowSeconds, logger: pino({ level: 'silent' }), ticking: 'manual', params: { genesisTimeSeconds: GENESIS }, print: () => undefined });
+const signers = Array.from({ length: 64 }, (_, i) => new Wallet(id(`s-${i}`)));
+for (const [i, w] of signers.entries()) await s.app.inject({ method: 'POST', url: '/v1/nodes', headers: { authorization: 'Bearer bench-admin-token-0123456789abcdef', 'content-type': 'application/json' }, payload: JSON.stringify({ nodeId: `node-${i}`, operator: w.address, signer: w.address, hardwareClass: 'gpu' }) });
+const chainId = s.chain.chainId;
+const batch = (b: number) => JSON.stringify({ items: Array.from({ length: 1000 }, (_, k) => { const i = b * 1000 + k; const contribution = { contributionId: `c-${i}`, nodeId: `node-${i % 64}`, epoch: 0, kind: 'compute' as const, units: 100, proofHash: id(`p${i}`) }; const { signature, recid } = secp256k1.ecdsaSign(getBytes(contributionDigest(chainId, contribution)), getBytes(signers[i % 64]!.privateKey)); return { contribution, signature: `${hexlify(signature)}${(27 + recid).toString(16)}` }; }) });
+const bodies = Array.from({ length: 10 }, (_, b) => batch(b));
+const t0 = performance.now();
+for (const body of bodies) { const r = await s.app.inject({ method: 'POST', url: '/v1/contributions/batch', headers: { 'content-type': 'application/json' }, payload: body }); if (r.statusCode !== 200) throw new Error(r.body); }
+console.log('items/s', Math.round(10000 / ((performance.now() - t0) / 1000)));
+await s.stop();
