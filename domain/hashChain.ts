@@ -2,8 +2,8 @@
  * The tamper-evident log (DESIGN §3): every envelope commits to its predecessor's hash.
  * hash = keccak256(prevHash ‖ keccak256(JCS(envelope without hash and position))).
  */
-import canonicalize from 'canonicalize';
-import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { canonicalJson } from './jcs.ts';
 import { keccak256Bytes } from './merkle/keccakSponge.ts';
 
 export const ZERO_HASH = `0x${'00'.repeat(32)}`;
@@ -26,23 +26,40 @@ export interface StoredEvent {
 
 export type UnhashedEnvelope = Omit<StoredEvent, 'hash' | 'position'>;
 
-/** RFC 8785 canonical JSON. */
+/** RFC 8785 canonical JSON (jcs.ts). */
 export const jcs = (value: unknown): string => {
-  const text = canonicalize(value);
+  const text = canonicalJson(value);
   if (text === undefined) throw new Error('value cannot be canonicalized as JSON');
   return text;
 };
 
+const utf8 = new TextEncoder();
+
 export const keccakHex = (bytes: Uint8Array): string => `0x${bytesToHex(keccak256Bytes(bytes))}`;
-export const keccakJcs = (value: unknown): string => keccakHex(utf8ToBytes(jcs(value)));
+export const keccakJcs = (value: unknown): string => keccakHex(utf8.encode(jcs(value)));
+
+const str = JSON.stringify;
+
+/**
+ * JCS of the hashed part of an envelope. Its members are fixed, so for a well-typed envelope the
+ * text is written in JCS key order directly (data, id, prevHash, recordedAt, stream,
+ * streamVersion, type) — the same bytes as canonicalizing the object, without building and
+ * sorting it; anything else (a malformed line under audit) goes through the general path.
+ */
+const envelopeJcs = (e: UnhashedEnvelope): string => {
+  const { id, type, stream, streamVersion, recordedAt, data, prevHash } = e;
+  const plain = [id, type, stream, recordedAt, prevHash].every((v) => typeof v === 'string' && v.isWellFormed());
+  if (plain && Number.isSafeInteger(streamVersion) && data !== null && typeof data === 'object' && !Array.isArray(data))
+    return `{"data":${jcs(data)},"id":${str(id)},"prevHash":${str(prevHash)},"recordedAt":${str(recordedAt)},"stream":${str(stream)},"streamVersion":${streamVersion},"type":${str(type)}}`;
+  return jcs({ id, type, stream, streamVersion, recordedAt, data, prevHash });
+};
 
 export const hashEnvelope = (e: UnhashedEnvelope): string => {
-  const body = keccak256Bytes(
-    utf8ToBytes(
-      jcs({ id: e.id, type: e.type, stream: e.stream, streamVersion: e.streamVersion, recordedAt: e.recordedAt, data: e.data, prevHash: e.prevHash }),
-    ),
-  );
-  return keccakHex(concatBytes(hexToBytes(e.prevHash.slice(2)), body));
+  const prev = hexToBytes(e.prevHash.slice(2));
+  const linked = new Uint8Array(prev.length + 32);
+  linked.set(prev, 0);
+  linked.set(keccak256Bytes(utf8.encode(envelopeJcs(e))), prev.length);
+  return keccakHex(linked);
 };
 
 /** Seal an envelope: the store calls this under its append lock, with the current head as prevHash. */

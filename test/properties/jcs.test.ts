@@ -1,0 +1,73 @@
+/**
+ * domain/jcs.ts is RFC 8785 canonical JSON: byte-identical to the `canonicalize` reference on any
+ * JSON value (unicode, escapes, numbers at every magnitude, nesting, key orders), refusing what it
+ * refuses; and the envelope hash, which writes its JCS text directly, equals hashing the
+ * canonicalized envelope object.
+ */
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import canonicalize from 'canonicalize';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { hashEnvelope, jcs } from '../../domain/hashChain.ts';
+import { canonicalJson } from '../../domain/jcs.ts';
+import { RUNS } from './helpers.ts';
+
+const thrown = (f: () => unknown): string | undefined => {
+  try {
+    f();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
+
+const text = fc.string({ unit: 'binary', maxLength: 30 });
+const numbers = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.constantFrom(0, -0, 1e21, 1e-7, 5e-324, 2 ** 53 + 2));
+const json = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: 'small' }, text, numbers, fc.boolean(), fc.constant(null), tie('array'), tie('object')),
+  array: fc.array(tie('value'), { maxLength: 5 }),
+  object: fc.dictionary(text, tie('value'), { maxKeys: 6 }),
+})).value;
+
+describe('JCS (RFC 8785)', () => {
+  it('is byte-identical to the canonicalize reference on any JSON value', () => {
+    fc.assert(
+      fc.property(json, (value) => {
+        expect(thrown(() => canonicalJson(value))).toBe(thrown(() => canonicalize(value)));
+        if (thrown(() => canonicalize(value)) === undefined) expect(canonicalJson(value)).toBe(canonicalize(value));
+      }),
+      { numRuns: RUNS * 5 },
+    );
+  });
+
+  it('refuses what JSON cannot say, as the reference does', () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, '\ud800', { k: '\udc00x' }, { '\ud800': 1 }]) {
+      expect(thrown(() => canonicalJson(bad))).toBeDefined();
+      expect(thrown(() => canonicalize(bad))).toBeDefined();
+    }
+    expect(canonicalJson({ a: undefined, b: [undefined], c: new Date(0) })).toBe(canonicalize({ a: undefined, b: [undefined], c: new Date(0) }));
+  });
+
+  it('hashes an envelope exactly as keccak256(prevHash ‖ keccak256(JCS(envelope)))', () => {
+    const envelope = fc.record({
+      id: text,
+      type: text,
+      stream: text,
+      streamVersion: fc.nat(),
+      recordedAt: text,
+      data: fc.dictionary(text, json, { maxKeys: 5 }),
+      prevHash: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => `0x${bytesToHex(b)}`),
+    });
+    fc.assert(
+      fc.property(envelope, (e) => {
+        const reference = canonicalize(e);
+        fc.pre(reference !== undefined && thrown(() => canonicalize(e)) === undefined);
+        const body = keccak_256(utf8ToBytes(reference!));
+        expect(hashEnvelope(e)).toBe(`0x${bytesToHex(keccak_256(concatBytes(hexToBytes(e.prevHash.slice(2)), body)))}`);
+        expect(jcs(e)).toBe(reference);
+      }),
+      { numRuns: RUNS * 2 },
+    );
+  });
+});
