@@ -157,7 +157,45 @@ const benchEmmett = (sizes: Sizes, log: BenchContext['log']): Promise<Row> =>
     }
   });
 
-const rate = (n: number | undefined): string => (n === undefined ? '—' : Math.round(n).toLocaleString('en-US'));
+/**
+ * What a commit costs this PostgreSQL by itself: one-row INSERTs, one per autocommit statement (each
+ * waits for its WAL flush), and the same rows 1,000 per statement. No store beats this floor with
+ * durable commits; it shows how much of each row above is the database's.
+ */
+const benchFloor = async (sizes: Sizes): Promise<Row> => {
+  const schema = freshSchemaName('bench_floor');
+  const pool = createPool(schema, 2);
+  try {
+    await pool.query(`create schema ${schema}`);
+    await pool.query(`create table ${schema}.floor (n bigint primary key, data jsonb not null)`);
+    const singlePerSecond = await timed(async () => {
+      for (let i = 0; i < sizes.singleAppends; i++) await pool.query(`insert into ${schema}.floor values ($1, $2)`, [i, JSON.stringify(payload(i))]);
+      return sizes.singleAppends;
+    });
+    const batchedPerSecond = await timed(async () => {
+      for (let from = 0; from < sizes.batchedEvents; from += sizes.batchSize)
+        await pool.query(`insert into ${schema}.floor select (e->>'n')::bigint + 1e9, e->'data' from jsonb_array_elements($1::jsonb) e`, [
+          JSON.stringify(Array.from({ length: sizes.batchSize }, (_, i) => ({ n: from + i, data: payload(from + i) }))),
+        ]);
+      return sizes.batchedEvents;
+    });
+    return { store: 'floor: bare INSERTs on the same PostgreSQL (no lock, no index but the key, no hash)', singlePerSecond, batchedPerSecond, readPerSecond: Number.NaN };
+  } finally {
+    await pool.end();
+    await dropSchema(schema);
+  }
+};
+
+const rate = (n: number | undefined): string => (n === undefined || Number.isNaN(n) ? '—' : Math.round(n).toLocaleString('en-US'));
+
+/** Ours against Emmett's, row by row of the same run, against the issue's goal of 1.5×. */
+const ratio = (rows: readonly Row[], ours: string, theirs: string): string => {
+  const a = rows.find((r) => r.store === ours);
+  const b = rows.find((r) => r.store === theirs);
+  if (!a || !b) return '';
+  const x = (m: number, n: number) => `${(m / n).toFixed(2)}×${m / n >= 1.5 ? '' : ' (goal 1.5×: missed)'}`;
+  return `${ours} vs ${theirs}, same run: appends of 1 ${x(a.singlePerSecond, b.singlePerSecond)}; appends of 1,000 ${x(a.batchedPerSecond, b.batchedPerSecond)}.`;
+};
 
 const table = (rows: readonly Row[], sizes: Sizes): string =>
   [
@@ -169,6 +207,8 @@ const table = (rows: readonly Row[], sizes: Sizes): string =>
     '| store | appends of 1 (events/s) | appends of 1,000 (events/s) | read all (events/s) | verify chain (events/s) |',
     '|---|---:|---:|---:|---:|',
     ...rows.map((r) => `| ${r.store} | ${rate(r.singlePerSecond)} | ${rate(r.batchedPerSecond)} | ${rate(r.readPerSecond)} | ${rate(r.verifyPerSecond)} |`),
+    '',
+    ratio(rows, 'Corex, PostgreSQL', 'Emmett 0.42, PostgreSQL'),
   ].join('\n');
 
 export default async ({ quick, log }: BenchContext): Promise<string> => {
@@ -178,6 +218,8 @@ export default async ({ quick, log }: BenchContext): Promise<string> => {
   if (await postgresAvailable()) {
     rows.push(await benchPostgres(sizes, log));
     rows.push(await benchEmmett(sizes, log));
+    log('  floor: bare inserts');
+    rows.push(await benchFloor(sizes));
   } else log('PostgreSQL unreachable: only PGlite measured');
   return table(rows, sizes);
 };
