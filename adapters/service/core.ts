@@ -108,7 +108,7 @@ export const openCore = async (options: CoreOptions): Promise<Core> => {
     // Closed before the store: snapshots still being written finish first.
     closers.push({ name: 'snapshots', close: () => ledger.snapshotsWritten() });
     const view = createLedgerView(ledger, { otherWriters: storage.shared, store });
-    const commands = instrumentCommands(createCommandHandler({ store, ledger, clock }), metrics);
+    const commands = instrumentCommands(createCommandHandler({ store, ledger, clock, onGroup: (commands) => metrics.commandGroupSize.observe(commands) }), metrics);
     if (options.genesis === 'require') {
       await ledger.catchUp();
       if (genesisParams(ledger.state) === undefined)

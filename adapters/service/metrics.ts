@@ -8,6 +8,8 @@ export interface ServiceMetrics {
   readonly registry: Registry;
   readonly eventsAppended: Counter<'type'>;
   readonly epochCloseSeconds: Histogram;
+  /** Commands per group commit (one append each). */
+  readonly commandGroupSize: Histogram;
   readonly httpSeconds: Histogram<'method' | 'route' | 'status_code'>;
   readonly schedulerTicks: Counter<'outcome'>;
   /** What the distributor lacks of each token for the next proposal (0 once funded). */
@@ -48,6 +50,12 @@ export const createServiceMetrics = (options: { defaultMetrics?: boolean } = {})
     name: 'cxt_epoch_close_duration_seconds',
     help: 'Time to decide and append one epoch close (settlement included)',
     buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  const commandGroupSize = new Histogram({
+    name: 'cxt_command_group_size',
+    help: 'Commands appended together in one group commit (one transaction)',
+    buckets: [1, 2, 5, 10, 50, 100, 500, 1000, 5000],
     registers: [registry],
   });
   const httpSeconds = new Histogram({
@@ -117,6 +125,7 @@ export const createServiceMetrics = (options: { defaultMetrics?: boolean } = {})
     registry,
     eventsAppended,
     epochCloseSeconds,
+    commandGroupSize,
     httpSeconds,
     schedulerTicks,
     distributorShortfall,

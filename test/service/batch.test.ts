@@ -95,6 +95,11 @@ describe('batch ingestion', () => {
     const r = await h.request('POST', '/v1/contributions/batch', { body: { items } });
     expect(r.status).toBe(200);
     expect(new Set(r.json.results.map((x: { status: string }) => x.status))).toEqual(new Set(['accepted']));
+    // The 1,000 were one group commit: one observation of 1,000 in the group-size histogram.
+    const metrics = (await h.request('GET', '/metrics')).json as string;
+    expect(metrics).toMatch(/cxt_command_group_size_bucket\{le="500"\} (\d+)/);
+    const at = (le: string) => Number(new RegExp(`cxt_command_group_size_bucket\\{le="${le}"\\} (\\d+)`).exec(metrics)![1]);
+    expect(at('1000') - at('500')).toBe(1);
     const tooBig = await h.request('POST', '/v1/contributions', { raw: JSON.stringify({ items }) });
     expect(tooBig.status).toBe(413);
     expect(tooBig.json.detail).toContain('65536');
