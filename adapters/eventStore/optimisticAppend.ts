@@ -84,7 +84,7 @@ export const appendOptimistically = async (
   const unknown = streams.filter((s) => !memory.versions.has(s));
   // Versions read now are at least as new as the remembered head; if they are newer, the head moved and the write below does nothing.
   if (unknown.length > 0)
-    remember(memory, head, (await db.query(versionsSql(t), [JSON.stringify(unknown)])).map((r) => [String(r.stream), Number(r.version)] as const));
+    remember(memory, head, (await db.query(versionsSql(t), [JSON.stringify(unknown)], { prepare: true })).map((r) => [String(r.stream), Number(r.version)] as const));
   const startVersions = new Map(streams.map((s) => [s, memory.versions.get(s) ?? 0]));
   const versions = new Map(startVersions);
   const recordedAt = clock().toISOString();
@@ -113,7 +113,7 @@ export const appendOptimistically = async (
       head.position,
       head.hash,
       JSON.stringify([...startVersions].map(([stream, version]) => ({ stream, version }))),
-    ]);
+    ], { prepare: true });
     if (Number(row?.inserted ?? 0) !== sealed.length) {
       forget(memory);
       return undefined;

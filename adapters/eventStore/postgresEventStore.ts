@@ -28,6 +28,8 @@ export interface PostgresEventStore extends EventStore {
 }
 
 const COLUMNS = EVENT_COLUMNS;
+/** The store's statements are fixed texts run on every append and read: prepared once per connection. */
+const PREPARED = { prepare: true } as const;
 
 /** bigint arrives as a string from pg (and may be a BigInt or number elsewhere): normalize once here. */
 export const rowToStoredEvent = (row: SqlRow): StoredEvent => ({
@@ -68,7 +70,7 @@ const jsonColumn = <T>(value: unknown, empty: T): T => (typeof value === 'string
 const lockedLog = (tx: SqlQueryable, t: EventStoreTables, learned: { head?: LogHead; versions: Map<string, number> }): LockedLog => ({
   head: async () => (learned.head = await readHead(tx, t, true)),
   lookup: async (streams, ids) => {
-    const [row] = await tx.query(lookupSql(t), [JSON.stringify(streams), JSON.stringify(ids)]);
+    const [row] = await tx.query(lookupSql(t), [JSON.stringify(streams), JSON.stringify(ids)], PREPARED);
     const versions = jsonColumn<Record<string, number | string>>(row?.stream_versions, {});
     const existing = jsonColumn<SqlRow[]>(row?.existing, []);
     for (const [stream, version] of Object.entries(versions)) learned.versions.set(stream, Number(version));
@@ -76,7 +78,7 @@ const lockedLog = (tx: SqlQueryable, t: EventStoreTables, learned: { head?: LogH
   },
   write: async (events) => {
     const last = events[events.length - 1]!;
-    await tx.query(writeSql(t), [JSON.stringify(events), last.position, last.hash]);
+    await tx.query(writeSql(t), [JSON.stringify(events), last.position, last.hash], PREPARED);
     learned.head = { position: last.position, hash: last.hash };
     for (const e of events) learned.versions.set(e.stream, e.streamVersion);
   },
@@ -113,20 +115,21 @@ export const createPostgresEventStore = ({ db, schema, clock = systemClock }: Po
         await db.query(
           `select ${COLUMNS} from ${t.events} where stream = $1 and stream_version >= $2 order by stream_version limit $3`,
           [stream, fromVersion, maxCount ?? null],
+          PREPARED,
         )
       ).map(rowToStoredEvent),
     readAll: async ({ fromPosition = 1, maxCount = DEFAULT_PAGE_SIZE }: ReadAllOptions = {}) =>
       (
-        await db.query(`select ${COLUMNS} from ${t.events} where position >= $1 order by position limit $2`, [fromPosition, maxCount])
+        await db.query(`select ${COLUMNS} from ${t.events} where position >= $1 order by position limit $2`, [fromPosition, maxCount], PREPARED)
       ).map(rowToStoredEvent),
     // The unique index on id makes this one index lookup, whatever the length of the log.
     readById: async (id) => {
-      const [row] = await db.query(`select ${COLUMNS} from ${t.events} where id = $1`, [id]);
+      const [row] = await db.query(`select ${COLUMNS} from ${t.events} where id = $1`, [id], PREPARED);
       return row ? rowToStoredEvent(row) : undefined;
     },
     readByIds: async (ids) => {
       if (ids.length === 0) return new Map();
-      const rows = await db.query(`select ${COLUMNS} from ${t.events} where id in (select jsonb_array_elements_text($1::jsonb))`, [JSON.stringify(ids)]);
+      const rows = await db.query(`select ${COLUMNS} from ${t.events} where id in (select jsonb_array_elements_text($1::jsonb))`, [JSON.stringify(ids)], PREPARED);
       return new Map(rows.map((row) => [String(row.id), rowToStoredEvent(row)]));
     },
     head: () => readHead(db, t, false),

@@ -7,8 +7,17 @@ import pg from 'pg';
 
 export type SqlRow = Record<string, unknown>;
 
+export interface QueryOptions {
+  /**
+   * A fixed statement run again and again (an append, a page read): prepared once per connection,
+   * then only bound and executed. Never for text built per call (a multi-row VALUES list): each
+   * distinct text would stay prepared on every connection.
+   */
+  readonly prepare?: boolean;
+}
+
 export interface SqlQueryable {
-  query<R extends SqlRow = SqlRow>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R extends SqlRow = SqlRow>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<R[]>;
 }
 
 export interface SqlExecutor extends SqlQueryable {
@@ -37,10 +46,8 @@ const ownTypes = {
 } as unknown as pg.CustomTypesConfig;
 
 /**
- * Statements with parameters are the repeated ones (appends, reads): each is prepared once per
- * connection under a name and then only bound and executed, which saves its parse and plan on
- * every call (a fifth of a one-event append's time). Statements without parameters (DDL, built
- * once) run unnamed. Names come from the text, so there are as many as distinct statements.
+ * Names of the statements callers asked to prepare (QueryOptions.prepare): saving parse and plan
+ * is a fifth of a one-event append's time. One name per text, and only fixed texts ask.
  */
 const statementNames = new Map<string, string>();
 const nameOf = (sql: string): string => {
@@ -49,19 +56,24 @@ const nameOf = (sql: string): string => {
   return name;
 };
 
-const pgQuery = async <R extends SqlRow>(client: pg.Pool | pg.PoolClient, sql: string, params: readonly unknown[] = []): Promise<R[]> => {
-  const result = await client.query<R>({ text: sql, values: [...params], types: ownTypes, ...(params.length > 0 ? { name: nameOf(sql) } : {}) });
+const pgQuery = async <R extends SqlRow>(
+  client: pg.Pool | pg.PoolClient,
+  sql: string,
+  params: readonly unknown[] = [],
+  options: QueryOptions = {},
+): Promise<R[]> => {
+  const result = await client.query<R>({ text: sql, values: [...params], types: ownTypes, ...(options.prepare ? { name: nameOf(sql) } : {}) });
   return result.rows;
 };
 
 export const pgExecutor = (pool: pg.Pool): SqlExecutor => ({
-  query: (sql, params) => pgQuery(pool, sql, params),
+  query: (sql, params, options) => pgQuery(pool, sql, params, options),
   async transaction(fn) {
     const client = await pool.connect();
     let broken = false;
     try {
       await client.query('begin');
-      const result = await fn({ query: (sql, params) => pgQuery(client, sql, params) });
+      const result = await fn({ query: (sql, params, options) => pgQuery(client, sql, params, options) });
       await client.query('commit');
       return result;
     } catch (error) {
