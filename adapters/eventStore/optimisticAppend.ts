@@ -13,10 +13,9 @@
  * an id already exists (a replay or a conflict: the unique index says so), the caller falls back
  * to the locked path, which decides idempotency exactly and refreshes what is remembered.
  */
-import type { StoredEvent } from '../../domain/hashChain.ts';
-import type { AppendManyOptions, AppendResult, LogHead, StreamAppend } from './port.ts';
 import { insertSealedSql, type EventStoreTables } from './postgresSchema.ts';
-import { assertDistinctIds, expectedVersionMatches, sealBatch, validateAppend, type Clock } from './shared.ts';
+import { WrongExpectedVersionError, type AppendManyOptions, type AppendResult, type LogHead, type StreamAppend } from './port.ts';
+import { assertDistinctIds, sealWrites, validateAppend, type Clock } from './shared.ts';
 import type { SqlQueryable } from './sqlExecutor.ts';
 
 /** Stream versions remembered: bounded (least recently used go first), whatever the number of streams. */
@@ -86,25 +85,17 @@ export const appendOptimistically = async (
   if (unknown.length > 0)
     remember(memory, head, (await db.query(versionsSql(t), [JSON.stringify(unknown)], { prepare: true })).map((r) => [String(r.stream), Number(r.version)] as const));
   const startVersions = new Map(streams.map((s) => [s, memory.versions.get(s) ?? 0]));
-  const versions = new Map(startVersions);
-  const recordedAt = clock().toISOString();
-  let at = head;
-  const sealed: StoredEvent[] = [];
-  const results: AppendResult[] = [];
-  for (const w of writes) {
-    const version = versions.get(w.stream)!;
-    if (w.expectedVersion !== undefined && !expectedVersionMatches(w.expectedVersion, version)) return undefined;
-    if (w.events.length === 0) {
-      results.push({ events: [], streamVersion: version, lastPosition: at.position, duplicate: false });
-      continue;
-    }
-    const batch = sealBatch(w.stream, w.events, version, at, recordedAt);
-    const last = batch[batch.length - 1]!;
-    versions.set(w.stream, last.streamVersion);
-    at = { position: last.position, hash: last.hash };
-    for (const e of batch) sealed.push(e);
-    results.push({ events: batch, streamVersion: last.streamVersion, lastPosition: last.position, duplicate: false });
+  let sealing;
+  try {
+    sealing = sealWrites(writes, head, startVersions, clock().toISOString());
+  } catch (error) {
+    // A version other than expected, by what is remembered: the locked path says exactly.
+    if (error instanceof WrongExpectedVersionError) return undefined;
+    throw error;
   }
+  const { sealed, results, versions } = sealing;
+  const last = sealed.at(-1);
+  const at: LogHead = last ? { position: last.position, hash: last.hash } : head;
   try {
     const [row] = await db.query(optimisticSql(t), [
       JSON.stringify(sealed),

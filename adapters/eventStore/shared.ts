@@ -138,6 +138,38 @@ export const sealBatch = (
   return sealed;
 };
 
+/**
+ * The writes of one append sealed in order onto `head`: consecutive positions, each stream's
+ * versions counted on from `versions`. A write that `replays` marks as an idempotent replay is
+ * answered by its originals and not sealed. Throws WrongExpectedVersionError for a write whose
+ * expected version does not hold.
+ */
+export const sealWrites = (
+  writes: readonly StreamAppend[],
+  head: LogHead,
+  versions: ReadonlyMap<string, number>,
+  recordedAt: string,
+  replays: ReadonlyArray<readonly StoredEvent[] | undefined> = [],
+): { sealed: StoredEvent[]; results: AppendResult[]; versions: Map<string, number> } => {
+  const next = new Map(versions);
+  const sealed: StoredEvent[] = [];
+  let at = head;
+  const results = writes.map((w, i): AppendResult => {
+    const originals = replays[i];
+    if (originals) return duplicateResult(originals);
+    const version = next.get(w.stream) ?? 0;
+    checkExpectedVersion(w.stream, w.expectedVersion, version);
+    if (w.events.length === 0) return { events: [], streamVersion: version, lastPosition: at.position, duplicate: false };
+    const batch = sealBatch(w.stream, w.events, version, at, recordedAt);
+    const last = batch[batch.length - 1]!;
+    next.set(w.stream, last.streamVersion);
+    at = { position: last.position, hash: last.hash };
+    for (const e of batch) sealed.push(e);
+    return { events: batch, streamVersion: last.streamVersion, lastPosition: last.position, duplicate: false };
+  });
+  return { sealed, results, versions: next };
+};
+
 /** What an adapter exposes while it holds its global append lock (a transaction, a mutex, …). */
 export interface LockedLog {
   /** Called first, so a backend that locks on read (SELECT … FOR UPDATE) holds the lock for the rest. */
@@ -171,25 +203,9 @@ export const appendManyToLockedLog = async (
   const head = await log.head();
   const { streamVersions, existing } = await log.lookup([...new Set(writes.map((w) => w.stream))], allEvents.map((e) => e.id));
   const replays = writes.map((w) => resolveReplay(w.stream, w.events, existing));
-  const recordedAt = clock().toISOString();
-  const versions = new Map(streamVersions);
-  const sealedAll: StoredEvent[] = [];
-  let at = head;
-  const results = writes.map((w, i): AppendResult => {
-    const originals = replays[i];
-    if (originals) return duplicateResult(originals);
-    const version = versions.get(w.stream) ?? 0;
-    checkExpectedVersion(w.stream, w.expectedVersion, version);
-    if (w.events.length === 0) return { events: [], streamVersion: version, lastPosition: at.position, duplicate: false };
-    const sealed = sealBatch(w.stream, w.events, version, at, recordedAt);
-    const last = sealed[sealed.length - 1]!;
-    versions.set(w.stream, last.streamVersion);
-    at = { position: last.position, hash: last.hash };
-    for (const e of sealed) sealedAll.push(e);
-    return { events: sealed, streamVersion: last.streamVersion, lastPosition: last.position, duplicate: false };
-  });
+  const { sealed, results } = sealWrites(writes, head, streamVersions, clock().toISOString(), replays);
   if (replays.some((r) => r === undefined)) checkExpectedPosition(options.expectedPosition, head.position);
-  if (sealedAll.length > 0) await log.write(sealedAll);
+  if (sealed.length > 0) await log.write(sealed);
   return results;
 };
 
