@@ -62,6 +62,11 @@ export interface CommandHandler {
   handle(command: Command, options?: { idempotencyKey?: string }): Promise<HandleResult>;
 }
 
+/** Replayed commands whose first events lie this close together are read back in one page. */
+const RUN_GAP = 64;
+/** …and one page holds at most about this many events. */
+const MAX_RUN_EVENTS = 5000;
+
 interface Pending {
   readonly command: Command;
   readonly key: string;
@@ -84,45 +89,67 @@ export const createCommandHandler = ({ store, ledger, clock, maxAttempts = 20, m
   const queue: Pending[] = [];
   let draining = false;
 
-  /**
-   * The events of the command first recorded under `key`: its first event and the `key/n` ones
-   * right after it (one append, so contiguous), read in small pages: most commands have one to three.
-   */
+  /** A command's events are its first one (id `key`) and the `key/n` ones right after it: one append, so contiguous. */
+  const ofCommand = (key: string) => (e: StoredEvent) => e.id === key || e.id.startsWith(`${key}/`);
+
+  /** The events of the command first recorded under `key`, read in growing pages (most commands have one to three). */
   const originalEvents = async (first: StoredEvent, key: string): Promise<StoredEvent[]> => {
     const events: StoredEvent[] = [];
     for (let from = first.position, pageSize = 4; ; from += pageSize, pageSize *= 4) {
       const page = await store.readAll({ fromPosition: from, maxCount: pageSize });
       for (const e of page) {
-        if (e.id !== key && !e.id.startsWith(`${key}/`)) return events;
+        if (!ofCommand(key)(e)) return events;
         events.push(e);
       }
       if (page.length < pageSize) return events;
     }
   };
 
-  /** Stored events under the items' keys, one store call for the group. */
-  const storedUnder = async (items: readonly Pending[]): Promise<Map<string, StoredEvent>> => {
-    const keys = items.filter((p) => !p.keyIsFresh).map((p) => p.key);
-    if (keys.length === 0) return new Map();
-    if (keys.length === 1) {
-      const found = await store.readById(keys[0]!);
-      return new Map(found ? [[keys[0]!, found]] : []);
+  /**
+   * The original events of many replayed commands (a batch sent again): the log around their
+   * first events is read in runs, one page per run of nearby positions, instead of a read each.
+   * A command whose events run past its page is read on its own.
+   */
+  const originalsOf = async (replays: ReadonlyArray<{ readonly key: string; readonly first: StoredEvent }>): Promise<Map<string, StoredEvent[]>> => {
+    const found = new Map<string, StoredEvent[]>();
+    const sorted = [...replays].sort((a, b) => a.first.position - b.first.position);
+    for (let i = 0; i < sorted.length; ) {
+      const from = sorted[i]!.first.position;
+      let j = i + 1;
+      while (j < sorted.length && sorted[j]!.first.position - sorted[j - 1]!.first.position <= RUN_GAP && sorted[j]!.first.position - from < MAX_RUN_EVENTS) j++;
+      const run = sorted.slice(i, j);
+      const page = await store.readAll({ fromPosition: from, maxCount: run.at(-1)!.first.position - from + RUN_GAP });
+      for (const { key, first } of run) {
+        const events: StoredEvent[] = [];
+        let k = first.position - from;
+        while (k < page.length && ofCommand(key)(page[k]!)) events.push(page[k++]!);
+        found.set(key, k < page.length ? events : await originalEvents(first, key));
+      }
+      i = j;
     }
-    return store.readByIds(keys);
+    return found;
   };
 
-  /** What the state forgot and a verdict needs: whether its contribution was ever recorded (one store call for the group). */
+  /** Stored events under the items' keys, one store call for the group. */
+  const storedUnder = (items: readonly Pending[]): Promise<Map<string, StoredEvent>> => {
+    const keys = items.filter((p) => !p.keyIsFresh).map((p) => p.key);
+    return keys.length === 0 ? Promise.resolve(new Map()) : store.readByIds(keys);
+  };
+
+  /** A verdict whose contribution the state no longer holds: the store says whether it was ever recorded. */
+  const forgottenVerdict = (c: Command): string | undefined =>
+    (c.type === 'VerifyContribution' || c.type === 'RejectContribution') && !ledger.state.contributions.has(c.contributionId)
+      ? contributionKey(c.contributionId)
+      : undefined;
+
+  /** What the state forgot and a decision needs, for the whole group in one store call. */
   const factsFor = async (commands: readonly Command[]): Promise<(c: Command) => DecisionFacts> => {
-    const forgotten = commands.flatMap((c) =>
-      (c.type === 'VerifyContribution' || c.type === 'RejectContribution') && !ledger.state.contributions.has(c.contributionId)
-        ? [contributionKey(c.contributionId)]
-        : [],
-    );
+    const forgotten = commands.flatMap((c) => forgottenVerdict(c) ?? []);
     const recorded = forgotten.length === 0 ? new Map<string, StoredEvent>() : await store.readByIds(forgotten);
-    return (c) =>
-      (c.type === 'VerifyContribution' || c.type === 'RejectContribution') && !ledger.state.contributions.has(c.contributionId)
-        ? { contributionRecordedEarlier: recorded.has(contributionKey(c.contributionId)) }
-        : {};
+    return (c) => {
+      const key = forgottenVerdict(c);
+      return key === undefined ? {} : { contributionRecordedEarlier: recorded.has(key) };
+    };
   };
 
   /** Answers what needs no append (replays, conflicts, refusals) and returns the rest as writes. */
@@ -133,15 +160,16 @@ export const createCommandHandler = ({ store, ledger, clock, maxAttempts = 20, m
     const commands = fresh.map(({ command: c }): Command => (c.type === 'CloseEpoch' || c.type === 'CreateDistribution' ? { ...c, logHead: ledger.headHash } : c));
     const facts = await factsFor(commands);
     const now = clock();
+    const replays: Array<{ readonly item: Pending; readonly key: string; readonly first: StoredEvent }> = [];
     for (const item of items) {
-      const existing = stored.get(item.key);
-      if (existing === undefined) continue;
-      if (!sameRequest(item.command, existing)) item.reject(new RequestConflictError(item.key, existing.position));
-      else
-        await originalEvents(existing, item.key).then(
-          (events) => item.resolve({ status: 'duplicate', events }),
-          (error: unknown) => item.reject(error),
-        );
+      const first = stored.get(item.key);
+      if (first === undefined) continue;
+      if (sameRequest(item.command, first)) replays.push({ item, key: item.key, first });
+      else item.reject(new RequestConflictError(item.key, first.position));
+    }
+    if (replays.length > 0) {
+      const originals = await originalsOf(replays);
+      for (const { item, key } of replays) item.resolve({ status: 'duplicate', events: originals.get(key)! });
     }
     const writes: Write[] = [];
     fresh.forEach((item, i) => {
