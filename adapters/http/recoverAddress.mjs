@@ -7,7 +7,7 @@
  * TypeScript loader; signatures arrive already checked for shape (signatureProblem in eip712.ts).
  */
 import { createRequire } from 'node:module';
-import { getBytes, keccak256, recoverAddress } from 'ethers';
+import { Signature, getBytes, keccak256, recoverAddress } from 'ethers';
 
 const loadNative = () => {
   try {
@@ -25,8 +25,8 @@ export const recoveryBackend = native === undefined ? 'ethers' : 'libsecp256k1';
 
 const recoverNative = (digest, signature) => {
   const bytes = getBytes(signature);
-  const v = bytes[64];
-  const recovery = v >= 27 ? v - 27 : v;
+  // ethers' reading of v (0/1, 27/28 or EIP-155), so both backends accept exactly the same signatures.
+  const recovery = Signature.getNormalizedV(bytes[64]) - 27;
   const publicKey = native.ecdsaRecover(bytes.subarray(0, 64), recovery, getBytes(digest), false);
   return `0x${keccak256(publicKey.subarray(1)).slice(-40)}`;
 };

@@ -1,6 +1,6 @@
 /**
  * Signer recovery: the native libsecp256k1 path recovers exactly what ethers does (any key, both
- * recovery ids, v as 27/28 or 0/1), refuses what ethers refuses, is the one this machine runs, and
+ * recovery ids, v as 27/28, 0/1 or EIP-155), refuses what ethers refuses, is the one this machine runs, and
  * the worker pool answers a burst (one message per worker) in request order, each its own.
  */
 import fc from 'fast-check';
@@ -29,6 +29,9 @@ describe('signer recovery', () => {
         // v written as a recovery id (0/1) instead of 27/28.
         const raw = `${signature.serialized.slice(0, 130)}${(signature.v - 27).toString(16).padStart(2, '0')}`;
         expect(recoverSignerAddress(digest, raw)).toBe(recoverAddress(digest, signature.serialized).toLowerCase());
+        // …and as EIP-155 (chain 1: 37/38), which ethers also reads.
+        const eip155 = `${signature.serialized.slice(0, 130)}${(signature.v + 10).toString(16)}`;
+        expect(recoverSignerAddress(digest, eip155)).toBe(recoverAddress(digest, eip155).toLowerCase());
       }),
       { numRuns: 200 },
     );

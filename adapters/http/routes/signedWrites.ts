@@ -13,7 +13,7 @@
  */
 import type * as t from 'io-ts';
 import type { FastifyInstance } from 'fastify';
-import type { Command } from '../../../domain/index.ts';
+import type { Command, LedgerState } from '../../../domain/index.ts';
 import { commandOutcome, outcomeJson, refusedWith, sendOutcome, type CommandOutcome } from '../commandReply.ts';
 import { contributionDigest, verdictDigest } from '../eip712.ts';
 import type { HttpDeps } from '../ports.ts';
@@ -60,13 +60,16 @@ export const registerSignedWrites = (app: FastifyInstance, deps: HttpDeps, signa
   const { tokens, commands, chainId } = deps;
   const batchBodyLimit = Math.max(deps.bodyLimitBytes, deps.batchBodyLimitBytes ?? DEFAULT_BATCH_BODY_LIMIT_BYTES);
 
-  /** `field` names the signature in the request: "signature", or "items.3.signature" in a batch. */
-  const checkContribution = async ({ contribution, signature }: SignedContribution, field: string): Promise<Checked> => {
+  /**
+   * `field` names the signature in the request: "signature", or "items.3.signature" in a batch;
+   * `fresh` catches the ledger up (a batch shares one catch-up among all its unknown nodes).
+   */
+  const checkContribution = async ({ contribution, signature }: SignedContribution, field: string, fresh = deps.fresh): Promise<Checked> => {
     const recovered = await signatures.recover(contributionDigest(chainId, contribution), signature);
     if (!recovered.ok) return { problem: problems.invalidRequest([{ field, message: recovered.message }]) };
     // A node's signer never changes once registered, so a node already folded needs no store
     // round trip; only an unknown one is looked up again (another process may just have added it).
-    const node = deps.current().nodes.get(contribution.nodeId) ?? (await deps.fresh()).nodes.get(contribution.nodeId);
+    const node = deps.current().nodes.get(contribution.nodeId) ?? (await fresh()).nodes.get(contribution.nodeId);
     // An unknown node goes on to the domain, which refuses it with its own code and sentence.
     if (node !== undefined && node.signer !== recovered.signer)
       return {
@@ -95,8 +98,13 @@ export const registerSignedWrites = (app: FastifyInstance, deps: HttpDeps, signa
     'problem' in checked ? Promise.resolve(refusedWith(checked.problem)) : commandOutcome(commands, checked.command);
 
   /** Every signature first (in the worker pool), then every command in one go: they form one group. */
-  const batchOutcomes = async <I>(items: readonly I[], check: (item: I, field: string) => Promise<Checked>): Promise<CommandOutcome[]> => {
-    const checked = await Promise.all(items.map((item, i) => check(item, `items.${i}.signature`)));
+  const batchOutcomes = async <I>(
+    items: readonly I[],
+    check: (item: I, field: string, fresh: () => Promise<LedgerState>) => Promise<Checked>,
+  ): Promise<CommandOutcome[]> => {
+    let caughtUp: Promise<LedgerState> | undefined;
+    const freshOnce = () => (caughtUp ??= deps.fresh());
+    const checked = await Promise.all(items.map((item, i) => check(item, `items.${i}.signature`, freshOnce)));
     return Promise.all(checked.map(outcomeOf));
   };
 
