@@ -160,8 +160,17 @@ export interface CanonicalSnapshot {
   readonly parts: readonly string[];
 }
 
-const holdsLongArray = (v: unknown, itemsPerPart: number): boolean =>
-  v !== null && typeof v === 'object' && Object.values(v as object).some((x) => (Array.isArray(x) && x.length > itemsPerPart) || holdsLongArray(x, itemsPerPart));
+/** Whether any array under v (v included) is longer than itemsPerPart. No allocation: it runs over every close's whole state. */
+const holdsLongArray = (v: unknown, itemsPerPart: number): boolean => {
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    if (v.length > itemsPerPart) return true;
+    for (let i = 0; i < v.length; i++) if (holdsLongArray(v[i], itemsPerPart)) return true;
+    return false;
+  }
+  for (const k in v) if (holdsLongArray((v as Record<string, unknown>)[k], itemsPerPart)) return true;
+  return false;
+};
 
 export const canonicalForm = (json: SnapshotJson, itemsPerPart = ITEMS_PER_PART): CanonicalSnapshot => {
   const sponge = createKeccak256Sponge();
@@ -208,6 +217,12 @@ export const canonicalForm = (json: SnapshotJson, itemsPerPart = ITEMS_PER_PART)
     hashText('}');
     return out;
   };
+  // A state with no long array is one part, its text the very one hashed: written once.
+  if (!holdsLongArray(json, itemsPerPart)) {
+    const text = JSON.stringify(json);
+    sponge.update(text);
+    return { hash: sponge.digestHex(), parts: [text] };
+  }
   const header = JSON.stringify(walk(json, []));
   if (pending.length > 0) sponge.update(pending);
   return { hash: sponge.digestHex(), parts: [header, ...batches] };

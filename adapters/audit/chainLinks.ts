@@ -10,7 +10,9 @@
  * - an edited and re-sealed event is one `chain-link` finding at its successor;
  * - a deleted event is one `chain-gap` finding at the missing position;
  * - two swapped events are one `chain-order` finding at the position that comes late.
- * Hashes of recent positions are kept in a window, so memory stays bounded on any log.
+ * Hashes of recent positions are kept in a window, so memory stays bounded on any log. The window is
+ * a ring indexed by position (no map work per event on an intact log); hashes are indexed by value
+ * only once a link has broken, which is when a message needs to name where a prevHash points.
  */
 import { ZERO_HASH, hashEnvelope, type StoredEvent } from '../../domain/hashChain.ts';
 import type { Finding } from './findings.ts';
@@ -59,6 +61,29 @@ const hashOf = (e: StoredEvent): string => {
   }
 };
 
+/**
+ * The recorded hash of each of the last WINDOW_POSITIONS positions seen, one slot per position
+ * modulo the window: a slot holds the position it was written for, so a stale one reads as absent.
+ */
+const createHashWindow = () => {
+  const positions = new Float64Array(WINDOW_POSITIONS).fill(-1);
+  const hashes = new Array<string>(WINDOW_POSITIONS).fill('');
+  return {
+    set(position: number, hash: string): void {
+      const slot = position % WINDOW_POSITIONS;
+      positions[slot] = position;
+      hashes[slot] = hash;
+    },
+    get(position: number): string | undefined {
+      const slot = position % WINDOW_POSITIONS;
+      return positions[slot] === position ? hashes[slot] : undefined;
+    },
+    *entries(): Generator<[number, string]> {
+      for (let slot = 0; slot < WINDOW_POSITIONS; slot++) if (positions[slot]! >= 0) yield [positions[slot]!, hashes[slot]!];
+    },
+  };
+};
+
 /** A Map that forgets its oldest entries past `limit`. */
 const remember = <K, V>(map: Map<K, V>, key: K, value: V, limit: number): void => {
   map.set(key, value);
@@ -72,8 +97,15 @@ export interface ChainStart {
 }
 
 export const createChainCheck = (report: (f: Finding) => void, from: ChainStart = { position: 0, hash: ZERO_HASH }): ChainCheck => {
-  const hashAt = new Map<number, string>();
-  const positionOf = new Map<string, number>();
+  const hashAt = createHashWindow();
+  // Built at the first broken link (from the window), kept from then on.
+  let positionOf: Map<string, number> | undefined;
+  const indexByHash = (): Map<string, number> => {
+    if (positionOf) return positionOf;
+    positionOf = new Map();
+    for (const [position, hash] of [...hashAt.entries()].sort((a, b) => a[0] - b[0])) remember(positionOf, hash, position, WINDOW_POSITIONS);
+    return positionOf;
+  };
   const missing = new Map<number, number>();
   const waitingFor = new Map<number, PendingLink>();
   let highest = from.position;
@@ -89,7 +121,7 @@ export const createChainCheck = (report: (f: Finding) => void, from: ChainStart 
 
   const checkLink = (position: number, prevHash: string, line: number, expected: string): void => {
     if (prevHash === expected) return;
-    const linked = positionOf.get(prevHash);
+    const linked = indexByHash().get(prevHash);
     fault({
       kind: 'chain-link',
       line,
@@ -159,8 +191,8 @@ export const createChainCheck = (report: (f: Finding) => void, from: ChainStart 
         waitingFor.delete(e.position);
         checkLink(successor.position, successor.prevHash, successor.line, e.hash);
       }
-      remember(hashAt, e.position, e.hash, WINDOW_POSITIONS);
-      remember(positionOf, e.hash, e.position, WINDOW_POSITIONS);
+      hashAt.set(e.position, e.hash);
+      if (positionOf) remember(positionOf, e.hash, e.position, WINDOW_POSITIONS);
       highest = Math.max(highest, e.position);
     },
     skipUnreadable: () => ++highest,

@@ -4,7 +4,7 @@
  * a time, so the file is still streamed in bounded memory while the workers hash ahead.
  */
 import type { HashPool } from './hashPool.ts';
-import { readLogLines, type ReadFrom } from './lineReader.ts';
+import { readLogLineBatches, type ReadFrom } from './lineReader.ts';
 
 export type LineHandler = (line: number, text: string, hash: string | undefined) => void;
 
@@ -23,9 +23,9 @@ export const forEachLogLine = async (
   options: { readonly pool?: HashPool; readonly workers?: number; readonly onBytes?: (bytesRead: number) => void; readonly from?: ReadFrom } = {},
 ): Promise<void> => {
   const { pool } = options;
-  const readLines = () => readLogLines(path, options.onBytes, options.from);
+  const readBatches = () => readLogLineBatches(path, options.onBytes, options.from);
   if (pool === undefined) {
-    for await (const { number, text } of readLines()) handle(number, text, undefined);
+    for await (const { firstLine, lines } of readBatches()) for (let i = 0; i < lines.length; i++) handle(firstLine + i, lines[i]!, undefined);
     return;
   }
   const maxInFlight = BATCHES_IN_FLIGHT_PER_WORKER * Math.max(1, options.workers ?? 1);
@@ -44,12 +44,14 @@ export const forEachLogLine = async (
     const hashes = await batch.hashes;
     batch.lines.forEach((text, i) => handle(batch.firstLine + i, text, hashes[i] ?? undefined));
   };
-  for await (const { number, text } of readLines()) {
-    if (lines.length === 0) firstLine = number;
-    lines.push(text);
-    if (lines.length < LINES_PER_BATCH) continue;
-    send();
-    if (queue.length >= maxInFlight) await handleOldest();
+  for await (const chunk of readBatches()) {
+    for (let i = 0; i < chunk.lines.length; i++) {
+      if (lines.length === 0) firstLine = chunk.firstLine + i;
+      lines.push(chunk.lines[i]!);
+      if (lines.length < LINES_PER_BATCH) continue;
+      send();
+      if (queue.length >= maxInFlight) await handleOldest();
+    }
   }
   if (lines.length > 0) send();
   while (queue.length > 0) await handleOldest();
