@@ -4,7 +4,7 @@
  */
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { canonicalJson } from './jcs.ts';
-import { keccak256Bytes } from './merkle/keccakSponge.ts';
+import { keccak256Bytes, keccak256Link } from './merkle/keccakSponge.ts';
 
 export const ZERO_HASH = `0x${'00'.repeat(32)}`;
 
@@ -55,10 +55,14 @@ const envelopeJcs = (e: UnhashedEnvelope): string => {
 };
 
 export const hashEnvelope = (e: UnhashedEnvelope): string => {
+  const text = envelopeJcs(e);
+  const fast = typeof e.prevHash === 'string' ? keccak256Link(e.prevHash, text) : undefined;
+  if (fast !== undefined) return fast;
+  // A prevHash that is not 0x-hex or an envelope over one stage: the same hash, the long way.
   const prev = hexToBytes(e.prevHash.slice(2));
   const linked = new Uint8Array(prev.length + 32);
   linked.set(prev, 0);
-  linked.set(keccak256Bytes(utf8.encode(envelopeJcs(e))), prev.length);
+  linked.set(keccak256Bytes(utf8.encode(text)), prev.length);
   return keccakHex(linked);
 };
 

@@ -3,7 +3,7 @@
  * of JSON: @noble/hashes takes ~16 s for that here and building it as one string is near the JS
  * string limit, so the text is encoded straight into wasm memory piece by piece and absorbed there.
  */
-import { hex32 } from './hex.ts';
+import { hex32, writeHash32 } from './hex.ts';
 import { createKeccakKernel, KECCAK256_BLOCK_BYTES, KERNEL_RESERVED_BYTES, KERNEL_STATE_AT } from './keccakWasm.ts';
 
 const STAGE_BLOCKS = 8192; // ~1.1 MB staged per absorb call
@@ -93,3 +93,37 @@ export const keccak256Bytes = (input: Uint8Array): Uint8Array => {
   kernel.absorb(STAGE_AT, 1);
   return memory.slice(KERNEL_STATE_AT, KERNEL_STATE_AT + 32);
 };
+
+/**
+ * keccak256(prev ‖ keccak256(utf8(text))) as `0x…` hex, for prev given as `0x` + 64 hex digits:
+ * the hash-chain link, computed in the one-shot kernel's memory with the text encoded straight into
+ * it (no byte array, no copy, no intermediate digest object). Undefined when prev is not such a
+ * hash or the text does not fit one stage; the caller then takes the general path.
+ */
+export const keccak256Link = (prevHashHex: string, text: string): string | undefined => {
+  const stageBytes = ONE_SHOT_STAGE_BLOCKS * KECCAK256_BLOCK_BYTES;
+  if (!oneShot) {
+    const kernel = createKeccakKernel(STAGE_AT + stageBytes);
+    oneShot = { kernel, memory: new Uint8Array(kernel.memory.buffer) };
+  }
+  const { kernel, memory } = oneShot;
+  // Room for the padding byte after the text: at most stageBytes − 1 bytes of it.
+  const { read, written } = linkEncoder.encodeInto(text, memory.subarray(STAGE_AT, STAGE_AT + stageBytes - 1));
+  if (read !== text.length) return undefined;
+  const blocks = Math.floor(written / KECCAK256_BLOCK_BYTES) + 1;
+  memory.fill(0, STAGE_AT + written, STAGE_AT + blocks * KECCAK256_BLOCK_BYTES);
+  memory[STAGE_AT + written]! ^= 0x01;
+  memory[STAGE_AT + blocks * KECCAK256_BLOCK_BYTES - 1]! ^= 0x80;
+  memory.fill(0, KERNEL_STATE_AT, KERNEL_STATE_AT + 200);
+  kernel.absorb(STAGE_AT, blocks);
+  // The link: prev (32 bytes) then the inner digest (the state's first 32), one padded block.
+  if (!writeHash32(prevHashHex, memory, STAGE_AT)) return undefined;
+  memory.copyWithin(STAGE_AT + 32, KERNEL_STATE_AT, KERNEL_STATE_AT + 32);
+  memory.fill(0, STAGE_AT + 64, STAGE_AT + KECCAK256_BLOCK_BYTES);
+  memory[STAGE_AT + 64] = 0x01;
+  memory[STAGE_AT + KECCAK256_BLOCK_BYTES - 1] = 0x80;
+  memory.fill(0, KERNEL_STATE_AT, KERNEL_STATE_AT + 200);
+  kernel.absorb(STAGE_AT, 1);
+  return hex32(memory, KERNEL_STATE_AT);
+};
+const linkEncoder = new TextEncoder();

@@ -56,8 +56,15 @@ describe('JCS (RFC 8785)', () => {
       stream: text,
       streamVersion: fc.nat(),
       recordedAt: text,
-      data: fc.dictionary(text, json, { maxKeys: 5 }),
-      prevHash: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => `0x${bytesToHex(b)}`),
+      // Now and then a text around the one-shot kernel's stage (64 blocks, 8,704 bytes), either side of it.
+      data: fc.oneof(
+        { weight: 4, arbitrary: fc.dictionary(text, json, { maxKeys: 5 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 8_400, max: 9_000 }).map((n) => ({ long: 'x'.repeat(n) })) },
+      ),
+      // Lowercase as stores write it; uppercase and a prefix other than 0x take the general path.
+      prevHash: fc
+        .tuple(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.constantFrom('0x', '0x', '0x', 'XX'), fc.boolean())
+        .map(([b, prefix, upper]) => `${prefix}${upper ? bytesToHex(b).toUpperCase() : bytesToHex(b)}`),
     });
     fc.assert(
       fc.property(envelope, (e) => {
@@ -69,5 +76,15 @@ describe('JCS (RFC 8785)', () => {
       }),
       { numRuns: RUNS * 2 },
     );
+  });
+
+  it('given envelope texts of every length around the kernel stage (8,704 bytes), when hashed, then the hash is the reference one', () => {
+    const envelopeOf = (n: number) => ({ id: 'i', type: 't', stream: 's', streamVersion: 1, recordedAt: 'r', data: { long: 'x'.repeat(n) }, prevHash: `0x${'ab'.repeat(32)}` });
+    const overhead = canonicalize(envelopeOf(0))!.length;
+    for (let bytes = 8_560; bytes <= 8_710; bytes++) {
+      const e = envelopeOf(bytes - overhead);
+      const body = keccak_256(utf8ToBytes(canonicalize(e)!));
+      expect(hashEnvelope(e), `${bytes} bytes`).toBe(`0x${bytesToHex(keccak_256(concatBytes(hexToBytes(e.prevHash.slice(2)), body)))}`);
+    }
   });
 });
