@@ -11,7 +11,9 @@ import {
   newAssetLedger,
   type AccountState,
   type AssetLedger,
+  type ContributionState,
   type LedgerState,
+  type UnpaidWork,
 } from './state.ts';
 import { settleEpoch, type Settlement } from './settlement.ts';
 import { forgetCanonicalSnapshot } from './snapshot.ts';
@@ -54,6 +56,49 @@ const resetTenure = (state: LedgerState, account: string, epoch: number): void =
 };
 
 /** Applies a settlement computed by settleEpoch to the state. */
+/**
+ * Removes the contributions judged in or before `epoch`. Usually a close judges most of the map:
+ * deleting a million entries one by one (with the rehashing as it shrinks) then costs more than
+ * clearing it and putting the few survivors back, in their order.
+ */
+const forgetJudged = (contributions: Map<string, ContributionState>, epoch: number): void => {
+  const isJudged = (c: ContributionState) => c.judgedEpoch !== undefined && c.judgedEpoch <= epoch;
+  const survivors: Array<[string, ContributionState]> = [];
+  for (const entry of contributions) if (!isJudged(entry[1])) survivors.push(entry);
+  if (survivors.length === contributions.size) return;
+  if (survivors.length > contributions.size / 2) {
+    for (const [id, c] of contributions) if (isJudged(c)) contributions.delete(id);
+    return;
+  }
+  contributions.clear();
+  for (const [id, c] of survivors) contributions.set(id, c);
+};
+
+/**
+ * The unpaid work left once `paid` is paid: every item whose contribution id is among the paid.
+ * `paid` is the settlement's filter of this very list (settleEpoch on the same state), so it is
+ * matched item by item in one walk; ids are compared only for what is left, against a set of the
+ * few left rather than of the million paid. Should `paid` not be such a subsequence, the plain
+ * set-based filter decides.
+ */
+const withoutPaid = (unpaid: readonly UnpaidWork[], paid: readonly UnpaidWork[]): UnpaidWork[] => {
+  const left: UnpaidWork[] = [];
+  let next = 0;
+  for (const w of unpaid) {
+    if (next < paid.length && w === paid[next]) next++;
+    else left.push(w);
+  }
+  if (next < paid.length) {
+    const paidIds = new Set(paid.map((w) => w.contributionId));
+    return unpaid.filter((w) => !paidIds.has(w.contributionId));
+  }
+  if (left.length === 0) return left;
+  // A paid id may also be on an item left (one contribution verified twice in an imported log).
+  const leftIds = new Set(left.map((w) => w.contributionId));
+  const alsoPaid = new Set(paid.filter((w) => leftIds.has(w.contributionId)).map((w) => w.contributionId));
+  return alsoPaid.size === 0 ? left : left.filter((w) => !alsoPaid.has(w.contributionId));
+};
+
 export const applySettlement = (state: LedgerState, s: Settlement): void => {
   state.mintedWei += s.mintedWei;
   for (const alloc of s.allocations) {
@@ -62,10 +107,9 @@ export const applySettlement = (state: LedgerState, s: Settlement): void => {
   }
   // Expired and judged contributions leave the state: it holds open work only (DESIGN §10).
   for (const id of s.expiredContributionIds) state.contributions.delete(id);
-  for (const [id, c] of state.contributions) if (c.judgedEpoch !== undefined && c.judgedEpoch <= s.epoch) state.contributions.delete(id);
+  forgetJudged(state.contributions, s.epoch);
   for (const workEpoch of [...state.unjudgedByEpoch.keys()]) if (workEpoch <= s.epoch - verificationWindow(s.params)) state.unjudgedByEpoch.delete(workEpoch);
-  const paid = new Set(s.paidWork.map((w) => w.contributionId));
-  state.unpaidWork = state.unpaidWork.filter((w) => !paid.has(w.contributionId));
+  state.unpaidWork = withoutPaid(state.unpaidWork, s.paidWork);
   state.pendingVerdicts = state.pendingVerdicts.filter((v) => v.epoch > s.epoch);
   const settled = new Set(s.settledRevenueIds);
   state.unsettledRevenue = state.unsettledRevenue.filter((r) => !settled.has(r.revenueId));

@@ -138,6 +138,15 @@ describe('compute weight and rewards', () => {
     expect(settleEpoch(s.state, 0).computeWeights).toEqual(new Map([[OP1, 3_058_000_000n]]));
   });
 
+  it('given units summing past 2^53 on one node and kind, when settled, then the weight is still the exact sum', () => {
+    const s = scenario().at(0).node('n1', OP1);
+    const max = Number.MAX_SAFE_INTEGER;
+    s.work('a', 'n1', max).work('b', 'n1', max).work('c', 'n1', 5).work('d', 'n1', max, { kind: 'data' });
+    const unit = 10_000n * 10_000n;
+    const expected = (2n * BigInt(max) + 5n) * unit + BigInt(max) * 8_000n * 10_000n;
+    expect(settleEpoch(s.state, 0).computeWeights).toEqual(new Map([[OP1, expected]]));
+  });
+
   it('default kind weights: compute 100%, training 120%, data 80%', () => {
     const s = scenario().at(0).node('n1', OP1).node('n2', OP2).node('n3', OP3);
     s.work('a', 'n1', 1000, { kind: 'compute' });

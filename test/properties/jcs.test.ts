@@ -9,7 +9,8 @@ import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashEnvelope, jcs } from '../../domain/hashChain.ts';
+import { hashEnvelope, jcs, keccakJcs } from '../../domain/hashChain.ts';
+import { allocationsHash } from '../../domain/settlement.ts';
 import { canonicalJson } from '../../domain/jcs.ts';
 import { RUNS } from './helpers.ts';
 
@@ -86,5 +87,18 @@ describe('JCS (RFC 8785)', () => {
       const body = keccak_256(utf8ToBytes(canonicalize(e)!));
       expect(hashEnvelope(e), `${bytes} bytes`).toBe(`0x${bytesToHex(keccak_256(concatBytes(hexToBytes(e.prevHash.slice(2)), body)))}`);
     }
+  });
+});
+
+describe('the allocations hash', () => {
+  it('is keccak256 of the general JCS of its rows, whatever the strings', () => {
+    const address = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => `0x${bytesToHex(b)}`);
+    const allocation = fc.record({ account: fc.oneof(address, text), token: address, amountWei: fc.bigInt({ min: 1n, max: 2n ** 256n - 1n }) });
+    fc.assert(
+      fc.property(fc.array(allocation, { maxLength: 30 }), (allocations) => {
+        expect(allocationsHash(allocations)).toBe(keccakJcs(allocations.map((a) => [a.account, a.token, a.amountWei.toString()])));
+      }),
+      { numRuns: RUNS * 2 },
+    );
   });
 });
