@@ -172,18 +172,28 @@ const holdsLongArray = (v: unknown, itemsPerPart: number): boolean => {
   return false;
 };
 
-export const canonicalForm = (json: SnapshotJson, itemsPerPart = ITEMS_PER_PART): CanonicalSnapshot => {
-  const sponge = createKeccak256Sponge();
+/**
+ * Writes the JCS text of a snapshot to `write`, in pieces of about a megabyte (their concatenation
+ * is the text), and returns the snapshot's parts. The snapshot's keys are sorted at construction,
+ * so JSON.stringify of any piece of it is already its JCS.
+ */
+const writeCanonical = (json: SnapshotJson, itemsPerPart: number, write: (piece: string) => void): string[] => {
   let pending = '';
   const hashText = (text: string): void => {
     pending += text;
     if (pending.length >= HASH_BUFFER_CHARS) {
-      sponge.update(pending);
+      write(pending);
       pending = '';
     }
   };
+  // A state with no long array is one part, its text the very one hashed: written once.
+  if (!holdsLongArray(json, itemsPerPart)) {
+    const text = JSON.stringify(json);
+    write(text);
+    return [text];
+  }
   const batches: string[] = [];
-  // Hashes v's JCS text (the snapshot's keys are sorted at construction) and returns v with its long arrays emptied.
+  // Hashes v's JCS text and returns v with its long arrays emptied.
   const walk = (v: unknown, path: Array<string | number>): unknown => {
     if (Array.isArray(v) && v.length > itemsPerPart) {
       hashText('[');
@@ -217,15 +227,25 @@ export const canonicalForm = (json: SnapshotJson, itemsPerPart = ITEMS_PER_PART)
     hashText('}');
     return out;
   };
-  // A state with no long array is one part, its text the very one hashed: written once.
-  if (!holdsLongArray(json, itemsPerPart)) {
-    const text = JSON.stringify(json);
-    sponge.update(text);
-    return { hash: sponge.digestHex(), parts: [text] };
-  }
   const header = JSON.stringify(walk(json, []));
-  if (pending.length > 0) sponge.update(pending);
-  return { hash: sponge.digestHex(), parts: [header, ...batches] };
+  if (pending.length > 0) write(pending);
+  return [header, ...batches];
+};
+
+export const canonicalForm = (json: SnapshotJson, itemsPerPart = ITEMS_PER_PART): CanonicalSnapshot => {
+  const sponge = createKeccak256Sponge();
+  const parts = writeCanonical(json, itemsPerPart, (piece) => sponge.update(piece));
+  return { hash: sponge.digestHex(), parts };
+};
+
+/**
+ * The JCS text whose keccak256 is stateHash(s), in pieces: for a caller that hashes it elsewhere
+ * (the audit's hash workers) while it goes on with the next events.
+ */
+export const snapshotText = (s: LedgerState): string[] => {
+  const pieces: string[] = [];
+  writeCanonical(snapshotOf(s), ITEMS_PER_PART, (piece) => pieces.push(piece));
+  return pieces;
 };
 
 /**

@@ -6,7 +6,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { genesisParams } from '../../domain/index.ts';
+import { genesisParams, snapshotText, type LedgerState } from '../../domain/index.ts';
 import { auditChainLogs, type ChainAhead, type ChainAuditCounts } from './chainAudit.ts';
 import { createChainCheck, type ChainCheck, type ChainSummary } from './chainLinks.ts';
 import { claimedPairs, readChainLogs, type ChainSource } from './chainLogs.ts';
@@ -21,9 +21,9 @@ import {
   type FindingLogOptions,
   type SuppressedFindings,
 } from './findings.ts';
-import { createHashPool } from './hashPool.ts';
+import { createHashPool, type HashPool } from './hashPool.ts';
 import { auditHeadline, auditOutcome, type AuditOutcome } from './headline.ts';
-import { forEachLogLine } from './logPipeline.ts';
+import { forEachLogLine, type LineHandler } from './logPipeline.ts';
 import { createReplay, type Replay } from './replay.ts';
 import { anchorSnapshot, type TailStart } from './snapshotAnchor.ts';
 import type { DistributionRow, EpochRow } from './rows.ts';
@@ -107,6 +107,7 @@ const defaultWorkers = (bytes: number): number => (bytes < MIN_BYTES_FOR_WORKERS
 
 const readLog = async (
   o: AuditOptions,
+  pool: HashPool | undefined,
   workers: number,
   replay: Replay,
   check: ChainCheck,
@@ -115,7 +116,7 @@ const readLog = async (
 ) => {
   let lines = tail?.position ?? 0;
   let unreadable = 0;
-  const handle = (number: number, text: string, hash: string | undefined) => {
+  const handle: LineHandler = (number, text, hash) => {
     lines = number;
     const parsed = parseEnvelopeLine(text);
     if (!parsed.ok) {
@@ -124,20 +125,17 @@ const readLog = async (
       report({ kind: parsed.kind, line: number, position: parsed.position ?? presumed, found: text.length > 200 ? `${text.slice(0, 200)}…` : text, message: `line ${number}: ${parsed.message}` });
       return;
     }
-    check.push(parsed.envelope, number, hash);
+    // true: the worker found the line's content hashing to the hash it records.
+    check.push(parsed.envelope, number, hash === true ? parsed.envelope.hash : hash);
     replay.apply(parsed.envelope, number);
   };
-  const pool = workers > 0 ? createHashPool(workers) : undefined;
-  try {
-    await forEachLogLine(o.eventsPath, handle, {
-      ...(pool ? { pool, workers } : {}),
-      // A tail audit numbers lines from the snapshot's position: line = position in an intact export.
-      ...(tail ? { from: { startByte: tail.startByte, firstLine: tail.position + 1 } } : {}),
-      onBytes: (bytes) => o.progress?.update(bytes, check.summary().events),
-    });
-  } finally {
-    await pool?.close();
-  }
+  await forEachLogLine(o.eventsPath, handle, {
+    ...(pool ? { pool, workers } : {}),
+    // A tail audit numbers lines from the snapshot's position: line = position in an intact export.
+    ...(tail ? { from: { startByte: tail.startByte, firstLine: tail.position + 1 } } : {}),
+    onBytes: (bytes) => o.progress?.update(bytes, check.summary().events),
+  });
+  await replay.settled();
   return { lines, unreadable };
 };
 
@@ -162,15 +160,24 @@ export const runAudit = async (o: AuditOptions): Promise<AuditReport> => {
   const tail = o.fromSnapshot === undefined ? undefined : await tailStart(o, report);
   const auditedBytes = bytes - (tail?.startByte ?? 0);
   const check = createChainCheck(report, tail ? { position: tail.position, hash: tail.headHash } : undefined);
-  const replay = createReplay({ report, ...(logs ? { claimPairs: claimedPairs(logs), keepClaims: true } : {}), ...(tail ? { from: tail.state } : {}) });
+  const workers = o.hashWorkers ?? defaultWorkers(auditedBytes);
+  const pool = workers > 0 ? createHashPool(workers) : undefined;
+  const replay = createReplay({
+    report,
+    ...(logs ? { claimPairs: claimedPairs(logs), keepClaims: true } : {}),
+    ...(tail ? { from: tail.state } : {}),
+    // Each close's stateHash is a keccak of the whole state's text: the workers take it too.
+    ...(pool ? { stateHashLater: (s: LedgerState) => pool.keccakText(snapshotText(s)) } : {}),
+  });
   o.progress?.start(auditedBytes);
   let read;
   try {
-    read = await readLog(o, o.hashWorkers ?? defaultWorkers(auditedBytes), replay, check, report, tail);
+    read = await readLog(o, pool, workers, replay, check, report, tail);
     // Bytes are read ahead of the replay: show the final count before the bar closes.
     o.progress?.update(auditedBytes, check.summary().events);
   } finally {
     o.progress?.stop();
+    await pool?.close();
   }
   check.finish();
   replay.finish();

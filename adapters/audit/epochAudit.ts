@@ -42,10 +42,22 @@ export interface EpochAudit {
   /** Any other event (or the end of the log): the close's tier changes must all have come before it. */
   otherEvent(line?: number): void;
   readonly rows: readonly EpochRow[];
+  /** Resolves once every stateHash handed to `stateHashLater` is compared (and its finding reported). */
+  settled(): Promise<void>;
 }
 
-export const createEpochAudit = (state: LedgerState, report: (f: Finding) => void): EpochAudit => {
-  const rows: EpochRow[] = [];
+/**
+ * `stateHashLater`: hashes a state's snapshot elsewhere (the audit's hash workers). Its snapshot text
+ * is taken at once, so the state can move on; the recorded stateHash is compared when the hash
+ * arrives. Without it the hash is computed here, in order.
+ */
+export interface EpochAuditOptions {
+  readonly stateHashLater?: (state: LedgerState) => Promise<string>;
+}
+
+export const createEpochAudit = (state: LedgerState, report: (f: Finding) => void, options: EpochAuditOptions = {}): EpochAudit => {
+  const rows: Array<{ -readonly [K in keyof EpochRow]: EpochRow[K] }> = [];
+  const later: Promise<void>[] = [];
   let tierQueue: ExpectedTierChange[] = [];
   let findingsOfClose = 0;
   const reportForClose = (f: Finding): void => {
@@ -53,10 +65,11 @@ export const createEpochAudit = (state: LedgerState, report: (f: Finding) => voi
     report(f);
   };
 
-  const compare = (e: StoredEvent, line: number, recorded: EventData<'EpochClosed'>, expected: EventData<'EpochClosed'>): void => {
+  /** Reports each field the two differ in; returns how many. */
+  const compare = (e: StoredEvent, line: number, recorded: EventData<'EpochClosed'>, expected: EventData<'EpochClosed'>): number => {
     const diffs = diffJson(encodeEventData(event('EpochClosed', expected)), encodeEventData(event('EpochClosed', recorded)));
     for (const d of diffs)
-      reportForClose({
+      report({
         kind: 'epoch-mismatch',
         line,
         position: e.position,
@@ -64,9 +77,10 @@ export const createEpochAudit = (state: LedgerState, report: (f: Finding) => voi
         ...d,
         message: `EpochClosed of epoch ${recorded.epoch}: ${d.field} re-derives to ${d.expected}, the log records ${d.found}`,
       });
+    return diffs.length;
   };
 
-  const rowOf = (e: StoredEvent, line: number, recorded: EventData<'EpochClosed'>, expected: EventData<'EpochClosed'>): EpochRow => ({
+  const rowOf = (e: StoredEvent, line: number, recorded: EventData<'EpochClosed'>, expected: EventData<'EpochClosed'>): (typeof rows)[number] => ({
     epoch: recorded.epoch,
     position: e.position,
     line,
@@ -118,8 +132,10 @@ export const createEpochAudit = (state: LedgerState, report: (f: Finding) => voi
       findingsOfClose = 0;
       const before = snapshotLedger(state);
       const settlement = settleEpoch(state, recorded.epoch);
-      const expected = asRecordedThen(epochClosedData(settlement, e.prevHash, stateHash(state)), recorded);
-      compare(e, line, recorded, expected);
+      const deferred = options.stateHashLater !== undefined && recorded.stateHash !== undefined ? options.stateHashLater(state) : undefined;
+      // A deferred hash stands in as the recorded one here and is compared when it arrives.
+      const expected = asRecordedThen(epochClosedData(settlement, e.prevHash, deferred ? recorded.stateHash! : stateHash(state)), recorded);
+      findingsOfClose += compare(e, line, recorded, expected);
       // Folded as any replaying service folds it: evolve re-derives the settlement (the one just
       // computed, from its cache) and counts the event, which keys the domain's per-state caches.
       evolve(state, event('EpochClosed', recorded));
@@ -127,7 +143,14 @@ export const createEpochAudit = (state: LedgerState, report: (f: Finding) => voi
       for (const v of violations)
         reportForClose({ kind: 'invariant', line, position: e.position, epoch: recorded.epoch, field: v.invariant, message: v.message });
       tierQueue = settlement.tierChanges.map((t) => ({ ...t, epoch: recorded.epoch + 1, closedAt: e.position }));
-      rows.push(rowOf(e, line, recorded, expected));
+      const row = rowOf(e, line, recorded, expected);
+      rows.push(row);
+      if (deferred)
+        later.push(
+          deferred.then((hash) => {
+            row.findings += compare(e, line, recorded, { ...recorded, stateHash: hash });
+          }),
+        );
     },
     tierChanged(e, line, recorded) {
       const next = tierQueue.shift();
@@ -148,6 +171,9 @@ export const createEpochAudit = (state: LedgerState, report: (f: Finding) => voi
     },
     otherEvent: (line) => {
       if (tierQueue.length > 0) missingTierChanges(line);
+    },
+    settled: async () => {
+      await Promise.all(later);
     },
   };
 };

@@ -8,14 +8,27 @@ import { Worker } from 'node:worker_threads';
 
 const WORKER_URL = new URL('./hashWorker.mjs', import.meta.url);
 
+export type LineHash = true | string | null;
+
+interface Reply {
+  readonly id: number;
+  readonly hashes?: LineHash[];
+  readonly hash?: string;
+}
+
 export interface HashPool {
-  /** hashEnvelope of each line's envelope, in order; null where the line does not parse or hash. */
-  hashLines(lines: readonly string[]): Promise<(string | null)[]>;
+  /**
+   * Per line, in order: true when its envelope hashes (hashEnvelope) to the hash the line records,
+   * else the hash it does hash to; null where the line does not parse or hash.
+   */
+  hashLines(lines: readonly string[]): Promise<LineHash[]>;
+  /** keccak256 of the concatenated pieces (snapshot.ts snapshotText: a close's stateHash). */
+  keccakText(pieces: readonly string[]): Promise<string>;
   close(): Promise<void>;
 }
 
 interface Pending {
-  readonly resolve: (hashes: (string | null)[]) => void;
+  readonly resolve: (reply: Reply) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -30,9 +43,9 @@ export const createHashPool = (workerCount: number): HashPool => {
   };
   const workers = Array.from({ length: workerCount }, () => {
     const worker = new Worker(WORKER_URL);
-    worker.on('message', ({ id, hashes }: { id: number; hashes: (string | null)[] }) => {
-      pending.get(id)?.resolve(hashes);
-      pending.delete(id);
+    worker.on('message', (reply: Reply) => {
+      pending.get(reply.id)?.resolve(reply);
+      pending.delete(reply.id);
     });
     worker.on('error', fail);
     worker.on('exit', (code) => {
@@ -40,15 +53,17 @@ export const createHashPool = (workerCount: number): HashPool => {
     });
     return worker;
   });
+  const ask = (message: Record<string, unknown>): Promise<Reply> => {
+    if (failure) return Promise.reject(failure);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      workers[id % workers.length]!.postMessage({ id, ...message });
+    });
+  };
   return {
-    hashLines(lines) {
-      if (failure) return Promise.reject(failure);
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        workers[id % workers.length]!.postMessage({ id, lines });
-      });
-    },
+    hashLines: async (lines) => (await ask({ lines })).hashes!,
+    keccakText: async (pieces) => (await ask({ pieces })).hash!,
     close: async () => {
       await Promise.all(workers.map((w) => w.terminate()));
     },

@@ -3,10 +3,11 @@
  * hash pool when there is one. Batches go to the workers ahead of the handler, a bounded number at
  * a time, so the file is still streamed in bounded memory while the workers hash ahead.
  */
-import type { HashPool } from './hashPool.ts';
+import type { HashPool, LineHash } from './hashPool.ts';
 import { readLogLineBatches, type ReadFrom } from './lineReader.ts';
 
-export type LineHandler = (line: number, text: string, hash: string | undefined) => void;
+/** `hash`: what a hash worker found for the line (hashPool.ts); undefined without workers or where it could not. */
+export type LineHandler = (line: number, text: string, hash: Exclude<LineHash, null> | undefined) => void;
 
 const LINES_PER_BATCH = 500;
 const BATCHES_IN_FLIGHT_PER_WORKER = 4;
@@ -14,7 +15,7 @@ const BATCHES_IN_FLIGHT_PER_WORKER = 4;
 interface Batch {
   readonly firstLine: number;
   readonly lines: string[];
-  readonly hashes: Promise<(string | null)[]>;
+  readonly hashes: Promise<LineHash[]>;
 }
 
 export const forEachLogLine = async (

@@ -31,11 +31,15 @@ export interface ReplayOptions {
   readonly keepClaims?: boolean;
   /** The state to replay onto (a verified snapshot's, for a tail audit); default: genesis. */
   readonly from?: LedgerState;
+  /** Hashes each close's state elsewhere (epochAudit.ts); default: here, in order. */
+  readonly stateHashLater?: (state: LedgerState) => Promise<string>;
 }
 
 export interface Replay {
   apply(e: StoredEvent, line: number): void;
   finish(): void;
+  /** Resolves once every deferred check is done (stateHashLater). */
+  settled(): Promise<void>;
   readonly state: LedgerState;
   readonly epochs: readonly EpochRow[];
   readonly distributions: readonly DistributionRecord[];
@@ -43,9 +47,9 @@ export interface Replay {
   readonly recordedClaims: ReadonlyMap<string, RecordedClaim>;
 }
 
-export const createReplay = ({ report, claimPairs, keepClaims = false, from }: ReplayOptions): Replay => {
+export const createReplay = ({ report, claimPairs, keepClaims = false, from, stateHashLater }: ReplayOptions): Replay => {
   const state = from ?? initialState();
-  const epochs = createEpochAudit(state, report);
+  const epochs = createEpochAudit(state, report, stateHashLater ? { stateHashLater } : {});
   const distributions = createDistributionAudit(state, report, claimPairs);
   const times = createRecordingTimeAudit(state, report);
   const eventsByType = new Map<string, number>();
@@ -118,5 +122,6 @@ export const createReplay = ({ report, claimPairs, keepClaims = false, from }: R
       }
     },
     finish: () => epochs.otherEvent(),
+    settled: () => epochs.settled(),
   };
 };

@@ -101,11 +101,15 @@ describe('hash workers', () => {
     const { readLog, edited, indexOfType, withData, withoutLine, writeLog } = await import('./tamper.ts');
     const lines = readLog(log);
     const tampered = join(dir, 'tampered.jsonl');
-    writeLog(tampered, withoutLine(edited(lines, indexOfType(lines, 'EpochClosed', 2), withData({ budget: '7' })), 20));
+    // A budget and, in a later close, a stateHash: the workers hash each close's state as well.
+    const stateHashEdited = edited(lines, indexOfType(lines, 'EpochClosed', 3), withData({ stateHash: `0x${'12'.repeat(32)}` }));
+    writeLog(tampered, withoutLine(edited(stateHashEdited, indexOfType(lines, 'EpochClosed', 2), withData({ budget: '7' })), 20));
     const inline = await runAudit({ eventsPath: tampered, hashWorkers: 0 });
     const pooled = await runAudit({ eventsPath: tampered, hashWorkers: 2 });
     expect(pooled.findings).toEqual(inline.findings);
     expect(inline.findings.map((f) => f.kind)).toEqual(expect.arrayContaining(['chain-gap', 'chain-altered', 'epoch-mismatch']));
+    expect(inline.findings.filter((f) => f.field === 'stateHash' && f.found === `0x${'12'.repeat(32)}`)).toHaveLength(1);
     expect(pooled.counts).toEqual(inline.counts);
+    expect(pooled.epochs).toEqual(inline.epochs);
   });
 });
