@@ -45,31 +45,44 @@ export interface ProjectionRunner {
 
 const s = (v: bigint | number): string => v.toString();
 
-const writeTouched = async (tx: SqlQueryable, t: ReadModelTables, models: ReadModels, touched: Touched): Promise<void> => {
+/** One upsert: rows of a table, keyed by its key columns. */
+interface RowSet {
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly keys: readonly string[];
+  readonly rows: ReadonlyArray<readonly unknown[]>;
+}
+
+/**
+ * The rows a batch touched, as they stand now. Taken at once (no await), so the fold can go on
+ * with the next batch while these are written.
+ */
+const rowsOf = (t: ReadModelTables, models: ReadModels, touched: Touched): RowSet[] => {
   const { state } = models;
+  const sets: RowSet[] = [];
+  const add = (table: string, columns: readonly string[], keys: readonly string[], rows: ReadonlyArray<readonly unknown[]>) => {
+    sets.push({ table, columns, keys, rows });
+  };
   if (touched.supply) {
     const v = supplyView(state);
-    await upsertRows(tx, t.supply, ['singleton', 'max_supply', 'minted', 'burned', 'circulating', 'remaining', 'staked', 'last_closed_epoch'], ['singleton'], [
+    add(t.supply, ['singleton', 'max_supply', 'minted', 'burned', 'circulating', 'remaining', 'staked', 'last_closed_epoch'], ['singleton'], [
       [true, s(v.maxSupplyWei), s(v.mintedWei), s(v.burnedWei), s(v.circulatingWei), s(v.remainingWei), s(v.stakedWei), v.lastClosedEpoch],
     ]);
   }
   const accounts = [...touched.accounts].sort().flatMap((a) => accountView(state, a) ?? []);
-  await upsertRows(
-    tx,
+  add(
     t.accounts,
     ['address', 'active_stake', 'unbonding', 'tier', 'tenure_epochs', 'governance_weight', 'node_count'],
     ['address'],
     accounts.map((a) => [a.address, s(a.activeStakeWei), s(a.unbondingWei), a.tier, a.tenureEpochs, s(a.governanceWeightWei), a.nodeCount]),
   );
-  await upsertRows(
-    tx,
+  add(
     t.accountTokens,
     ['address', 'token', 'cumulative', 'claimed'],
     ['address', 'token'],
     accounts.flatMap((a) => a.tokens.map((tok) => [a.address, tok.token, s(tok.cumulativeWei), s(tok.claimedWei)])),
   );
-  await upsertRows(
-    tx,
+  add(
     t.epochs,
     ['epoch', 'position', 'recorded_at', 'budget', 'minted', 'allocations_hash', 'recipients', 'log_head', 'pools', 'revenue'],
     ['epoch'],
@@ -78,20 +91,26 @@ const writeTouched = async (tx: SqlQueryable, t: ReadModelTables, models: ReadMo
       const pool = (p: { budget: bigint; minted: bigint }) => ({ budget: s(p.budget), minted: s(p.minted) });
       return [
         r.epoch, r.position, r.recordedAt, s(r.budget), s(r.minted), r.allocationsHash, r.recipients, r.logHead,
-        JSON.stringify({ compute: pool(r.pools.compute), staking: pool(r.pools.staking), verification: pool(r.pools.verification) }),
-        JSON.stringify(r.revenue.map((x) => ({ asset: x.asset, gross: s(x.gross), fees: s(x.fees), provider: s(x.provider), stakers: s(x.stakers), buyback: s(x.buyback) }))),
+        // jsonb columns: the JSON values themselves (upsertRows sends the rows as JSON).
+        { compute: pool(r.pools.compute), staking: pool(r.pools.staking), verification: pool(r.pools.verification) },
+        r.revenue.map((x) => ({ asset: x.asset, gross: s(x.gross), fees: s(x.fees), provider: s(x.provider), stakers: s(x.stakers), buyback: s(x.buyback) })),
       ];
     }),
   );
   const assets = assetViews(state).filter((a) => touched.assets.has(a.asset));
-  await upsertRows(
-    tx,
+  add(
     t.assets,
     ['asset', 'gross', 'fees', 'provider', 'stakers', 'buyback_budget', 'buyback_spent'],
     ['asset'],
     assets.map((a) => [a.asset, s(a.grossWei), s(a.feesWei), s(a.providerWei), s(a.stakersWei), s(a.buybackBudgetWei), s(a.buybackSpentWei)]),
   );
+  return sets;
 };
+
+const writeRows = async (tx: SqlQueryable, sets: readonly RowSet[]): Promise<void> => {
+  for (const set of sets) await upsertRows(tx, set.table, set.columns, set.keys, set.rows);
+};
+
 
 export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, snapshots, onSnapshotProblem }: ProjectionRunnerOptions): ProjectionRunner => {
   const t = readModelTables(schema);
@@ -127,25 +146,53 @@ export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, sn
     models.epochs.clear();
   };
 
+  /** The page after `position`, already asked for: awaited later, so a failure must not go unhandled meanwhile. */
+  const readAhead = (position: number): Promise<StoredEvent[]> => {
+    const page = store.readAll({ fromPosition: position + 1, maxCount: batchSize }).then((events) => [...events]);
+    page.catch(() => undefined);
+    return page;
+  };
+
+  /**
+   * Folds page after page, each batch's rows and checkpoint written in one transaction. The next
+   * page is read, and folded, while the previous batch is written: transactions still commit one
+   * after another, in order, so the tables always match the checkpoint. A failed write leaves the
+   * memory ahead of the tables: it is dropped, and the next catch-up starts again from the
+   * checkpoint (never folding a batch twice).
+   */
   const catchUp = async (): Promise<number> => {
     await warmUp(await readCheckpoint());
-    for (;;) {
-      const page = await store.readAll({ fromPosition: folded + 1, maxCount: batchSize });
-      if (page.length === 0) return folded;
-      const touched = emptyTouched();
-      for (const e of page) project(e, touched);
-      const last = page[page.length - 1]!;
-      await db.transaction(async (tx) => {
-        await writeTouched(tx, t, models, touched);
-        await tx.query(
-          `insert into ${t.checkpoint} (name, position, hash) values ($1, $2, $3)
-           on conflict (name) do update set position = excluded.position, hash = excluded.hash`,
-          [NAME, last.position, last.hash],
-        );
-      });
-      folded = last.position;
-      // Written: the tables hold them now, memory need not.
-      models.epochs.clear();
+    let next = readAhead(folded);
+    let writing: Promise<void> = Promise.resolve();
+    try {
+      for (;;) {
+        const page = await next;
+        if (page.length === 0) break;
+        next = readAhead(page[page.length - 1]!.position);
+        const touched = emptyTouched();
+        for (const e of page) project(e, touched);
+        const last = page[page.length - 1]!;
+        const rows = rowsOf(t, models, touched);
+        // Written once these rows are: memory need not keep them.
+        models.epochs.clear();
+        folded = last.position;
+        await writing;
+        writing = db.transaction(async (tx) => {
+          await writeRows(tx, rows);
+          await tx.query(
+            `insert into ${t.checkpoint} (name, position, hash) values ($1, $2, $3)
+             on conflict (name) do update set position = excluded.position, hash = excluded.hash`,
+            [NAME, last.position, last.hash],
+          );
+        });
+        writing.catch(() => undefined);
+      }
+      await writing;
+      return folded;
+    } catch (error) {
+      models = initialReadModels();
+      folded = 0;
+      throw error;
     }
   };
 

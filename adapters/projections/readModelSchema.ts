@@ -42,7 +42,15 @@ export const migrateReadModels = async (db: SqlQueryable, schema?: string): Prom
     await db.query(sql);
 };
 
-/** Upsert many rows in chunks, one statement per chunk (PostgreSQL allows 65535 parameters). */
+/**
+ * Upsert many rows in chunks, one statement per chunk. The rows travel as one JSON parameter that
+ * json_populate_recordset turns into the table's own row type (each value through its column's
+ * input function: amounts as decimal strings, jsonb columns as JSON values), rather than as one
+ * parameter per value: a VALUES list of thousands of rows with a placeholder per value costs
+ * PostgreSQL more to parse and plan than to write, and the client more to bind.
+ */
+const ROWS_PER_STATEMENT = 10_000;
+
 export const upsertRows = async (
   db: SqlQueryable,
   table: string,
@@ -50,16 +58,14 @@ export const upsertRows = async (
   keyColumns: readonly string[],
   rows: ReadonlyArray<readonly unknown[]>,
 ): Promise<void> => {
-  const chunk = Math.max(1, Math.floor(30_000 / columns.length));
   const updates = columns.filter((c) => !keyColumns.includes(c)).map((c) => `${c} = excluded.${c}`);
-  for (let start = 0; start < rows.length; start += chunk) {
-    const slice = rows.slice(start, start + chunk);
-    const params: unknown[] = [];
-    const tuples = slice.map((row) => `(${row.map((v) => `$${params.push(v)}`).join(', ')})`);
+  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+    const records = rows.slice(start, start + ROWS_PER_STATEMENT).map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]])));
     await db.query(
-      `insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}
+      `insert into ${table} (${columns.join(', ')})
+       select ${columns.join(', ')} from json_populate_recordset(null::${table}, $1::json)
        on conflict (${keyColumns.join(', ')}) do update set ${updates.join(', ')}`,
-      params,
+      [JSON.stringify(records)],
     );
   }
 };
