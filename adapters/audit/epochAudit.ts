@@ -57,7 +57,8 @@ export interface EpochAuditOptions {
 
 export const createEpochAudit = (state: LedgerState, report: (f: Finding) => void, options: EpochAuditOptions = {}): EpochAudit => {
   const rows: Array<{ -readonly [K in keyof EpochRow]: EpochRow[K] }> = [];
-  const later: Promise<void>[] = [];
+  const later = new Set<Promise<void>>();
+  let laterFailure: unknown;
   let tierQueue: ExpectedTierChange[] = [];
   let findingsOfClose = 0;
   const reportForClose = (f: Finding): void => {
@@ -145,12 +146,18 @@ export const createEpochAudit = (state: LedgerState, report: (f: Finding) => voi
       tierQueue = settlement.tierChanges.map((t) => ({ ...t, epoch: recorded.epoch + 1, closedAt: e.position }));
       const row = rowOf(e, line, recorded, expected);
       rows.push(row);
-      if (deferred)
-        later.push(
-          deferred.then((hash) => {
+      if (deferred) {
+        // Only the hashes still on their way are kept, so this does not grow with the log.
+        const done: Promise<void> = deferred
+          .then((hash) => {
             row.findings += compare(e, line, recorded, { ...recorded, stateHash: hash });
-          }),
-        );
+          })
+          .catch((error: unknown) => {
+            laterFailure ??= error;
+          })
+          .finally(() => later.delete(done));
+        later.add(done);
+      }
     },
     tierChanged(e, line, recorded) {
       const next = tierQueue.shift();
@@ -174,6 +181,7 @@ export const createEpochAudit = (state: LedgerState, report: (f: Finding) => voi
     },
     settled: async () => {
       await Promise.all(later);
+      if (laterFailure !== undefined) throw laterFailure;
     },
   };
 };
