@@ -22,6 +22,7 @@ import { loadConfig } from '../../adapters/service/config.ts';
 import { startService, type Service } from '../../adapters/service/service.ts';
 import { TEST_DATABASE_URL, dropSchema, freshSchemaName, postgresAvailable } from '../support/postgres.ts';
 import type { BenchContext } from './run.ts';
+import { profiled } from './profile.ts';
 
 const ADMIN = 'bench-admin-token-0123456789abcdef';
 const INDEXER = 'bench-indexer-token-0123456789abcdef';
@@ -59,6 +60,8 @@ const { autocannonUrl, url, itemsFile, connections, timeoutS, overallRate } = JS
 const autocannon = (await import(autocannonUrl)).default;
 const items = JSON.parse(readFileSync(itemsFile, 'utf8'));
 let next = 0;
+// Timed here at full resolution: autocannon rounds its own duration to 10 ms.
+const started = performance.now();
 const result = await autocannon({
   url, connections, amount: items.length, timeout: timeoutS, ...(overallRate ? { overallRate } : {}),
   requests: [{ setupRequest: (req) => {
@@ -67,7 +70,8 @@ const result = await autocannon({
   } }],
 });
 const statuses = Object.fromEntries(Object.entries(result.statusCodeStats).map(([k, v]) => [k, v.count]));
-process.stdout.write(JSON.stringify({ requests: result.requests.total, seconds: result.duration, p50Ms: result.latency.p50, p99Ms: result.latency.p99, statuses, errors: result.errors + result.timeouts }));
+const seconds = (performance.now() - started) / 1000;
+process.stdout.write(JSON.stringify({ requests: result.requests.total, seconds, p50Ms: result.latency.p50, p99Ms: result.latency.p99, statuses, errors: result.errors + result.timeouts }));
 `;
 
 interface Load {
@@ -155,7 +159,8 @@ const row = (store: string, workload: string, r: LoadResult, load: Load = { conn
     .map(([k, v]) => `${v}×${k}`)
     .join(', ')}${r.errors ? `, ${r.errors} errors` : ''} |`;
 
-const benchOn = async (store: 'PGlite' | 'PostgreSQL', sizes: Sizes, log: BenchContext['log']): Promise<string[]> => {
+/** `profiles`: where the batched run's profile summary goes (BENCH_PROFILE, profile.ts). */
+const benchOn = async (store: 'PGlite' | 'PostgreSQL', sizes: Sizes, log: BenchContext['log'], profiles: string[]): Promise<string[]> => {
   const dir = mkdtempSync(join(tmpdir(), 'cxt-http-bench-'));
   const schema = store === 'PostgreSQL' ? freshSchemaName('bench_http') : undefined;
   const clock = { nowSeconds: GENESIS + 100 };
@@ -186,7 +191,10 @@ const benchOn = async (store: 'PGlite' | 'PostgreSQL', sizes: Sizes, log: BenchC
     const pacedWrites = await expectWritten(() => runLoad(s.url, singleRequests(paced), dir, pacing), sizes.paced);
     const batching: Load = { connections: BATCH_CONNECTIONS };
     log(`  ${store}: ${sizes.batched} signed contributions in batches of ${BATCH_SIZE}…`);
-    const batchWrites = await expectWritten(() => runLoad(s.url, batchRequests(batched, BATCH_SIZE), dir, batching), sizes.batched);
+    const { result: batchWrites, summary: batchProfile } = await profiled(`http-batched-${store}`, () =>
+      expectWritten(() => runLoad(s.url, batchRequests(batched, BATCH_SIZE), dir, batching), sizes.batched),
+    );
+    profiles.push(...batchProfile);
     const paths = Array.from({ length: sizes.lookups }, (_, i) => ({ method: 'GET', path: `/v1/accounts/${stakers[(i * 7919) % stakers.length]}/proofs` }));
     log(`  ${store}: ${sizes.lookups} proof lookups…`);
     const reads = await runLoad(s.url, paths, dir);
@@ -208,8 +216,9 @@ export default async function httpBench(ctx: BenchContext): Promise<string> {
   const sizes: Sizes = ctx.quick
     ? { nodes: 8, stakers: 200, contributions: 400, paced: 1_000, batched: 4_000, lookups: 2_000 }
     : { nodes: 64, stakers: 5_000, contributions: 10_000, paced: 10_000, batched: 50_000, lookups: 50_000 };
-  const rows = await benchOn('PGlite', sizes, ctx.log);
-  if (await postgresAvailable()) rows.push(...(await benchOn('PostgreSQL', sizes, ctx.log)));
+  const profiles: string[] = [];
+  const rows = await benchOn('PGlite', sizes, ctx.log, profiles);
+  if (await postgresAvailable()) rows.push(...(await benchOn('PostgreSQL', sizes, ctx.log, profiles)));
   return [
     '## Settlement service over HTTP',
     '',
@@ -220,5 +229,6 @@ export default async function httpBench(ctx: BenchContext): Promise<string> {
     '| store | workload | requests | connections | throughput | p50 | p99 | statuses |',
     '|---|---|---:|---:|---:|---:|---:|---|',
     ...rows,
+    ...profiles,
   ].join('\n');
 }

@@ -11,6 +11,7 @@ import { encodeEventData } from '../../domain/index.ts';
 import { createPostgresEventStore, openPgliteEventStore, pgExecutor, type PostgresEventStore } from '../../adapters/eventStore/index.ts';
 import { createProjectionRunner } from '../../adapters/projections/index.ts';
 import type { BenchContext } from './run.ts';
+import { profiled } from './profile.ts';
 import { syntheticHistory } from './syntheticLog.ts';
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -32,7 +33,7 @@ const load = async (store: PostgresEventStore, epochs: number, nodes: number): P
   return (await store.head()).position;
 };
 
-const measure = async (name: string, store: PostgresEventStore, epochs: number, nodes: number, log: (s: string) => void) => {
+const measure = async (name: string, store: PostgresEventStore, epochs: number, nodes: number, log: (s: string) => void, profiles: string[]) => {
   log(`  ${name}: loading the log…`);
   const loadStart = performance.now();
   const events = await load(store, epochs, nodes);
@@ -41,8 +42,9 @@ const measure = async (name: string, store: PostgresEventStore, epochs: number, 
   await runner.migrate();
   log(`  ${name}: rebuilding ${events} events…`);
   const t = performance.now();
-  await runner.rebuild();
+  const { summary } = await profiled(`projections-rebuild-${name.split(' ')[0]}`, () => runner.rebuild());
   const rebuildS = (performance.now() - t) / 1000;
+  profiles.push(...summary);
   return `| ${name} | ${events.toLocaleString('en')} | ${loadS.toFixed(1)} s | ${rebuildS.toFixed(1)} s | ${Math.round(events / rebuildS).toLocaleString('en')} |`;
 };
 
@@ -51,6 +53,7 @@ export default async function projectionsBench(ctx: BenchContext): Promise<strin
   const nodes = ctx.quick ? 1_000 : 10_000;
   const epochs = ctx.quick ? 5 : 50;
   const rows: string[] = [];
+  const profiles: string[] = [];
 
   const schema = `bench_proj_${process.pid}`;
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
@@ -59,7 +62,7 @@ export default async function projectionsBench(ctx: BenchContext): Promise<strin
   const store = createPostgresEventStore({ db: pgExecutor(new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 4, options: `-c search_path=${schema}` })), schema });
   await store.migrate();
   try {
-    rows.push(await measure('PostgreSQL 15 (127.0.0.1)', store, epochs, nodes, ctx.log));
+    rows.push(await measure('PostgreSQL 15 (127.0.0.1)', store, epochs, nodes, ctx.log, profiles));
   } finally {
     await store.close();
     await admin.query(`drop schema if exists ${schema} cascade`);
@@ -69,7 +72,7 @@ export default async function projectionsBench(ctx: BenchContext): Promise<strin
   const dir = mkdtempSync(join(tmpdir(), 'cxt-bench-'));
   const lite = await openPgliteEventStore(join(dir, 'db'));
   try {
-    rows.push(await measure('PGlite (on disk)', lite, epochs, nodes, ctx.log));
+    rows.push(await measure('PGlite (on disk)', lite, epochs, nodes, ctx.log, profiles));
   } finally {
     await lite.close();
     rmSync(dir, { recursive: true, force: true });
@@ -83,5 +86,6 @@ export default async function projectionsBench(ctx: BenchContext): Promise<strin
     '| store | events | load (appends of 1,000) | rebuild | events/s |',
     '|---|---|---|---|---|',
     ...rows,
+    ...profiles,
   ].join('\n');
 }
