@@ -34,6 +34,16 @@ export const CONTRIBUTION_TYPES: Record<string, TypedDataField[]> = {
   ],
 };
 
+/**
+ * A batch signed once by one signer: EIP-712's array of structs, so a wallet shows every item. Its
+ * hashStruct is keccak256(typeHash ‖ keccak256(hashStruct(c₁) ‖ … ‖ hashStruct(cₙ))), and the
+ * signature binds every field of every item, in order.
+ */
+export const CONTRIBUTION_BATCH_TYPES: Record<string, TypedDataField[]> = {
+  ContributionBatch: [{ name: 'contributions', type: 'Contribution[]' }],
+  Contribution: CONTRIBUTION_TYPES.Contribution!,
+};
+
 export const VERDICT_TYPES: Record<string, TypedDataField[]> = {
   Verdict: [
     { name: 'contributionId', type: 'string' },
@@ -75,6 +85,7 @@ const utf8 = new TextEncoder();
 const typeHashOf = (types: Record<string, TypedDataField[]>): Uint8Array =>
   getBytes(keccak256(toUtf8Bytes(TypedDataEncoder.from(types).encodeType(Object.keys(types)[0]!))));
 const CONTRIBUTION_TYPEHASH = typeHashOf(CONTRIBUTION_TYPES);
+const CONTRIBUTION_BATCH_TYPEHASH = typeHashOf(CONTRIBUTION_BATCH_TYPES);
 const VERDICT_TYPEHASH = typeHashOf(VERDICT_TYPES);
 
 type Word = { readonly string: string } | { readonly uint: number } | { readonly bytes32: string };
@@ -105,19 +116,28 @@ const digestOf = (chainId: number, structHash: Uint8Array): string => {
   return `0x${bytesToHex(keccak256Bytes(bytes))}`;
 };
 
-export const contributionDigest = (chainId: number, c: ContributionMessage): string =>
-  digestOf(
-    chainId,
-    hashStruct(CONTRIBUTION_TYPEHASH, [
-      { string: c.contributionId },
-      { string: c.nodeId },
-      { uint: c.epoch },
-      { string: c.kind },
-      { uint: c.units },
-      { bytes32: c.proofHash },
-      { string: c.taskId ?? '' },
-    ]),
-  );
+const contributionStruct = (c: ContributionMessage): Uint8Array =>
+  hashStruct(CONTRIBUTION_TYPEHASH, [
+    { string: c.contributionId },
+    { string: c.nodeId },
+    { uint: c.epoch },
+    { string: c.kind },
+    { uint: c.units },
+    { bytes32: c.proofHash },
+    { string: c.taskId ?? '' },
+  ]);
+
+export const contributionDigest = (chainId: number, c: ContributionMessage): string => digestOf(chainId, contributionStruct(c));
+
+/** The digest of a `ContributionBatch`: one signature, one recovery, for all of its items. */
+export const contributionBatchDigest = (chainId: number, contributions: readonly ContributionMessage[]): string => {
+  const items = new Uint8Array(32 * contributions.length);
+  contributions.forEach((c, i) => items.set(contributionStruct(c), 32 * i));
+  const encoded = new Uint8Array(64);
+  encoded.set(CONTRIBUTION_BATCH_TYPEHASH, 0);
+  encoded.set(keccak256Bytes(items), 32);
+  return digestOf(chainId, keccak256Bytes(encoded));
+};
 
 export const verdictDigest = (chainId: number, v: VerdictMessage): string =>
   digestOf(chainId, hashStruct(VERDICT_TYPEHASH, [{ string: v.contributionId }, { string: v.verdict }]));
@@ -148,6 +168,9 @@ export const recoverSigner = (digest: string, signature: string): Recovered => {
 /** Client side, for tests, the bench and as a reference implementation. */
 export const signContribution = (signer: Signer, chainId: number, c: ContributionMessage): Promise<string> =>
   signer.signTypedData(eip712Domain(chainId), CONTRIBUTION_TYPES, contributionValue(c));
+
+export const signContributionBatch = (signer: Signer, chainId: number, contributions: readonly ContributionMessage[]): Promise<string> =>
+  signer.signTypedData(eip712Domain(chainId), CONTRIBUTION_BATCH_TYPES, { contributions: contributions.map(contributionValue) });
 
 export const signVerdict = (signer: Signer, chainId: number, v: VerdictMessage): Promise<string> =>
   signer.signTypedData(eip712Domain(chainId), VERDICT_TYPES, verdictValue(v));

@@ -120,6 +120,12 @@ export const bodies = {
     {},
     `Up to ${MAX_BATCH_ITEMS} signed contributions, each exactly the body of POST /v1/contributions.`,
   ),
+  contributionSignedBatch: describedObject(
+    'ContributionBatchSignedOnce',
+    { contributions: boundedArray(ContributionMessage, MAX_BATCH_ITEMS), signature: Signature },
+    {},
+    `Up to ${MAX_BATCH_ITEMS} contributions and one EIP-712 \`ContributionBatch\` signature over all of them, in order, by the registered signer of each one's node.`,
+  ),
   verdictBatch: describedObject(
     'SignedVerdictBatch',
     { items: boundedArray(signedVerdict, MAX_BATCH_ITEMS) },

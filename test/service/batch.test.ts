@@ -5,6 +5,7 @@
  * (400 naming items.N.field) and write nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signContributionBatch } from '../../adapters/http/eip712.ts';
 import { MAX_BATCH_ITEMS } from '../../adapters/http/requestCodecs.ts';
 import { ADMIN, proofHash, signedContribution, signedVerdict, startHarness, wallet, type Harness } from './harness.ts';
 
@@ -103,5 +104,48 @@ describe('batch ingestion', () => {
     const tooBig = await h.request('POST', '/v1/contributions', { raw: JSON.stringify({ items }) });
     expect(tooBig.status).toBe(413);
     expect(tooBig.json.detail).toContain('65536');
+  });
+
+  describe('signed once (POST /v1/contributions/signed-batch)', () => {
+    const message = (id: string, nodeId = 'node-b') => ({ contributionId: id, nodeId, epoch: 0, kind: 'compute' as const, units: 5, proofHash: proofHash(5) });
+
+    it('given a batch signed once by its node’s signer, when submitted, then every item is accepted in one append; a replay answers duplicate', async () => {
+      const head = await h.eventCount();
+      const contributions = [message('s-1'), message('s-2'), message('s-3')];
+      const body = { contributions, signature: await signContributionBatch(signer, chainId, contributions) };
+      const r = await h.request('POST', '/v1/contributions/signed-batch', { body });
+      expect(r.status).toBe(200);
+      expect(r.json.results.map((x: { status: string }) => x.status)).toEqual(['accepted', 'accepted', 'accepted']);
+      expect(r.json.results.map((x: { events: Array<{ position: number }> }) => x.events[0]!.position)).toEqual([head + 1, head + 2, head + 3]);
+      const again = await h.request('POST', '/v1/contributions/signed-batch', { body });
+      expect(again.json.results.map((x: { status: string }) => x.status)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+      expect(await h.eventCount()).toBe(head + 3);
+    });
+
+    it('refuses an item of a node with another signer, and every item of a batch changed after signing', async () => {
+      expect((await h.request('POST', '/v1/nodes', { token: ADMIN, body: { nodeId: 'node-other', operator: operator.address, signer: stranger.address, hardwareClass: 'gpu' } })).status).toBe(201);
+      const head = await h.eventCount();
+      const mixed = [message('s-4'), message('s-5', 'node-other'), message('s-6', 'node-nowhere')];
+      const r = await h.request('POST', '/v1/contributions/signed-batch', { body: { contributions: mixed, signature: await signContributionBatch(signer, chainId, mixed) } });
+      expect(r.json.results.map((x: { status: string; problem?: { code?: string } }) => x.problem?.code ?? x.status)).toEqual(['accepted', 'SIGNATURE_MISMATCH', 'NODE_UNKNOWN']);
+      const signed = [message('s-7'), message('s-8')];
+      const signature = await signContributionBatch(signer, chainId, signed);
+      const changed = await h.request('POST', '/v1/contributions/signed-batch', { body: { contributions: [signed[0], { ...signed[1]!, units: 500 }], signature } });
+      expect(changed.json.results.map((x: { problem?: { code?: string } }) => x.problem?.code)).toEqual(['SIGNATURE_MISMATCH', 'SIGNATURE_MISMATCH']);
+      const reordered = await h.request('POST', '/v1/contributions/signed-batch', { body: { contributions: [signed[1], signed[0]], signature } });
+      expect(reordered.json.results.map((x: { problem?: { code?: string } }) => x.problem?.code)).toEqual(['SIGNATURE_MISMATCH', 'SIGNATURE_MISMATCH']);
+      expect(await h.eventCount()).toBe(head + 1);
+    });
+
+    it('refuses an unrecoverable signature and a malformed item as a whole, writing nothing', async () => {
+      const head = await h.eventCount();
+      const bad = await h.request('POST', '/v1/contributions/signed-batch', { body: { contributions: [message('s-9')], signature: `0x${'ff'.repeat(64)}1b` } });
+      expect(bad.status).toBe(400);
+      expect(bad.json.errors.map((e: { field: string }) => e.field)).toEqual(['signature']);
+      const malformed = await h.request('POST', '/v1/contributions/signed-batch', { body: { contributions: [message('s-10'), { ...message('s-11'), units: 0 }], signature: `0x${'11'.repeat(65)}` } });
+      expect(malformed.status).toBe(400);
+      expect(malformed.json.errors.map((e: { field: string }) => e.field)).toEqual(['contributions.1.units']);
+      expect(await h.eventCount()).toBe(head);
+    });
   });
 });

@@ -6,7 +6,18 @@
 import fc from 'fast-check';
 import { TypedDataEncoder, Wallet, hexlify, id } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { CONTRIBUTION_TYPES, VERDICT_TYPES, contributionDigest, contributionValue, eip712Domain, recoverSigner, verdictDigest } from '../../adapters/http/eip712.ts';
+import {
+  CONTRIBUTION_BATCH_TYPES,
+  CONTRIBUTION_TYPES,
+  VERDICT_TYPES,
+  contributionBatchDigest,
+  contributionDigest,
+  contributionValue,
+  eip712Domain,
+  recoverSigner,
+  signContributionBatch,
+  verdictDigest,
+} from '../../adapters/http/eip712.ts';
 
 const SIGNER = new Wallet(id('corex documentation signer'));
 const CONTRIBUTION = {
@@ -72,5 +83,35 @@ describe('the written-out struct hashes', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('give the batch digest ethers’ TypedDataEncoder gives, for any list of messages', () => {
+    fc.assert(
+      fc.property(fc.array(messageArb, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 2 ** 40 }), (ms, chainId) => {
+        const cs = ms.map(({ taskId, ...rest }) => (taskId === undefined ? rest : { ...rest, taskId }));
+        expect(contributionBatchDigest(chainId, cs)).toBe(TypedDataEncoder.hash(eip712Domain(chainId), CONTRIBUTION_BATCH_TYPES, { contributions: cs.map(contributionValue) }));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('the documented ContributionBatch test vector (chainId 31337)', () => {
+  const SECOND = { ...CONTRIBUTION, contributionId: 'c-2026-11-22-0002', units: 700 };
+  it('has the documented type string and hash, digest and signature', async () => {
+    const type = TypedDataEncoder.from(CONTRIBUTION_BATCH_TYPES).encodeType('ContributionBatch');
+    expect(type).toBe(
+      'ContributionBatch(Contribution[] contributions)Contribution(string contributionId,string nodeId,uint64 epoch,string kind,uint64 units,bytes32 proofHash,string taskId)',
+    );
+    expect(id(type)).toBe('0x388216f6811523d5fc5ccfe73421123632fd5610b5f842381a3a0919e3f4931b');
+    const digest = contributionBatchDigest(31337, [CONTRIBUTION, SECOND]);
+    expect(digest).toBe('0xce9950f49ea4009517cd43261c98d94a8e661a5f5192d7f2892177c7831e750a');
+    const signature = await signContributionBatch(SIGNER, 31337, [CONTRIBUTION, SECOND]);
+    expect(signature).toBe(
+      '0x8b22a5a4c8b58f1655706ddf1f7e382f409f5234efe3f359d5a78da8b9e67a2d7ee5da597849a064e99e2595bd9c8a434e313ca1e55e64f82c0b4152aa2418921b',
+    );
+    expect(recoverSigner(digest, signature)).toEqual({ ok: true, signer: SIGNER.address.toLowerCase() });
+    // Order matters: the same items the other way round are another message.
+    expect(contributionBatchDigest(31337, [SECOND, CONTRIBUTION])).not.toBe(digest);
   });
 });

@@ -101,7 +101,7 @@ describe('the served OpenAPI document', () => {
         '/v1/supply', '/v1/distributions', '/v1/distributions/{seq}', '/v1/distributions/{seq}/tree', '/v1/contributions', '/v1/verdicts',
         '/v1/nodes', '/v1/verifiers', '/v1/verifiers/{address}', '/v1/stake/deposits', '/v1/stake/unstakes', '/v1/stake/withdrawals',
         '/v1/revenue', '/v1/burns', '/v1/epochs/close', '/v1/distributions/{seq}/publish', '/v1/distributions/{seq}/revoke', '/v1/assets',
-        '/v1/contributions/batch', '/v1/verdicts/batch',
+        '/v1/contributions/batch', '/v1/contributions/signed-batch', '/v1/verdicts/batch',
       ].sort(),
     );
   });
@@ -111,6 +111,7 @@ describe('the served OpenAPI document', () => {
       ['/v1/contributions', bodies.contribution],
       ['/v1/verdicts', bodies.verdict],
       ['/v1/contributions/batch', bodies.contributionBatch],
+      ['/v1/contributions/signed-batch', bodies.contributionSignedBatch],
       ['/v1/verdicts/batch', bodies.verdictBatch],
       ['/v1/nodes', bodies.registerNode],
       ['/v1/stake/deposits', bodies.deposit],

@@ -1,7 +1,8 @@
 /**
  * Writes authenticated by EIP-712 signatures instead of bearer tokens: a node's contribution,
  * signed by the node's registered signer, and a verdict, signed by a registered verifier; one at a
- * time or up to 1,000 per batch request (node agents aggregate).
+ * time or up to 1,000 per batch request (node agents aggregate). A node agent may also sign a batch
+ * of its contributions once (`ContributionBatch`), which costs one recovery instead of one per item.
  *
  * Statuses: a malformed or unrecoverable signature is a 400 field error; a valid signature from
  * the wrong key (or over a body changed after signing, which recovers to some other key) is 403
@@ -15,7 +16,7 @@ import type * as t from 'io-ts';
 import type { FastifyInstance } from 'fastify';
 import type { Command, LedgerState } from '../../../domain/index.ts';
 import { commandOutcome, outcomeJson, refusedWith, sendOutcome, type CommandOutcome } from '../commandReply.ts';
-import { contributionDigest, verdictDigest } from '../eip712.ts';
+import { contributionBatchDigest, contributionDigest, verdictDigest, type ContributionMessage } from '../eip712.ts';
 import type { HttpDeps } from '../ports.ts';
 import { problems, type Problem } from '../problem.ts';
 import { bodies } from '../requestCodecs.ts';
@@ -64,22 +65,27 @@ export const registerSignedWrites = (app: FastifyInstance, deps: HttpDeps, signa
    * `field` names the signature in the request: "signature", or "items.3.signature" in a batch;
    * `fresh` catches the ledger up (a batch shares one catch-up among all its unknown nodes).
    */
-  const checkContribution = async ({ contribution, signature }: SignedContribution, field: string, fresh = deps.fresh): Promise<Checked> => {
-    const recovered = await signatures.recover(contributionDigest(chainId, contribution), signature);
-    if (!recovered.ok) return { problem: problems.invalidRequest([{ field, message: recovered.message }]) };
+  /** A contribution whose signature recovered to `signer`: it must be its node's registered signer. */
+  const signedBy = async (contribution: ContributionMessage, signer: string, fresh: () => Promise<LedgerState>): Promise<Checked> => {
     // A node's signer never changes once registered, so a node already folded needs no store
     // round trip; only an unknown one is looked up again (another process may just have added it).
     const node = deps.current().nodes.get(contribution.nodeId) ?? (await fresh()).nodes.get(contribution.nodeId);
     // An unknown node goes on to the domain, which refuses it with its own code and sentence.
-    if (node !== undefined && node.signer !== recovered.signer)
+    if (node !== undefined && node.signer !== signer)
       return {
         problem: problems.forbidden(
-          `the signature recovers to ${recovered.signer}, which is not the registered signer of node ${node.nodeId}; ` +
+          `the signature recovers to ${signer}, which is not the registered signer of node ${node.nodeId}; ` +
             'a body changed after signing recovers to a different address',
           'SIGNATURE_MISMATCH',
         ),
       };
     return { command: { type: 'RecordContribution', ...contribution } };
+  };
+
+  const checkContribution = async ({ contribution, signature }: SignedContribution, field: string, fresh = deps.fresh): Promise<Checked> => {
+    const recovered = await signatures.recover(contributionDigest(chainId, contribution), signature);
+    if (!recovered.ok) return { problem: problems.invalidRequest([{ field, message: recovered.message }]) };
+    return signedBy(contribution, recovered.signer, fresh);
   };
 
   const checkVerdict = async ({ verdict, signature }: SignedVerdict, field: string): Promise<Checked> => {
@@ -130,6 +136,26 @@ export const registerSignedWrites = (app: FastifyInstance, deps: HttpDeps, signa
     bodyLimit: batchBodyLimit,
     responses: BATCHED,
     handler: async ({ body }, _req, reply) => reply.code(200).send({ results: (await batchOutcomes(body.items, checkContribution)).map(outcomeJson) }),
+  });
+
+  defineRoute(app, tokens, {
+    method: 'POST',
+    url: '/v1/contributions/signed-batch',
+    tag: 'work',
+    summary: 'Submit up to 1,000 contributions signed once, together (EIP-712 `ContributionBatch`); one result per item',
+    description:
+      'One signature over every item in order, by the registered signer of each item’s node: one recovery for the batch instead of one per item. ' +
+      'Each item is then decided as if sent alone to POST /v1/contributions (an item of a node with another signer is refused 403 SIGNATURE_MISMATCH), ' +
+      'and the accepted ones are appended together. A malformed item or signature fails the whole request (400) and writes nothing.',
+    body: bodies.contributionSignedBatch,
+    bodyLimit: batchBodyLimit,
+    responses: BATCHED,
+    handler: async ({ body }, _req, reply) => {
+      const recovered = await signatures.recover(contributionBatchDigest(chainId, body.contributions), body.signature);
+      if (!recovered.ok) return sendOutcome(reply, refusedWith(problems.invalidRequest([{ field: 'signature', message: recovered.message }])));
+      const outcomes = await batchOutcomes(body.contributions, (c, _field, fresh) => signedBy(c, recovered.signer, fresh));
+      return reply.code(200).send({ results: outcomes.map(outcomeJson) });
+    },
   });
 
   defineRoute(app, tokens, {
