@@ -12,6 +12,7 @@
  */
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { Signature, TypedDataEncoder, getBytes, keccak256, toUtf8Bytes, type Signer, type TypedDataDomain, type TypedDataField } from 'ethers';
+import { writeHash32 } from '../../domain/merkle/hex.ts';
 import { keccak256Bytes } from '../../domain/merkle/keccakSponge.ts';
 import type * as t from 'io-ts';
 import { recoverSignerAddress } from './recoverAddress.mjs';
@@ -96,7 +97,10 @@ const hashStruct = (typeHash: Uint8Array, words: readonly Word[]): Uint8Array =>
   words.forEach((w, i) => {
     const at = 32 * (i + 1);
     if ('string' in w) encoded.set(keccak256Bytes(utf8.encode(w.string)), at);
-    else if ('bytes32' in w) encoded.set(getBytes(w.bytes32), at);
+    else if ('bytes32' in w) {
+      // Parsed in place: ethers' getBytes allocated and validated again, for every item of a batch.
+      if (!writeHash32(w.bytes32, encoded, at)) throw new TypeError(`${w.bytes32} is not 32 bytes of hex`);
+    }
     else {
       // uint64 fields: safe integers, written big-endian into the word's last 8 bytes.
       const view = new DataView(encoded.buffer, at + 24, 8);

@@ -211,7 +211,11 @@ const benchOn = async (store: 'PGlite' | 'PostgreSQL', sizes: Sizes, log: BenchC
     profiles.push(...batchProfile);
     log(`  ${store}: ${sizes.batched} contributions in batches of ${BATCH_SIZE} signed once…`);
     const onceStart = sizes.contributions + sizes.paced + sizes.batched;
-    const onceWrites = await expectWritten(() => runLoad(s.url, signedOnceRequests(signers, chainId, onceStart, sizes.batched, BATCH_SIZE), dir, batching), sizes.batched);
+    const onceRequests = signedOnceRequests(signers, chainId, onceStart, sizes.batched, BATCH_SIZE);
+    const { result: onceWrites, summary: onceProfile } = await profiled(`http-signed-once-${store}`, () =>
+      expectWritten(() => runLoad(s.url, onceRequests, dir, batching), sizes.batched),
+    );
+    profiles.push(...onceProfile);
     const paths = Array.from({ length: sizes.lookups }, (_, i) => ({ method: 'GET', path: `/v1/accounts/${stakers[(i * 7919) % stakers.length]}/proofs` }));
     log(`  ${store}: ${sizes.lookups} proof lookups…`);
     const reads = await runLoad(s.url, paths, dir);
