@@ -55,7 +55,6 @@ const resetTenure = (state: LedgerState, account: string, epoch: number): void =
   else a.pendingTenureResets.push(epoch);
 };
 
-/** Applies a settlement computed by settleEpoch to the state. */
 /**
  * Removes the contributions judged in or before `epoch`. Usually a close judges most of the map:
  * deleting a million entries one by one (with the rehashing as it shrinks) then costs more than
@@ -75,7 +74,8 @@ const forgetJudged = (contributions: Map<string, ContributionState>, epoch: numb
 };
 
 /**
- * The unpaid work left once `paid` is paid: every item whose contribution id is among the paid.
+ * The unpaid work left once `paid` is paid: the list without every item whose contribution id is
+ * among the paid ones.
  * `paid` is the settlement's filter of this very list (settleEpoch on the same state), so it is
  * matched item by item in one walk; ids are compared only for what is left, against a set of the
  * few left rather than of the million paid. Should `paid` not be such a subsequence, the plain
@@ -99,6 +99,7 @@ const withoutPaid = (unpaid: readonly UnpaidWork[], paid: readonly UnpaidWork[])
   return alsoPaid.size === 0 ? left : left.filter((w) => !alsoPaid.has(w.contributionId));
 };
 
+/** Applies a settlement computed by settleEpoch to the state. */
 export const applySettlement = (state: LedgerState, s: Settlement): void => {
   state.mintedWei += s.mintedWei;
   for (const alloc of s.allocations) {

@@ -111,7 +111,6 @@ const writeRows = async (tx: SqlQueryable, sets: readonly RowSet[]): Promise<voi
   for (const set of sets) await upsertRows(tx, set.table, set.columns, set.keys, set.rows);
 };
 
-
 export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, snapshots, onSnapshotProblem }: ProjectionRunnerOptions): ProjectionRunner => {
   const t = readModelTables(schema);
   let models = initialReadModels();
@@ -147,8 +146,8 @@ export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, sn
   };
 
   /** The page after `position`, already asked for: awaited later, so a failure must not go unhandled meanwhile. */
-  const readAhead = (position: number): Promise<StoredEvent[]> => {
-    const page = store.readAll({ fromPosition: position + 1, maxCount: batchSize }).then((events) => [...events]);
+  const readAhead = (position: number): Promise<readonly StoredEvent[]> => {
+    const page = store.readAll({ fromPosition: position + 1, maxCount: batchSize });
     page.catch(() => undefined);
     return page;
   };

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { address, hash32, scenario } from './scenario.ts';
-import { settleEpoch } from '../../domain/index.ts';
+import { applySettlement, event, evolve, settleEpoch } from '../../domain/index.ts';
 
 const OP1 = address(0x1);
 const OP2 = address(0x2);
@@ -39,6 +39,26 @@ describe('when verified work is paid', () => {
     expect(s.allocated(OP1)).toBe(0n);
     expect(s.state.unpaidWork).toEqual([]);
     expect(s.state.accounts.get(OP1)?.cumulativeWei.get(s.params.cxtToken)).toBe(s.closed(0).pools.compute.budget);
+  });
+
+  it('given one contribution verified twice (an imported log), when the first verdict is paid, then both entries leave the unpaid work, as before', () => {
+    const s = scenario().at(0).node('n1', OP1).verifier(V);
+    s.run(record('c1', 'n1', 0));
+    s.run({ type: 'VerifyContribution', contributionId: 'c1', verifier: V });
+    // decide refuses a second verdict; a log written elsewhere can still carry one, for a later epoch.
+    evolve(s.state, event('ContributionVerified', { contributionId: 'c1', nodeId: 'n1', verifier: V, epoch: 1 }));
+    expect(s.state.unpaidWork.map((w) => w.verifiedEpoch)).toEqual([0, 1]);
+    applySettlement(s.state, settleEpoch(s.state, 0));
+    expect(s.state.unpaidWork).toEqual([]);
+  });
+
+  it('given a settlement that is not this state’s own, when applied, then its paid ids still leave the unpaid work', () => {
+    const s = scenario().at(0).node('n1', OP1).work('c1', 'n1', 10, { verifier: V }).work('c2', 'n1', 10, { verifier: V });
+    const settlement = settleEpoch(s.state, 0);
+    // The same items, as other objects: what a settlement computed on a copy of the state holds.
+    const copied = { ...settlement, paidWork: settlement.paidWork.slice(1).map((w) => ({ ...w })) };
+    applySettlement(s.state, copied);
+    expect(s.state.unpaidWork.map((w) => w.contributionId)).toEqual(['c1']);
   });
 
   it('a rejected contribution is never paid (its verdict still counts for the verifier)', () => {
