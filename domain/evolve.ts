@@ -78,8 +78,7 @@ const forgetJudged = (contributions: Map<string, ContributionState>, epoch: numb
  * among the paid ones.
  * `paid` is the settlement's filter of this very list (settleEpoch on the same state), so it is
  * matched item by item in one walk; ids are compared only for what is left, against a set of the
- * few left rather than of the million paid. Should `paid` not be such a subsequence, the plain
- * set-based filter decides.
+ * few left rather than of the million paid.
  */
 const withoutPaid = (unpaid: readonly UnpaidWork[], paid: readonly UnpaidWork[]): UnpaidWork[] => {
   const left: UnpaidWork[] = [];
@@ -88,12 +87,9 @@ const withoutPaid = (unpaid: readonly UnpaidWork[], paid: readonly UnpaidWork[])
     if (next < paid.length && w === paid[next]) next++;
     else left.push(w);
   }
-  if (next < paid.length) {
-    const paidIds = new Set(paid.map((w) => w.contributionId));
-    return unpaid.filter((w) => !paidIds.has(w.contributionId));
-  }
   if (left.length === 0) return left;
-  // A paid id may also be on an item left (one contribution verified twice in an imported log).
+  // A paid id may also be on an item left: one contribution verified twice in an imported log, or
+  // a `paid` whose items are not this list's objects. Removing those gives exactly the id filter.
   const leftIds = new Set(left.map((w) => w.contributionId));
   const alsoPaid = new Set(paid.filter((w) => leftIds.has(w.contributionId)).map((w) => w.contributionId));
   return alsoPaid.size === 0 ? left : left.filter((w) => !alsoPaid.has(w.contributionId));
