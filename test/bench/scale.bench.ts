@@ -8,7 +8,8 @@
  *
  * Sizes come from the environment, so CI never runs the big one: SCALE_NODES (default 100,000),
  * SCALE_EVENTS (10,000,000), SCALE_CLOSES (30); BENCH_QUICK=1 runs 1,000 nodes, 20,000 events and
- * 6 closes. Every contribution is recorded and verified (two commands, two events).
+ * 6 closes. Every contribution is recorded and verified (two commands, two events), WINDOW at a
+ * time in flight, so the handler's group commit takes them as many clients would send them.
  */
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
@@ -30,6 +31,8 @@ const size = (name: string, fallback: number): number => {
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 const mib = (bytes: number) => bytes / 2 ** 20;
+/** Contributions in flight at once (then their verdicts): what one group commit can take. */
+const WINDOW = 2_000;
 
 export default async function scaleBench(ctx: BenchContext): Promise<string> {
   const nodes = ctx.quick ? 1_000 : size('SCALE_NODES', 100_000);
@@ -78,11 +81,16 @@ export default async function scaleBench(ctx: BenchContext): Promise<string> {
     for (let epoch = 0; epoch < closes; epoch++) {
       clock.nowSeconds = params.genesisTimeSeconds + epoch * params.epochLengthSeconds + 60;
       const t = performance.now();
-      for (let i = 0; i < perClose; i++, id++) {
-        const contributionId = `c${id}`;
-        await run({ type: 'RecordContribution', contributionId, nodeId: `n${id % nodes}`, epoch, kind: 'compute', units: 1 + (id % 97), proofHash: `0x${(id + 1).toString(16).padStart(64, '0')}` });
-        await run({ type: 'VerifyContribution', contributionId, verifier });
+      // Submitted WINDOW at a time without waiting for each other, as many clients (or a batch
+      // request) would: the command handler commits what queues behind an append as one group.
+      for (let from = 0; from < perClose; from += WINDOW) {
+        const ids = Array.from({ length: Math.min(WINDOW, perClose - from) }, (_, k) => id + from + k);
+        await Promise.all(
+          ids.map((n) => run({ type: 'RecordContribution', contributionId: `c${n}`, nodeId: `n${n % nodes}`, epoch, kind: 'compute', units: 1 + (n % 97), proofHash: `0x${(n + 1).toString(16).padStart(64, '0')}` })),
+        );
+        await Promise.all(ids.map((n) => run({ type: 'VerifyContribution', contributionId: `c${n}`, verifier })));
       }
+      id += perClose;
       const ingestRate = (2 * perClose) / ((performance.now() - t) / 1000);
       clock.nowSeconds = params.genesisTimeSeconds + (epoch + 1) * params.epochLengthSeconds + 1;
       const c = performance.now();
