@@ -11,13 +11,19 @@
  * 6 closes. Every contribution is recorded and verified (two commands, two events), WINDOW at a
  * time in flight, so the handler's group commit takes them as many clients would send them.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import pino from 'pino';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import pg from 'pg';
 import { createPostgresEventStore, pgExecutor } from '../../adapters/eventStore/index.ts';
 import { createCommandHandler, createLedger, createSqlSnapshotStore, type HandleResult } from '../../adapters/ledger/index.ts';
 import { createProjectionRunner } from '../../adapters/projections/index.ts';
+import { loadConfig } from '../../adapters/service/config.ts';
+import { startService } from '../../adapters/service/service.ts';
 import { defaultParams, type Command } from '../../domain/index.ts';
 import type { BenchContext } from './run.ts';
 import { benchAddress } from './syntheticLog.ts';
@@ -34,6 +40,29 @@ const mib = (bytes: number) => bytes / 2 ** 20;
 /** Contributions in flight at once (then their verdicts): what one group commit can take. */
 const WINDOW = 2_000;
 
+/**
+ * The whole service started on `schema` (embedded EVM, PostgreSQL store), timed from the call to
+ * the first `/readyz` 200; `schema` undefined: a throwaway PGlite one, only to learn the embedded
+ * chain's CXT token (the log's genesis must name it for the service to accept the log).
+ */
+const serviceStart = async (clock: { nowSeconds: number }, schema?: string): Promise<{ seconds: number; cxtToken: string }> => {
+  const dir = mkdtempSync(join(tmpdir(), 'cxt-scale-'));
+  const env = { PORT: '0', EMBEDDED_RPC_PORT: '0', ADMIN_TOKEN: 'scale-admin-token-0123456789abcdef', ...(schema ? { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema } : {}) };
+  const t = performance.now();
+  const s = await startService({ config: loadConfig(env, { dataDir: dir }), clock: () => clock.nowSeconds, logger: pino({ level: 'silent' }), ticking: 'manual', print: () => undefined });
+  try {
+    for (;;) {
+      const ready = await s.app.inject({ method: 'GET', url: '/readyz' });
+      if (ready.statusCode === 200) return { seconds: (performance.now() - t) / 1000, cxtToken: s.chain.cxtToken.toLowerCase() };
+      if (performance.now() - t > 600_000) throw new Error(`/readyz still ${ready.statusCode} after 10 minutes: ${ready.body}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await s.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
 export default async function scaleBench(ctx: BenchContext): Promise<string> {
   const nodes = ctx.quick ? 1_000 : size('SCALE_NODES', 100_000);
   const targetEvents = ctx.quick ? 20_000 : size('SCALE_EVENTS', 10_000_000);
@@ -45,8 +74,9 @@ export default async function scaleBench(ctx: BenchContext): Promise<string> {
   await admin.connect();
   await admin.query(`drop schema if exists ${schema} cascade`);
   const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 4, options: `-c search_path=${schema}` });
-  const params = defaultParams();
-  const clock = { nowSeconds: params.genesisTimeSeconds - 60 };
+  const defaults = defaultParams();
+  const clock = { nowSeconds: defaults.genesisTimeSeconds - 60 };
+  const params = { ...defaults, cxtToken: (await serviceStart(clock)).cxtToken };
   const store = createPostgresEventStore({ db: pgExecutor(pool), schema, clock: () => new Date(clock.nowSeconds * 1000) });
   await store.migrate();
   const snapshots = createSqlSnapshotStore(store.db, { schema });
@@ -76,7 +106,7 @@ export default async function scaleBench(ctx: BenchContext): Promise<string> {
     for (let n = 0; n < nodes; n++)
       await run({ type: 'RegisterNode', nodeId: `n${n}`, operator: benchAddress(1000 + Math.floor(n / 4)), signer: benchAddress(10_000_000 + n), hardwareClass: 'gpu' });
     const samples: Array<{ close: number; events: number; heapMiB: number; rssMiB: number; closeSeconds: number; ingestRate: number }> = [];
-    let early: { seconds: number; folded: number; events: number } | undefined;
+    let early: { seconds: number; folded: number; service: number; events: number } | undefined;
     let id = 0;
     for (let epoch = 0; epoch < closes; epoch++) {
       clock.nowSeconds = params.genesisTimeSeconds + epoch * params.epochLengthSeconds + 60;
@@ -103,10 +133,11 @@ export default async function scaleBench(ctx: BenchContext): Promise<string> {
       const events = ledger.position;
       samples.push({ close: epoch + 1, events, heapMiB: mib(memory.heapUsed), rssMiB: mib(memory.rss), closeSeconds, ingestRate });
       ctx.log(`  close ${epoch + 1}/${closes}: ${events.toLocaleString('en')} events, heap ${mib(memory.heapUsed).toFixed(0)} MiB, rss ${mib(memory.rss).toFixed(0)} MiB, ${Math.round(ingestRate)} events/s`);
-      if (epoch + 1 === Math.max(1, Math.round(closes / 10))) early = { ...(await restart()), events };
+      if (epoch + 1 === Math.max(1, Math.round(closes / 10))) early = { ...(await restart()), service: (await serviceStart(clock, schema)).seconds, events };
     }
     const ingestSeconds = (performance.now() - started) / 1000;
     const last = await restart();
+    const lastService = (await serviceStart(clock, schema)).seconds;
     const p = performance.now();
     const catchUp = createProjectionRunner({ store, db: store.db, schema, snapshots });
     await catchUp.catchUp();
@@ -126,8 +157,12 @@ export default async function scaleBench(ctx: BenchContext): Promise<string> {
       ...samples.map((s) => `| ${s.close} | ${fmt(s.events)} | ${s.heapMiB.toFixed(1)} | ${s.rssMiB.toFixed(0)} | ${s.closeSeconds.toFixed(2)} | ${fmt(s.ingestRate)} |`),
       '',
       `Heap after close ${closes} vs after close ${fifth.close}: ${((final.heapMiB / fifth.heapMiB - 1) * 100).toFixed(1)}% (${growth.toFixed(1)} bytes per event of growth).`,
-      early ? `Restart after close ${Math.round(closes / 10) || 1} (${fmt(early.events)} events): ${early.seconds.toFixed(2)} s, ${fmt(early.folded)} events folded after the snapshot.` : '',
-      `Restart after the last close (${fmt(final.events)} events): ${last.seconds.toFixed(2)} s, ${fmt(last.folded)} events folded after the snapshot. ` +
+      early
+        ? `Restart after close ${Math.round(closes / 10) || 1} (${fmt(early.events)} events): the ledger ${early.seconds.toFixed(2)} s, ${fmt(early.folded)} events folded after the snapshot; ` +
+          `the whole service (\`startService\`, embedded EVM, PostgreSQL) to its first /readyz 200: ${early.service.toFixed(2)} s.`
+        : '',
+      `Restart after the last close (${fmt(final.events)} events): the ledger ${last.seconds.toFixed(2)} s, ${fmt(last.folded)} events folded after the snapshot; ` +
+        `the whole service to its first /readyz 200: ${lastService.toFixed(2)} s. ` +
         `Projection catch-up of a fresh runner (warm-up from the snapshot): ${projectionSeconds.toFixed(2)} s.`,
     ].join('\n');
   } finally {
