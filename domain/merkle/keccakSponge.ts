@@ -7,6 +7,18 @@ import { hex32, writeHash32 } from './hex.ts';
 import { createKeccakKernel, KECCAK256_BLOCK_BYTES, KERNEL_RESERVED_BYTES, KERNEL_STATE_AT } from './keccakWasm.ts';
 
 const STAGE_BLOCKS = 8192; // ~1.1 MB staged per absorb call
+
+/**
+ * Keccak's padding (0x01 … 0x80) after `length` message bytes staged at `at`: zeroes the rest of
+ * the last block and returns how many blocks to absorb from `at`.
+ */
+const padMessage = (memory: Uint8Array, at: number, length: number): number => {
+  const blocks = Math.floor(length / KECCAK256_BLOCK_BYTES) + 1;
+  memory.fill(0, at + length, at + blocks * KECCAK256_BLOCK_BYTES);
+  memory[at + length]! ^= 0x01;
+  memory[at + blocks * KECCAK256_BLOCK_BYTES - 1]! ^= 0x80;
+  return blocks;
+};
 const STAGE_AT = KERNEL_RESERVED_BYTES;
 
 export interface Keccak256Sponge {
@@ -50,11 +62,7 @@ export const createKeccak256Sponge = (): Keccak256Sponge => {
       if (spent) throw new Error('keccak256 sponge already digested');
       spent = true;
       absorbWholeBlocks();
-      // Keccak padding 0x01 … 0x80 over the last, partial block (one byte 0x81 when only one is left).
-      stage.fill(0, staged, KECCAK256_BLOCK_BYTES);
-      stage[staged]! ^= 0x01;
-      stage[KECCAK256_BLOCK_BYTES - 1]! ^= 0x80;
-      kernel.absorb(STAGE_AT, 1);
+      kernel.absorb(STAGE_AT, padMessage(memory, STAGE_AT, staged));
       return hex32(memory, KERNEL_STATE_AT);
     },
   };
@@ -62,7 +70,18 @@ export const createKeccak256Sponge = (): Keccak256Sponge => {
 
 /** Bytes one-shot hashing stages at a time; longer inputs are absorbed in several rounds. */
 const ONE_SHOT_STAGE_BLOCKS = 64;
+const ONE_SHOT_STAGE_BYTES = ONE_SHOT_STAGE_BLOCKS * KECCAK256_BLOCK_BYTES;
 let oneShot: { kernel: ReturnType<typeof createKeccakKernel>; memory: Uint8Array } | undefined;
+
+/** The thread's one-shot kernel, its state zeroed. Synchronous use only, so sharing it is safe. */
+const oneShotKernel = () => {
+  if (!oneShot) {
+    const kernel = createKeccakKernel(STAGE_AT + ONE_SHOT_STAGE_BYTES);
+    oneShot = { kernel, memory: new Uint8Array(kernel.memory.buffer) };
+  }
+  oneShot.memory.fill(0, KERNEL_STATE_AT, KERNEL_STATE_AT + 200);
+  return oneShot;
+};
 
 /**
  * keccak256 of a byte string on one shared wasm kernel: the hash chain seals every envelope with
@@ -70,13 +89,7 @@ let oneShot: { kernel: ReturnType<typeof createKeccakKernel>; memory: Uint8Array
  * the kernel is safe within a thread.
  */
 export const keccak256Bytes = (input: Uint8Array): Uint8Array => {
-  const stageBytes = ONE_SHOT_STAGE_BLOCKS * KECCAK256_BLOCK_BYTES;
-  if (!oneShot) {
-    const kernel = createKeccakKernel(STAGE_AT + stageBytes);
-    oneShot = { kernel, memory: new Uint8Array(kernel.memory.buffer) };
-  }
-  const { kernel, memory } = oneShot;
-  memory.fill(0, KERNEL_STATE_AT, KERNEL_STATE_AT + 200);
+  const { kernel, memory } = oneShotKernel();
   let offset = 0;
   // Whole blocks first, a stage at a time; the last partial block (maybe empty) is padded.
   while (input.length - offset >= KECCAK256_BLOCK_BYTES) {
@@ -85,12 +98,8 @@ export const keccak256Bytes = (input: Uint8Array): Uint8Array => {
     kernel.absorb(STAGE_AT, blocks);
     offset += blocks * KECCAK256_BLOCK_BYTES;
   }
-  const rest = input.length - offset;
-  memory.fill(0, STAGE_AT, STAGE_AT + KECCAK256_BLOCK_BYTES);
   memory.set(input.subarray(offset), STAGE_AT);
-  memory[STAGE_AT + rest]! ^= 0x01;
-  memory[STAGE_AT + KECCAK256_BLOCK_BYTES - 1]! ^= 0x80;
-  kernel.absorb(STAGE_AT, 1);
+  kernel.absorb(STAGE_AT, padMessage(memory, STAGE_AT, input.length - offset));
   return memory.slice(KERNEL_STATE_AT, KERNEL_STATE_AT + 32);
 };
 
@@ -101,29 +110,16 @@ export const keccak256Bytes = (input: Uint8Array): Uint8Array => {
  * hash or the text does not fit one stage; the caller then takes the general path.
  */
 export const keccak256Link = (prevHashHex: string, text: string): string | undefined => {
-  const stageBytes = ONE_SHOT_STAGE_BLOCKS * KECCAK256_BLOCK_BYTES;
-  if (!oneShot) {
-    const kernel = createKeccakKernel(STAGE_AT + stageBytes);
-    oneShot = { kernel, memory: new Uint8Array(kernel.memory.buffer) };
-  }
-  const { kernel, memory } = oneShot;
-  // Room for the padding byte after the text: at most stageBytes − 1 bytes of it.
-  const { read, written } = linkEncoder.encodeInto(text, memory.subarray(STAGE_AT, STAGE_AT + stageBytes - 1));
+  const { kernel, memory } = oneShotKernel();
+  // Room for the padding byte after the text: at most ONE_SHOT_STAGE_BYTES − 1 bytes of it.
+  const { read, written } = linkEncoder.encodeInto(text, memory.subarray(STAGE_AT, STAGE_AT + ONE_SHOT_STAGE_BYTES - 1));
   if (read !== text.length) return undefined;
-  const blocks = Math.floor(written / KECCAK256_BLOCK_BYTES) + 1;
-  memory.fill(0, STAGE_AT + written, STAGE_AT + blocks * KECCAK256_BLOCK_BYTES);
-  memory[STAGE_AT + written]! ^= 0x01;
-  memory[STAGE_AT + blocks * KECCAK256_BLOCK_BYTES - 1]! ^= 0x80;
-  memory.fill(0, KERNEL_STATE_AT, KERNEL_STATE_AT + 200);
-  kernel.absorb(STAGE_AT, blocks);
+  kernel.absorb(STAGE_AT, padMessage(memory, STAGE_AT, written));
   // The link: prev (32 bytes) then the inner digest (the state's first 32), one padded block.
   if (!writeHash32(prevHashHex, memory, STAGE_AT)) return undefined;
   memory.copyWithin(STAGE_AT + 32, KERNEL_STATE_AT, KERNEL_STATE_AT + 32);
-  memory.fill(0, STAGE_AT + 64, STAGE_AT + KECCAK256_BLOCK_BYTES);
-  memory[STAGE_AT + 64] = 0x01;
-  memory[STAGE_AT + KECCAK256_BLOCK_BYTES - 1] = 0x80;
   memory.fill(0, KERNEL_STATE_AT, KERNEL_STATE_AT + 200);
-  kernel.absorb(STAGE_AT, 1);
+  kernel.absorb(STAGE_AT, padMessage(memory, STAGE_AT, 64));
   return hex32(memory, KERNEL_STATE_AT);
 };
 const linkEncoder = new TextEncoder();
