@@ -14,7 +14,7 @@ const BATCHES_IN_FLIGHT_PER_WORKER = 4;
 
 interface Batch {
   readonly firstLine: number;
-  readonly lines: string[];
+  readonly lines: readonly string[];
   readonly hashes: Promise<LineHash[]>;
 }
 
@@ -31,29 +31,22 @@ export const forEachLogLine = async (
   }
   const maxInFlight = BATCHES_IN_FLIGHT_PER_WORKER * Math.max(1, options.workers ?? 1);
   const queue: Batch[] = [];
-  let lines: string[] = [];
-  let firstLine = 1;
-  const send = () => {
+  const send = (firstLine: number, lines: readonly string[]) => {
     const hashes = pool.hashLines(lines);
     // Awaited in order later; until then a failure must not surface as an unhandled rejection.
     hashes.catch(() => undefined);
     queue.push({ firstLine, lines, hashes });
-    lines = [];
   };
   const handleOldest = async () => {
     const batch = queue.shift()!;
     const hashes = await batch.hashes;
     batch.lines.forEach((text, i) => handle(batch.firstLine + i, text, hashes[i] ?? undefined));
   };
-  for await (const chunk of readBatches()) {
-    for (let i = 0; i < chunk.lines.length; i++) {
-      if (lines.length === 0) firstLine = chunk.firstLine + i;
-      lines.push(chunk.lines[i]!);
-      if (lines.length < LINES_PER_BATCH) continue;
-      send();
+  // Each chunk's lines go to the workers in slices of LINES_PER_BATCH (a chunk's last slice may be shorter).
+  for await (const chunk of readBatches())
+    for (let i = 0; i < chunk.lines.length; i += LINES_PER_BATCH) {
+      send(chunk.firstLine + i, chunk.lines.slice(i, i + LINES_PER_BATCH));
       if (queue.length >= maxInFlight) await handleOldest();
     }
-  }
-  if (lines.length > 0) send();
   while (queue.length > 0) await handleOldest();
 };
