@@ -62,13 +62,15 @@ const resetTenure = (state: LedgerState, account: string, epoch: number): void =
  */
 const forgetJudged = (contributions: Map<string, ContributionState>, epoch: number): void => {
   const isJudged = (c: ContributionState) => c.judgedEpoch !== undefined && c.judgedEpoch <= epoch;
-  const survivors: Array<[string, ContributionState]> = [];
-  for (const entry of contributions) if (!isJudged(entry[1])) survivors.push(entry);
-  if (survivors.length === contributions.size) return;
-  if (survivors.length > contributions.size / 2) {
+  let judged = 0;
+  for (const c of contributions.values()) if (isJudged(c)) judged++;
+  if (judged === 0) return;
+  if (judged <= contributions.size / 2) {
     for (const [id, c] of contributions) if (isJudged(c)) contributions.delete(id);
     return;
   }
+  const survivors: Array<[string, ContributionState]> = [];
+  for (const entry of contributions) if (!isJudged(entry[1])) survivors.push(entry);
   contributions.clear();
   for (const [id, c] of survivors) contributions.set(id, c);
 };
