@@ -137,10 +137,14 @@ interface Signed {
  * Distinct contributions, signed beforehand (not part of the figures) with libsecp256k1 over the
  * EIP-712 digest: the same signature ethers' signTypedData gives (RFC 6979), 30× sooner.
  */
+/** The bench's i-th contribution, by node `node`: distinct bodies, the same shape everywhere. */
+const benchContribution = (i: number, node: number) =>
+  ({ contributionId: `bench-c-${i}`, nodeId: `node-${node}`, epoch: 2, kind: 'compute' as const, units: 100 + (i % 900), proofHash: id(`proof-${i}`) });
+
 const signContributions = (signers: readonly Wallet[], chainId: number, from: number, count: number): Signed[] =>
   Array.from({ length: count }, (_, k) => {
     const i = from + k;
-    const contribution = { contributionId: `bench-c-${i}`, nodeId: `node-${i % signers.length}`, epoch: 2, kind: 'compute' as const, units: 100 + (i % 900), proofHash: id(`proof-${i}`) };
+    const contribution = benchContribution(i, i % signers.length);
     const key = getBytes(signers[i % signers.length]!.privateKey);
     const { signature, recid } = secp256k1.ecdsaSign(getBytes(contributionDigest(chainId, contribution)), key);
     return { contribution, signature: `${hexlify(signature)}${(27 + recid).toString(16)}` };
@@ -150,10 +154,7 @@ const signContributions = (signers: readonly Wallet[], chainId: number, from: nu
 const signedOnceRequests = (signers: readonly Wallet[], chainId: number, from: number, count: number, size: number) =>
   Array.from({ length: Math.ceil(count / size) }, (_, b) => {
     const node = b % signers.length;
-    const contributions = Array.from({ length: Math.min(size, count - b * size) }, (_, j) => {
-      const i = from + b * size + j;
-      return { contributionId: `bench-c-${i}`, nodeId: `node-${node}`, epoch: 2, kind: 'compute' as const, units: 100 + (i % 900), proofHash: id(`proof-${i}`) };
-    });
+    const contributions = Array.from({ length: Math.min(size, count - b * size) }, (_, j) => benchContribution(from + b * size + j, node));
     const { signature, recid } = secp256k1.ecdsaSign(getBytes(contributionBatchDigest(chainId, contributions)), getBytes(signers[node]!.privateKey));
     return { method: 'POST', path: '/v1/contributions/signed-batch', body: JSON.stringify({ contributions, signature: `${hexlify(signature)}${(27 + recid).toString(16)}` }) };
   });

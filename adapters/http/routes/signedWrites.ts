@@ -62,10 +62,9 @@ export const registerSignedWrites = (app: FastifyInstance, deps: HttpDeps, signa
   const batchBodyLimit = Math.max(deps.bodyLimitBytes, deps.batchBodyLimitBytes ?? DEFAULT_BATCH_BODY_LIMIT_BYTES);
 
   /**
-   * `field` names the signature in the request: "signature", or "items.3.signature" in a batch;
+   * A contribution whose signature recovered to `signer`: it must be its node's registered signer.
    * `fresh` catches the ledger up (a batch shares one catch-up among all its unknown nodes).
    */
-  /** A contribution whose signature recovered to `signer`: it must be its node's registered signer. */
   const signedBy = async (contribution: ContributionMessage, signer: string, fresh: () => Promise<LedgerState>): Promise<Checked> => {
     // A node's signer never changes once registered, so a node already folded needs no store
     // round trip; only an unknown one is looked up again (another process may just have added it).
@@ -82,6 +81,7 @@ export const registerSignedWrites = (app: FastifyInstance, deps: HttpDeps, signa
     return { command: { type: 'RecordContribution', ...contribution } };
   };
 
+  /** `field` names the signature in the request: "signature", or "items.3.signature" in a batch. */
   const checkContribution = async ({ contribution, signature }: SignedContribution, field: string, fresh = deps.fresh): Promise<Checked> => {
     const recovered = await signatures.recover(contributionDigest(chainId, contribution), signature);
     if (!recovered.ok) return { problem: problems.invalidRequest([{ field, message: recovered.message }]) };
