@@ -30,9 +30,12 @@ const chunked = text.chain((t) => {
 
 describe('the audit line splitter', () => {
   it('splits any bytes, cut into any chunks, into exactly the lines readline gives', async () => {
-    await fc.assert(fc.asyncProperty(chunked, async (chunks) => {
+    await fc.assert(
+      fc.asyncProperty(chunked, async (chunks) => {
         expect(splitterLines(chunks)).toEqual(await readlineLines(chunks));
-      }), { numRuns: 500 });
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('given a \\r\\n split across two chunks, when read, then it is one line break', () => {
