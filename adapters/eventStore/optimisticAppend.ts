@@ -4,7 +4,8 @@
  * database, and then write it in a single autocommit statement that moves the head only if it is
  * still exactly where the store remembers it and every stream is still at the remembered version.
  * One round trip instead of five (begin, lock the head, look up ids and versions, write, commit),
- * and the hashing happens outside the lock.
+ * and the hashing happens outside the lock. An append of more than PART_EVENTS events is one
+ * transaction of such statements, one per part, each part sealed while the previous is written.
  *
  * The head row stays the global lock: the UPDATE takes its row lock, and a writer racing for it
  * waits, re-reads the row (READ COMMITTED) and finds the head moved, so nothing of its batch is
@@ -15,8 +16,9 @@
  */
 import { insertSealedSql, type EventStoreTables } from './postgresSchema.ts';
 import { WrongExpectedVersionError, type AppendManyOptions, type AppendResult, type LogHead, type StreamAppend } from './port.ts';
-import { assertDistinctIds, sealWrites, validateAppend, type Clock } from './shared.ts';
-import type { SqlQueryable } from './sqlExecutor.ts';
+import type { StoredEvent } from '../../domain/hashChain.ts';
+import { assertDistinctIds, createSealer, validateAppend, type Clock, type Sealer } from './shared.ts';
+import type { SqlExecutor, SqlQueryable } from './sqlExecutor.ts';
 
 /** Stream versions remembered: bounded (least recently used go first), whatever the number of streams. */
 const MAX_REMEMBERED_STREAMS = 100_000;
@@ -62,12 +64,15 @@ const versionsSql = (t: EventStoreTables): string => `
 
 const UNIQUE_VIOLATION = '23505';
 
+/** Events per statement of a large append (see writeInParts); smaller appends are one statement. */
+const PART_EVENTS = 250;
+
 /**
  * The append in one statement, or undefined when it must take the locked path: nothing
  * remembered, a head or version other than expected, another writer first, or an existing id.
  */
 export const appendOptimistically = async (
-  db: SqlQueryable,
+  db: SqlExecutor,
   t: EventStoreTables,
   memory: AppendMemory,
   writes: readonly StreamAppend[],
@@ -85,35 +90,72 @@ export const appendOptimistically = async (
   if (unknown.length > 0)
     remember(memory, head, (await db.query(versionsSql(t), [JSON.stringify(unknown)], { prepare: true })).map((r) => [String(r.stream), Number(r.version)] as const));
   const startVersions = new Map(streams.map((s) => [s, memory.versions.get(s) ?? 0]));
-  let sealing;
+  let sealer: Sealer;
   try {
-    sealing = sealWrites(writes, head, startVersions, clock().toISOString());
+    sealer = createSealer(writes, head, startVersions, clock().toISOString());
   } catch (error) {
     // A version other than expected, by what is remembered: the locked path says exactly.
     if (error instanceof WrongExpectedVersionError) return undefined;
     throw error;
   }
-  const { sealed, results, versions } = sealing;
-  const last = sealed.at(-1);
-  const at: LogHead = last ? { position: last.position, hash: last.hash } : head;
+  const versionsJson = JSON.stringify([...startVersions].map(([stream, version]) => ({ stream, version })));
+  const eventCount = writes.reduce((n, w) => n + w.events.length, 0);
+  let at: LogHead;
   try {
-    const [row] = await db.query(optimisticSql(t), [
-      JSON.stringify(sealed),
-      at.position,
-      at.hash,
-      head.position,
-      head.hash,
-      JSON.stringify([...startVersions].map(([stream, version]) => ({ stream, version }))),
-    ], { prepare: true });
-    if (Number(row?.inserted ?? 0) !== sealed.length) {
-      forget(memory);
-      return undefined;
-    }
+    at = eventCount <= PART_EVENTS ? await writeInOneStatement(db, t, sealer, head, versionsJson) : await writeInParts(db, t, sealer, head, versionsJson);
   } catch (error) {
-    if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+    if (error !== HEAD_MOVED && (error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
     forget(memory);
     return undefined;
   }
-  remember(memory, at, versions);
-  return results;
+  remember(memory, at, sealer.versions);
+  return sealer.results();
 };
+
+/** Thrown (and caught above) when the statement wrote nothing: another writer moved the head first. */
+const HEAD_MOVED = new Error('the log head moved');
+
+/**
+ * Writes `part` onto `from` if the head is still there; `versionsJson` holds the stream versions
+ * the part was sealed on ('[]' once this transaction holds the head lock).
+ */
+const writePart = async (db: SqlQueryable, t: EventStoreTables, part: readonly StoredEvent[], from: LogHead, versionsJson: string): Promise<LogHead> => {
+  const last = part[part.length - 1]!;
+  const [row] = await db.query(optimisticSql(t), [JSON.stringify(part), last.position, last.hash, from.position, from.hash, versionsJson], {
+    prepare: true,
+  });
+  if (Number(row?.inserted ?? 0) !== part.length) throw HEAD_MOVED;
+  return { position: last.position, hash: last.hash };
+};
+
+const writeInOneStatement = async (db: SqlQueryable, t: EventStoreTables, sealer: Sealer, head: LogHead, versionsJson: string): Promise<LogHead> => {
+  const sealed = sealer.next(Number.POSITIVE_INFINITY);
+  return sealed.length === 0 ? head : writePart(db, t, sealed, head, versionsJson);
+};
+
+/**
+ * A large append as one transaction of parts: while the database inserts one part, the next is
+ * sealed (hashing is about a third of a 1,000-event append, the insert the rest), so the two
+ * overlap instead of adding up. The first part's statement takes the head lock; the rest of the
+ * transaction holds it, so later parts need no version check.
+ */
+const writeInParts = (db: SqlExecutor, t: EventStoreTables, sealer: Sealer, head: LogHead, versionsJson: string): Promise<LogHead> =>
+  db.transaction(async (tx) => {
+    let from = head;
+    let part = sealer.next(PART_EVENTS);
+    let check = versionsJson;
+    while (part.length > 0) {
+      const writing = writePart(tx, t, part, from, check);
+      let nextPart: StoredEvent[];
+      try {
+        nextPart = sealer.next(PART_EVENTS);
+      } catch (error) {
+        await writing.catch(() => undefined);
+        throw error;
+      }
+      from = await writing;
+      part = nextPart;
+      check = '[]';
+    }
+    return from;
+  });

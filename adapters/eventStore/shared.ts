@@ -117,33 +117,79 @@ export const duplicateResult = (originals: readonly StoredEvent[]): AppendResult
   duplicate: true,
 });
 
-/** Chains the batch onto the head: consecutive positions and stream versions, each linked to the one before. */
-export const sealBatch = (
-  stream: string,
-  events: readonly NewEvent[],
-  streamVersion: number,
-  head: LogHead,
-  recordedAt: string,
-): StoredEvent[] => {
-  const sealed: StoredEvent[] = [];
-  let prevHash = head.hash;
-  events.forEach((e, i) => {
-    const event = sealEnvelope(
-      { id: e.id, type: e.type, stream, streamVersion: streamVersion + i + 1, recordedAt, data: e.data, prevHash },
-      head.position + i + 1,
-    );
-    sealed.push(event);
-    prevHash = event.hash;
-  });
-  return sealed;
-};
+/** Sealing in progress: `next(n)` seals up to n more events, in order, across the writes. */
+export interface Sealer {
+  /** The next up to `maxEvents` events chained onto the last one sealed; empty when all are. */
+  readonly next: (maxEvents: number) => StoredEvent[];
+  /** Per write, once every event is sealed: its events or its replayed originals. */
+  readonly results: () => AppendResult[];
+  /** Each stream's version after the whole append. */
+  readonly versions: ReadonlyMap<string, number>;
+}
 
 /**
- * The writes of one append sealed in order onto `head`: consecutive positions, each stream's
- * versions counted on from `versions`. A write that `replays` marks as an idempotent replay is
- * answered by its originals and not sealed. Throws WrongExpectedVersionError for a write whose
- * expected version does not hold.
+ * The writes of one append chained onto `head`: consecutive positions, each stream's versions
+ * counted on from `versions`, each event linked to the one before. A write that `replays` marks as
+ * an idempotent replay is answered by its originals and not sealed. Every expected version is
+ * checked before the first event is sealed (throws WrongExpectedVersionError), so a caller may
+ * start writing the first part while the rest is still being sealed.
  */
+export const createSealer = (
+  writes: readonly StreamAppend[],
+  head: LogHead,
+  versions: ReadonlyMap<string, number>,
+  recordedAt: string,
+  replays: ReadonlyArray<readonly StoredEvent[] | undefined> = [],
+): Sealer => {
+  const after = new Map(versions);
+  const startVersions = writes.map((w, i) => {
+    if (replays[i]) return 0;
+    const version = after.get(w.stream) ?? 0;
+    checkExpectedVersion(w.stream, w.expectedVersion, version);
+    after.set(w.stream, version + w.events.length);
+    return version;
+  });
+  const sealedPerWrite: StoredEvent[][] = writes.map(() => []);
+  const startPositions: number[] = [];
+  let at = head;
+  let write = 0;
+  let index = 0;
+  const next = (maxEvents: number): StoredEvent[] => {
+    const part: StoredEvent[] = [];
+    while (part.length < maxEvents && write < writes.length) {
+      const w = writes[write]!;
+      startPositions[write] ??= at.position;
+      if (replays[write] || index >= w.events.length) {
+        write++;
+        index = 0;
+        continue;
+      }
+      const e = w.events[index]!;
+      const event = sealEnvelope(
+        { id: e.id, type: e.type, stream: w.stream, streamVersion: startVersions[write]! + index + 1, recordedAt, data: e.data, prevHash: at.hash },
+        at.position + 1,
+      );
+      sealedPerWrite[write]!.push(event);
+      part.push(event);
+      at = { position: event.position, hash: event.hash };
+      index++;
+    }
+    return part;
+  };
+  const results = (): AppendResult[] =>
+    writes.map((w, i): AppendResult => {
+      const originals = replays[i];
+      if (originals) return duplicateResult(originals);
+      const events = sealedPerWrite[i]!;
+      if (events.length < w.events.length) throw new Error('createSealer: results() asked before every event was sealed');
+      if (events.length === 0) return { events: [], streamVersion: startVersions[i]!, lastPosition: startPositions[i] ?? at.position, duplicate: false };
+      const last = events[events.length - 1]!;
+      return { events, streamVersion: last.streamVersion, lastPosition: last.position, duplicate: false };
+    });
+  return { next, results, versions: after };
+};
+
+/** The whole append sealed at once (see createSealer). */
 export const sealWrites = (
   writes: readonly StreamAppend[],
   head: LogHead,
@@ -151,23 +197,9 @@ export const sealWrites = (
   recordedAt: string,
   replays: ReadonlyArray<readonly StoredEvent[] | undefined> = [],
 ): { sealed: StoredEvent[]; results: AppendResult[]; versions: Map<string, number> } => {
-  const next = new Map(versions);
-  const sealed: StoredEvent[] = [];
-  let at = head;
-  const results = writes.map((w, i): AppendResult => {
-    const originals = replays[i];
-    if (originals) return duplicateResult(originals);
-    const version = next.get(w.stream) ?? 0;
-    checkExpectedVersion(w.stream, w.expectedVersion, version);
-    if (w.events.length === 0) return { events: [], streamVersion: version, lastPosition: at.position, duplicate: false };
-    const batch = sealBatch(w.stream, w.events, version, at, recordedAt);
-    const last = batch[batch.length - 1]!;
-    next.set(w.stream, last.streamVersion);
-    at = { position: last.position, hash: last.hash };
-    for (const e of batch) sealed.push(e);
-    return { events: batch, streamVersion: last.streamVersion, lastPosition: last.position, duplicate: false };
-  });
-  return { sealed, results, versions: next };
+  const sealer = createSealer(writes, head, versions, recordedAt, replays);
+  const sealed = sealer.next(Number.POSITIVE_INFINITY);
+  return { sealed, results: sealer.results(), versions: new Map(sealer.versions) };
 };
 
 /** What an adapter exposes while it holds its global append lock (a transaction, a mutex, …). */
