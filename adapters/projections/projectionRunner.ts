@@ -23,8 +23,14 @@ export interface ProjectionRunnerOptions {
   readonly store: EventStore;
   readonly db: SqlExecutor;
   readonly schema?: string;
-  /** Events per transaction. */
+  /** Events per page read from the log. */
   readonly batchSize?: number;
+  /**
+   * Events folded before the touched rows and the checkpoint are written in one transaction (and
+   * always when the end of the log is reached). An epoch close touches every account with nodes,
+   * so a transaction spanning several closes writes each such row once instead of once per close.
+   */
+  readonly eventsPerTransaction?: number;
   /** The ledger's snapshots: the warm-up starts from the newest one at or before the checkpoint. */
   readonly snapshots?: SnapshotStore;
   /** Told when a snapshot is skipped because it does not verify. */
@@ -111,7 +117,7 @@ const writeRows = async (tx: SqlQueryable, sets: readonly RowSet[]): Promise<voi
   for (const set of sets) await upsertRows(tx, set.table, set.columns, set.keys, set.rows);
 };
 
-export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, snapshots, onSnapshotProblem }: ProjectionRunnerOptions): ProjectionRunner => {
+export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, eventsPerTransaction = 50_000, snapshots, onSnapshotProblem }: ProjectionRunnerOptions): ProjectionRunner => {
   const t = readModelTables(schema);
   let models = initialReadModels();
   let folded = 0;
@@ -153,38 +159,51 @@ export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, sn
   };
 
   /**
-   * Folds page after page, each batch's rows and checkpoint written in one transaction. The next
-   * page is read, and folded, while the previous batch is written: transactions still commit one
-   * after another, in order, so the tables always match the checkpoint. A failed write leaves the
-   * memory ahead of the tables: it is dropped, and the next catch-up starts again from the
+   * Folds page after page; every `eventsPerTransaction` events, and at the end of the log, the
+   * rows touched since the last write and the checkpoint are written in one transaction. The next
+   * page is read, and folded, while the previous transaction is written: transactions still commit
+   * one after another, in order, so the tables always match the checkpoint. A failed write leaves
+   * the memory ahead of the tables: it is dropped, and the next catch-up starts again from the
    * checkpoint (never folding a batch twice).
    */
   const catchUp = async (): Promise<number> => {
     await warmUp(await readCheckpoint());
     let next = readAhead(folded);
     let writing: Promise<void> = Promise.resolve();
+    let touched = emptyTouched();
+    let pending: StoredEvent | undefined;
+    let pendingEvents = 0;
     try {
       for (;;) {
         const page = await next;
-        if (page.length === 0) break;
-        next = readAhead(page[page.length - 1]!.position);
-        const touched = emptyTouched();
-        for (const e of page) project(e, touched);
-        const last = page[page.length - 1]!;
-        const rows = rowsOf(t, models, touched);
-        // Written once these rows are: memory need not keep them.
-        models.epochs.clear();
-        folded = last.position;
-        await writing;
-        writing = db.transaction(async (tx) => {
-          await writeRows(tx, rows);
-          await tx.query(
-            `insert into ${t.checkpoint} (name, position, hash) values ($1, $2, $3)
-             on conflict (name) do update set position = excluded.position, hash = excluded.hash`,
-            [NAME, last.position, last.hash],
-          );
-        });
-        writing.catch(() => undefined);
+        if (page.length > 0) {
+          next = readAhead(page[page.length - 1]!.position);
+          for (const e of page) project(e, touched);
+          pending = page[page.length - 1]!;
+          pendingEvents += page.length;
+        }
+        const atEnd = page.length === 0;
+        if (pending !== undefined && (atEnd || pendingEvents >= eventsPerTransaction)) {
+          const last = pending;
+          const rows = rowsOf(t, models, touched);
+          // Written once these rows are: memory need not keep them.
+          models.epochs.clear();
+          touched = emptyTouched();
+          pending = undefined;
+          pendingEvents = 0;
+          folded = last.position;
+          await writing;
+          writing = db.transaction(async (tx) => {
+            await writeRows(tx, rows);
+            await tx.query(
+              `insert into ${t.checkpoint} (name, position, hash) values ($1, $2, $3)
+               on conflict (name) do update set position = excluded.position, hash = excluded.hash`,
+              [NAME, last.position, last.hash],
+            );
+          });
+          writing.catch(() => undefined);
+        }
+        if (atEnd) break;
       }
       await writing;
       return folded;

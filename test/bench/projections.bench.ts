@@ -81,7 +81,7 @@ export default async function projectionsBench(ctx: BenchContext): Promise<strin
   return [
     '## Projection rebuild',
     '',
-    `Command: \`npm run bench -- projections\`${ctx.quick ? ' (BENCH_QUICK=1)' : ''}. Log: ${nodes.toLocaleString('en')} nodes, one verified contribution each per epoch, ${epochs} epoch closes. Rebuild = empty the tables, fold every event through the domain (re-deriving each close's allocations), upsert the touched rows and the checkpoint every 10,000 events.`,
+    `Command: \`npm run bench -- projections\`${ctx.quick ? ' (BENCH_QUICK=1)' : ''}. Log: ${nodes.toLocaleString('en')} nodes, one verified contribution each per epoch, ${epochs} epoch closes. Rebuild = empty the tables, fold every event through the domain (re-deriving each close's allocations), read in pages of 10,000; the rows touched and the checkpoint written in one transaction every 50,000 events (the runner's default) and at the end of the log.`,
     '',
     '| store | events | load (appends of 1,000) | rebuild | events/s |',
     '|---|---|---|---|---|',

@@ -21,7 +21,7 @@ export const projectionRunnerContract = (name: string, open: () => Promise<{ sto
         const handler = createCommandHandler({ store, ledger, clock: () => clock.nowSeconds });
         await driveHistory(handler, clock, { epochs: 4 });
 
-        const first = createProjectionRunner({ store, db: store.db, batchSize: 7 });
+        const first = createProjectionRunner({ store, db: store.db, batchSize: 7, eventsPerTransaction: 7 });
         await first.migrate();
         const head = (await store.head()).position;
         expect(await first.catchUp()).toBe(head);
@@ -46,6 +46,7 @@ export const projectionRunnerContract = (name: string, open: () => Promise<{ sto
         expect(await restarted.catchUp()).toBe(head + 1);
         const afterMore = await restarted.dump();
 
+        // Pages of 3, one transaction for the whole rebuild (the default spans 50,000 events).
         const rebuilt = createProjectionRunner({ store, db: store.db, batchSize: 3 });
         expect(await rebuilt.rebuild()).toBe(head + 1);
         expect(await rebuilt.dump()).toEqual(afterMore);
