@@ -38,7 +38,7 @@ export const PositiveAmount = amountCodec('PositiveAmount', UINT256_MAX, '2^256 
 export const CommandAmount = amountCodec('CommandAmount', MAX_COMMAND_AMOUNT, '2^128 - 1', false);
 export const PositiveCommandAmount = amountCodec('PositiveCommandAmount', MAX_COMMAND_AMOUNT, '2^128 - 1', true);
 
-const intCodec = (name: string, min: number, max: number) =>
+export const intCodec = (name: string, min: number, max: number) =>
   new t.Type<number, number, unknown>(
     name,
     (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= min && u <= max,
@@ -170,5 +170,20 @@ export const strictObject = <R extends t.Props, O extends t.Props = {}>(name: st
       for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
       return out as O2;
     },
+  );
+};
+
+/** An array of `min` to `max` items, each decoded by `item` (problems named by index, e.g. fragments.3.units). */
+export const boundedArray = <C extends t.Mixed>(name: string, item: C, min: number, max: number) => {
+  const inner = t.array(item);
+  return new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
+    name,
+    (u): u is Array<t.TypeOf<C>> => inner.is(u) && u.length >= min && u.length <= max,
+    (u, c) => {
+      if (!Array.isArray(u)) return t.failure(u, c, 'must be a JSON array');
+      if (u.length < min || u.length > max) return t.failure(u, c, `must hold ${min} to ${max} items`);
+      return inner.validate(u, c);
+    },
+    (a) => inner.encode(a),
   );
 };

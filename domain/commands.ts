@@ -5,7 +5,7 @@
  */
 import * as t from 'io-ts';
 import { Address, Count, Epoch, Hash32, Id, PositiveAmount, PositiveCommandAmount, PositiveCount, literalUnion, strictObject } from './codecs.ts';
-import { AssetDecimals, AssetSymbol, ContributionKind, HardwareClass, Reason, Region, RejectReason, RevenueSource } from './events.ts';
+import { AssetDecimals, AssetSymbol, ContributionKind, HardwareClass, Reason, Redundancy, Region, RejectReason, RevenueSource, TaskFragments, TaskKind } from './events.ts';
 import { ProtocolParamsCodec } from './params.ts';
 
 const cmd = <N extends string, R extends t.Props, O extends t.Props = {}>(type: N, required: R, optional?: O) =>
@@ -19,7 +19,21 @@ export const commandFields = {
   RegisterNode: { required: { nodeId: Id, operator: Address, signer: Address, hardwareClass: HardwareClass }, optional: { region: Region } },
   RecordContribution: {
     required: { contributionId: Id, nodeId: Id, epoch: Epoch, kind: ContributionKind, units: PositiveCount, proofHash: Hash32 },
-    optional: { taskId: Id },
+    optional: { taskId: Id, fragmentId: Id },
+  },
+  PostTask: {
+    required: {
+      taskId: Id,
+      initiator: Address,
+      kind: TaskKind,
+      asset: Address,
+      budget: PositiveCommandAmount,
+      fragments: TaskFragments,
+      redundancy: Redundancy,
+      quorum: Redundancy,
+      deadlineEpoch: Epoch,
+    },
+    optional: {},
   },
   RegisterVerifier: { required: { verifier: Address }, optional: {} },
   DepositStake: { required: { account: Address, amount: PositiveCommandAmount, ref: Id }, optional: {} },
@@ -53,6 +67,8 @@ export const commandCodecs = {
   RecordRevenue: fieldsCmd('RecordRevenue'),
   BurnTokens: fieldsCmd('BurnTokens'),
   RegisterAsset: fieldsCmd('RegisterAsset'),
+  /** salt: the log head when it is decided (the command handler sets it, as for CloseEpoch). */
+  PostTask: cmd('PostTask', { ...commandFields.PostTask.required, salt: Hash32 }),
   CloseEpoch: cmd('CloseEpoch', { epoch: Epoch, logHead: Hash32 }),
   CreateDistribution: cmd('CreateDistribution', { throughEpoch: Epoch, logHead: Hash32 }),
   RecordDistributionPublished: cmd(
@@ -108,6 +124,8 @@ export const naturalKey = (c: Command): string | undefined => {
       return `burn:${c.burnId}`;
     case 'RegisterAsset':
       return `asset:${c.asset}`;
+    case 'PostTask':
+      return `task:${c.taskId}`;
     case 'CloseEpoch':
       return `epoch:${c.epoch}`;
     case 'CreateDistribution':
@@ -141,6 +159,7 @@ const FIRST_EVENT_TYPE: { [K in CommandType]: string } = {
   RecordRevenue: 'RevenueRecorded',
   BurnTokens: 'TokensBurned',
   RegisterAsset: 'AssetRegistered',
+  PostTask: 'TaskPosted',
   CloseEpoch: 'EpochClosed',
   CreateDistribution: 'DistributionCreated',
   RecordDistributionPublished: 'DistributionPublished',
@@ -150,7 +169,7 @@ const FIRST_EVENT_TYPE: { [K in CommandType]: string } = {
 };
 
 /** Fields that vary with when a command runs, not with what it asks: ignored when comparing a replay. */
-const CONTEXT_FIELDS = new Set(['type', 'logHead']);
+const CONTEXT_FIELDS = new Set(['type', 'logHead', 'salt']);
 
 /**
  * Idempotency (DESIGN §3): is `c` the same request as the one that produced `firstEvent` (JSON form)?

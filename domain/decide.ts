@@ -27,6 +27,8 @@ import { formatCxt, formatUnits, mulBps, shortAddress } from './units.ts';
 import { jcs } from './hashChain.ts';
 import { planDistribution, type DistributionPlan } from './distribution.ts';
 import { distributionStep, recordClaim } from './distributionDecisions.ts';
+import { postTask, recordTaskResult } from './tasks.ts';
+import { chooseSeats } from './assignment.ts';
 
 export type Decision = E.Either<Refusal, CorexEvent[]>;
 
@@ -75,6 +77,7 @@ const recordContribution = (c: CommandOf<'RecordContribution'>, state: LedgerSta
   if (c.epoch > current) return no('EPOCH_IN_FUTURE', `contribution epoch ${c.epoch} is in the future; the current epoch is ${current}`);
   if (c.epoch < current - p.maxLateEpochs)
     return no('EPOCH_TOO_OLD', `contribution epoch ${c.epoch} is more than ${p.maxLateEpochs} epochs before the current epoch ${current}`);
+  if (c.fragmentId !== undefined) return recordTaskResult({ ...c, fragmentId: c.fragmentId }, state, current);
   const { type: _type, ...data } = c;
   return ok(event('ContributionRecorded', data));
 };
@@ -93,7 +96,13 @@ const judge = (
     return facts.contributionRecordedEarlier
       ? no('CONTRIBUTION_EXPIRED', `contribution ${c.contributionId} expired unjudged when its verification window of ${verificationWindow(p)} epochs closed`)
       : no('CONTRIBUTION_UNKNOWN', `contribution ${c.contributionId} is not recorded`);
-  if (contribution.status !== 'recorded')
+  const taskResult = contribution.taskId !== undefined;
+  // A task result is judged by its fragment's consensus; a verifier may only mark it fraud, while
+  // it is open or as a dissent the consensus rejected.
+  if (taskResult && (c.type === 'VerifyContribution' || c.reason !== 'fraud'))
+    return no('JUDGED_BY_CONSENSUS', `contribution ${c.contributionId} is a result of task ${contribution.taskId}: its fragment's consensus judges it; a verifier may only reject it as fraud`);
+  const fraudOnDissent = taskResult && contribution.status === 'rejected' && contribution.fraudOpenUntilEpoch !== undefined;
+  if (contribution.status !== 'recorded' && !fraudOnDissent)
     return no('CONTRIBUTION_ALREADY_JUDGED', `contribution ${c.contributionId} is already ${contribution.status}`);
   if (!state.verifiers.has(c.verifier)) return no('NOT_A_VERIFIER', `${c.verifier} is not a registered verifier`);
   const node = state.nodes.get(contribution.nodeId)!;
@@ -185,9 +194,36 @@ const closeEpoch = (c: CommandOf<'CloseEpoch'>, state: LedgerState, now: number,
   const end = epochEndSeconds(p, c.epoch);
   if (now < end) return no('EPOCH_NOT_ENDED', `epoch ${c.epoch} ends at ${end} (unix seconds); it is now ${now}`);
   const s = settleEpoch(state, c.epoch);
+  const { reassigned, failed, settled } = s.tasks;
   return ok(
     event('EpochClosed', epochClosedData(s, c.logHead, stateHash(state))),
     ...s.tierChanges.map((t) => event('TierChanged', { account: t.account, from: t.from, to: t.to, epoch: c.epoch + 1 })),
+    // The new round's seats: salted with the head the close was decided on, unknown before it.
+    ...reassigned.map((r) =>
+      event('FragmentAssigned', {
+        taskId: r.taskId,
+        fragmentId: r.fragmentId,
+        round: 2,
+        nodeIds: chooseSeats(c.logHead, r.taskId, r.fragmentId, r.candidates, r.redundancy).map((n) => n.nodeId),
+        deadlineEpoch: r.deadlineEpoch,
+        salt: c.logHead,
+      }),
+    ),
+    ...failed.map((f) => event('FragmentFailed', { taskId: f.taskId, fragmentId: f.fragmentId, epoch: c.epoch, rejected: [...f.rejected] })),
+    ...settled.map((t) =>
+      event('TaskSettled', {
+        taskId: t.taskId,
+        epoch: c.epoch,
+        asset: t.asset,
+        budget: t.budgetWei,
+        nodePay: t.nodePay.map((x) => ({ account: x.account, amount: x.amountWei })),
+        fee: t.feeWei,
+        refund: t.refundWei,
+        initiator: t.initiator,
+        accepted: t.accepted,
+        failed: t.failed,
+      }),
+    ),
   );
 };
 
@@ -247,6 +283,8 @@ export const decide = (c: Command, state: LedgerState, nowSeconds: number, facts
         return burn(c, state, nowSeconds);
       case 'RegisterAsset':
         return registerAsset(c, state);
+      case 'PostTask':
+        return postTask(c, state, epoch(), p);
       case 'CloseEpoch':
         return closeEpoch(c, state, nowSeconds, p);
       case 'CreateDistribution':

@@ -74,6 +74,17 @@ export type RefusalCode =
   | 'DISTRIBUTION_UNKNOWN'
   | 'DISTRIBUTION_STATE'
   | 'CLAIM_EXCEEDS_ENTITLEMENT'
+  | 'INVALID_TASK'
+  | 'TASK_EXISTS'
+  | 'TOO_FEW_ELIGIBLE_NODES'
+  | 'TASK_UNKNOWN'
+  | 'FRAGMENT_UNKNOWN'
+  | 'NOT_ASSIGNED'
+  | 'RESULT_EXISTS'
+  | 'RESULT_AFTER_DEADLINE'
+  | 'FRAGMENT_CLOSED'
+  | 'RESULT_DOES_NOT_MATCH_FRAGMENT'
+  | 'JUDGED_BY_CONSENSUS'
   /** A decided event that would not survive its own codec (or jsonb): refused instead of poisoning the log. */
   | 'EVENT_NOT_STORABLE';
 

@@ -7,6 +7,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   Address,
   Amount,
+  boundedArray,
+  intCodec,
   CommandAmount,
   Count,
   Epoch,
@@ -29,6 +31,16 @@ export const RevenueSource = literalUnion('RevenueSource', ['subscription', 'on_
 export const BurnReason = literalUnion('BurnReason', ['buyback', 'slash', 'other']);
 export type HardwareClass = t.TypeOf<typeof HardwareClass>;
 export type ContributionKind = t.TypeOf<typeof ContributionKind>;
+
+export const TaskKind = literalUnion('TaskKind', ['training', 'inference', 'data']);
+export type TaskKind = t.TypeOf<typeof TaskKind>;
+/** A task may be split into at most this many fragments: one decision assigns them all. */
+export const MAX_TASK_FRAGMENTS = 1_000;
+export const Redundancy = intCodec('Redundancy', 1, 5);
+export const TaskFragment = strictObject('TaskFragment', { fragmentId: Id, units: PositiveCount, hardwareClass: HardwareClass });
+export const TaskFragments = boundedArray('TaskFragments', TaskFragment, 1, MAX_TASK_FRAGMENTS);
+const NodeIds = boundedArray('NodeIds', Id, 1, 5);
+const ContributionIds = t.array(Id);
 
 export const Region = text('Region', 1, 64);
 export const Reason = text('Reason', 0, 500);
@@ -64,7 +76,8 @@ export const eventDataCodecs = {
   ContributionRecorded: strictObject(
     'ContributionRecorded',
     { contributionId: Id, nodeId: Id, epoch: Epoch, kind: ContributionKind, units: PositiveCount, proofHash: Hash32 },
-    { taskId: Id },
+    // fragmentId (with taskId): a task result, its proofHash the result hash the consensus compares.
+    { taskId: Id, fragmentId: Id },
   ),
   ContributionVerified: strictObject('ContributionVerified', { contributionId: Id, nodeId: Id, verifier: Address, epoch: Epoch }),
   ContributionRejected: strictObject('ContributionRejected', {
@@ -127,6 +140,39 @@ export const eventDataCodecs = {
   ),
   DistributionActivated: strictObject('DistributionActivated', { seq: PositiveCount }, { txHash: Hash32 }),
   DistributionRevoked: strictObject('DistributionRevoked', { seq: PositiveCount }, { txHash: Hash32, reason: Reason }),
+  /** A buyer's task: the budget (in a registered asset) is its payment, held until the task settles. salt: the log head at posting. */
+  TaskPosted: strictObject('TaskPosted', {
+    taskId: Id,
+    initiator: Address,
+    kind: TaskKind,
+    asset: Address,
+    budget: PositiveCommandAmount,
+    fragments: TaskFragments,
+    redundancy: Redundancy,
+    quorum: Redundancy,
+    deadlineEpoch: Epoch,
+    epoch: Epoch,
+    salt: Hash32,
+  }),
+  /** The nodes that take a fragment's seats in a round (1: at posting, 2: the one reassignment), chosen by assignment.ts with `salt`. */
+  FragmentAssigned: strictObject('FragmentAssigned', { taskId: Id, fragmentId: Id, round: intCodec('Round', 1, 2), nodeIds: NodeIds, deadlineEpoch: Epoch, salt: Hash32 }),
+  /** q results agreed: `quorum` are verified (paid from the compute pool), `dissent` rejected as invalid. */
+  FragmentAccepted: strictObject('FragmentAccepted', { taskId: Id, fragmentId: Id, epoch: Epoch, resultHash: Hash32, quorum: ContributionIds, dissent: ContributionIds }),
+  /** No quorum by the last round's deadline (or no fresh nodes to reassign it to): its results are rejected as invalid, its budget share refunded. */
+  FragmentFailed: strictObject('FragmentFailed', { taskId: Id, fragmentId: Id, epoch: Epoch, rejected: ContributionIds }),
+  /** Written by the close that settles a task: budget = Σ nodePay + fee + refund, in the task's asset. */
+  TaskSettled: strictObject('TaskSettled', {
+    taskId: Id,
+    epoch: Epoch,
+    asset: Address,
+    budget: PositiveCommandAmount,
+    nodePay: t.array(strictObject('TaskPay', { account: Address, amount: PositiveAmount })),
+    fee: Amount,
+    refund: Amount,
+    initiator: Address,
+    accepted: Count,
+    failed: Count,
+  }),
   RewardsClaimed: strictObject('RewardsClaimed', {
     account: Address,
     token: Address,

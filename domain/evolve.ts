@@ -7,6 +7,7 @@ import type { CorexEvent, EventOf } from './events.ts';
 import { entryTier, verificationWindow } from './params.ts';
 import {
   genesisParams,
+  paramsForEpoch,
   newAccount,
   newAssetLedger,
   type AccountState,
@@ -17,6 +18,7 @@ import {
 } from './state.ts';
 import { settleEpoch, type Settlement } from './settlement.ts';
 import { forgetCanonicalSnapshot } from './snapshot.ts';
+import { applyTaskOutcomes, fragmentAccepted, fragmentAssigned, taskPosted, taskResultRecorded, taskResultRejected } from './taskEvolve.ts';
 
 const accountOf = (state: LedgerState, account: string): AccountState => {
   let a = state.accounts.get(account);
@@ -47,6 +49,17 @@ const changeStake = (state: LedgerState, account: string, epoch: number, deltaWe
   return a;
 };
 
+/** The latest slash or fraud of an account, which bars its nodes from task seats for a window. */
+const markSlashed = (state: LedgerState, account: string, epoch: number): void => {
+  if ((state.recentSlashes.get(account) ?? -1) < epoch) state.recentSlashes.set(account, epoch);
+};
+
+/** The verification window in force in `epoch` (a fraud verdict on a dissent stays open that long). */
+const windowAt = (state: LedgerState, epoch: number): number => {
+  const p = paramsForEpoch(state, epoch);
+  return p ? verificationWindow(p) : 0;
+};
+
 /** A slash (or fraud) resets tenure; the close of `epoch` is the first to build on the reset. */
 const resetTenure = (state: LedgerState, account: string, epoch: number): void => {
   const a = accountOf(state, account);
@@ -61,7 +74,8 @@ const resetTenure = (state: LedgerState, account: string, epoch: number): void =
  * clearing it and putting the few survivors back, in their order.
  */
 const forgetJudged = (contributions: Map<string, ContributionState>, epoch: number): void => {
-  const isJudged = (c: ContributionState) => c.judgedEpoch !== undefined && c.judgedEpoch <= epoch;
+  const isJudged = (c: ContributionState) =>
+    c.judgedEpoch !== undefined && c.judgedEpoch <= epoch && (c.fraudOpenUntilEpoch === undefined || c.fraudOpenUntilEpoch <= epoch);
   let judged = 0;
   for (const c of contributions.values()) if (isJudged(c)) judged++;
   if (judged === 0) return;
@@ -104,6 +118,8 @@ export const applySettlement = (state: LedgerState, s: Settlement): void => {
     const a = accountOf(state, alloc.account);
     a.cumulativeWei.set(alloc.token, (a.cumulativeWei.get(alloc.token) ?? 0n) + alloc.amountWei);
   }
+  // Before judged contributions leave: a failing fragment rejects its results at this close.
+  applyTaskOutcomes(state, s.tasks, s.epoch, s.params);
   // Expired and judged contributions leave the state: it holds open work only (DESIGN §10).
   for (const id of s.expiredContributionIds) state.contributions.delete(id);
   forgetJudged(state.contributions, s.epoch);
@@ -153,7 +169,12 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
       kind: data.kind,
       units: data.units,
       status: 'recorded',
+      ...(data.taskId !== undefined && data.fragmentId !== undefined ? { taskId: data.taskId, fragmentId: data.fragmentId } : {}),
     });
+    if (data.fragmentId !== undefined) {
+      taskResultRecorded(state, data);
+      return;
+    }
     let unjudged = state.unjudgedByEpoch.get(data.epoch);
     if (!unjudged) state.unjudgedByEpoch.set(data.epoch, (unjudged = new Set()));
     unjudged.add(data.contributionId);
@@ -169,6 +190,7 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
   },
   ContributionRejected: (state, { data }) => {
     const c = state.contributions.get(data.contributionId);
+    if (c?.taskId !== undefined) taskResultRejected(state, data.contributionId);
     if (c) {
       c.status = 'rejected';
       c.judgedEpoch = data.epoch;
@@ -176,7 +198,10 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
     }
     state.pendingVerdicts.push({ verifier: data.verifier, epoch: data.epoch });
     const node = state.nodes.get(data.nodeId);
-    if (data.reason === 'fraud' && node) resetTenure(state, node.operator, data.epoch);
+    if (data.reason === 'fraud' && node) {
+      resetTenure(state, node.operator, data.epoch);
+      markSlashed(state, node.operator, data.epoch);
+    }
   },
   VerifierRegistered: (state, { data }) => {
     state.verifiers.add(data.verifier);
@@ -212,6 +237,7 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
   StakeSlashed: (state, { data }) => {
     changeStake(state, data.account, data.epoch, -data.amount, true);
     resetTenure(state, data.account, data.epoch);
+    markSlashed(state, data.account, data.epoch);
   },
   TierChanged: (state, { data }) => {
     accountOf(state, data.account).tier = data.to;
@@ -285,6 +311,12 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
     if (d) d.status = 'revoked';
     state.liveLeaves.delete(data.seq);
   },
+  TaskPosted: taskPosted,
+  FragmentAssigned: fragmentAssigned,
+  FragmentAccepted: (state, e) => fragmentAccepted(state, e, windowAt(state, e.data.epoch)),
+  // Records of what the close applied (taskEvolve.ts).
+  FragmentFailed: () => undefined,
+  TaskSettled: () => undefined,
   RewardsClaimed: (state, { data }) => {
     const a = accountOf(state, data.account);
     a.claimedWei.set(data.token, (a.claimedWei.get(data.token) ?? 0n) + data.amount);

@@ -23,3 +23,7 @@ export * from './distribution.ts';
 export * from './storable.ts';
 export * from './snapshot.ts';
 export * from './merkle/index.ts';
+export * from './taskState.ts';
+export * from './assignment.ts';
+export * from './tasks.ts';
+export * from './taskSettlement.ts';

@@ -14,6 +14,7 @@ import { evaluateTier, tierBps } from './tiers.ts';
 import { splitRevenue, type RevenueSplitResult } from './revenue.ts';
 import { keccakJcs } from './hashChain.ts';
 import { createKeccak256Sponge } from './merkle/keccakSponge.ts';
+import { taskCloseOutcomes, type TaskCloseOutcomes } from './taskSettlement.ts';
 
 export interface PoolOutcome {
   readonly budgetWei: bigint;
@@ -49,6 +50,8 @@ export interface Settlement {
   /** Tenure after this epoch, for every account whose tenure changes (positive weight or a reset). */
   readonly tenureUpdates: ReadonlyMap<string, number>;
   readonly tierChanges: readonly TierChange[];
+  /** Reassigned and failed fragments, settled tasks (taskSettlement.ts). */
+  readonly tasks: TaskCloseOutcomes;
 }
 
 /**
@@ -190,9 +193,18 @@ const computeSettlement = (state: LedgerState, epoch: number): Settlement => {
     verificationMinted += amount;
   }
 
+  // Tasks finished by this close: node pay and refunds in the task's asset; the fee is split like revenue.
+  const tasks = taskCloseOutcomes(state, p, epoch);
+  const taskFees = [];
+  for (const t of tasks.settled) {
+    for (const pay of t.nodePay) addAllocation(ledger, pay.account, t.asset, pay.amountWei);
+    if (t.refundWei > 0n) addAllocation(ledger, t.initiator, t.asset, t.refundWei);
+    if (t.feeWei > 0n) taskFees.push({ revenueId: `task:${t.taskId}`, epoch, asset: t.asset, grossWei: t.feeWei });
+  }
+
   // Revenue, per asset.
   const revenueRecords = state.unsettledRevenue.filter((r) => r.epoch <= epoch);
-  const revenue = splitRevenue(revenueRecords, activeStakes, p, ledger);
+  const revenue = splitRevenue([...revenueRecords, ...taskFees], activeStakes, p, ledger);
 
   // Tenure and tiers, after rewards; effective from e+1. An epoch with a tenure reset (a fraud
   // verdict) never counts, even with work in it. Only resets recorded in epochs ≤ e count, so a
@@ -235,6 +247,7 @@ const computeSettlement = (state: LedgerState, epoch: number): Settlement => {
     expiredContributionIds: expiringContributions(state, p, epoch),
     tenureUpdates,
     tierChanges,
+    tasks,
   };
 };
 

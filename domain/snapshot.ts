@@ -20,6 +20,7 @@ import {
   type LedgerState,
   type StakeChange,
 } from './state.ts';
+import type { TaskState } from './taskState.ts';
 
 /** Bumped when the snapshot's shape changes: an older one is then ignored, never misread. */
 export const SNAPSHOT_VERSION = 1;
@@ -72,6 +73,31 @@ const distributionJson = (d: DistributionState) => ({
   treeHash: d.treeHash,
 });
 
+const taskJson = (t: TaskState) => ({
+  asset: t.asset,
+  budget: n(t.budgetWei),
+  deadlineEpoch: t.deadlineEpoch,
+  fragments: t.fragments.map((f) => ({
+    deadlineEpoch: f.deadlineEpoch,
+    ...(f.finishedEpoch === undefined ? {} : { finishedEpoch: f.finishedEpoch }),
+    fragmentId: f.fragmentId,
+    hardwareClass: f.hardwareClass,
+    quorumOperators: f.quorumOperators,
+    results: f.results.map((r) => ({ contributionId: r.contributionId, counted: r.counted, nodeId: r.nodeId, operator: r.operator, resultHash: r.resultHash })),
+    round: f.round,
+    seats: f.seats.map((x) => ({ nodeId: x.nodeId, operator: x.operator, round: x.round })),
+    status: f.status,
+    units: f.units,
+  })),
+  initiator: t.initiator,
+  kind: t.kind,
+  postedEpoch: t.postedEpoch,
+  quorum: t.quorum,
+  redundancy: t.redundancy,
+  salt: t.salt,
+  taskId: t.taskId,
+});
+
 /** Any plain JSON value with the keys of every object sorted (parameters, which arrive in codec order). */
 const sortedKeys = (v: unknown): unknown => {
   if (Array.isArray(v)) return v.map(sortedKeys);
@@ -106,10 +132,13 @@ export const snapshotOf = (s: LedgerState): SnapshotJson => {
     contributions: byKey(s.contributions).map(([, c]) => ({
       contributionId: c.contributionId,
       epoch: c.epoch,
+      ...(c.fragmentId === undefined ? {} : { fragmentId: c.fragmentId }),
+      ...(c.fraudOpenUntilEpoch === undefined ? {} : { fraudOpenUntilEpoch: c.fraudOpenUntilEpoch }),
       ...(c.judgedEpoch === undefined ? {} : { judgedEpoch: c.judgedEpoch }),
       kind: c.kind,
       nodeId: c.nodeId,
       status: c.status,
+      ...(c.taskId === undefined ? {} : { taskId: c.taskId }),
       units: c.units,
     })),
     distributedSeq: shared,
@@ -127,7 +156,10 @@ export const snapshotOf = (s: LedgerState): SnapshotJson => {
       signer: x.signer,
     })),
     pendingVerdicts: s.pendingVerdicts.map((v) => ({ epoch: v.epoch, verifier: v.verifier })),
+    // Absent when empty, so the snapshot (and stateHash) of a state without tasks or recent slashes is as before tasks existed.
+    ...(s.recentSlashes.size === 0 ? {} : { recentSlashes: byKey(s.recentSlashes) }),
     staked: n(s.stakedWei),
+    ...(s.tasks.size === 0 ? {} : { tasks: byKey(s.tasks).map(([, t]) => taskJson(t)) }),
     unpaidWork: s.unpaidWork.map((w) => ({ contributionId: w.contributionId, kind: w.kind, nodeId: w.nodeId, units: w.units, verifiedEpoch: w.verifiedEpoch })),
     unsettledRevenue: s.unsettledRevenue.map((r) => ({
       asset: r.asset,
@@ -342,7 +374,8 @@ export const restoreSnapshot = (json: SnapshotJson): LedgerState => {
   for (const node of need(j.nodes as any[], 'nodes')) s.nodes.set(node.nodeId, { ...node });
   for (const c of need(j.contributions as ContributionState[], 'contributions')) {
     s.contributions.set(c.contributionId, { ...c });
-    if (c.status === 'recorded') {
+    // Task results wait for their fragment's consensus, not for the verification window.
+    if (c.status === 'recorded' && c.fragmentId === undefined) {
       let open = s.unjudgedByEpoch.get(c.epoch);
       if (!open) s.unjudgedByEpoch.set(c.epoch, (open = new Set()));
       open.add(c.contributionId);
@@ -393,6 +426,18 @@ export const restoreSnapshot = (json: SnapshotJson): LedgerState => {
   // One map object where the live state shares one (the latest created distribution's leaves).
   if (j.distributedSeq !== null) s.distributedWei = need(leaves.get(j.distributedSeq), 'the distributed leaves');
   for (const seq of need(j.liveSeqs as number[], 'liveSeqs')) s.liveLeaves.set(seq, need(leaves.get(seq), `the leaves of distribution ${seq}`));
+  for (const [account, epoch] of (j.recentSlashes ?? []) as Array<[string, number]>) s.recentSlashes.set(account, epoch);
+  for (const { budget, ...t } of (j.tasks ?? []) as any[])
+    s.tasks.set(t.taskId, {
+      ...t,
+      budgetWei: big(budget, 'task budget'),
+      fragments: (t.fragments as any[]).map((f) => ({
+        ...f,
+        seats: (f.seats as any[]).map((x) => ({ ...x })),
+        results: (f.results as any[]).map((r) => ({ ...r })),
+        quorumOperators: [...f.quorumOperators],
+      })),
+    });
   return s;
 };
 

@@ -5,6 +5,7 @@
  */
 import type { ProtocolParams, TierName } from './params.ts';
 import type { ContributionKind, HardwareClass } from './events.ts';
+import type { TaskState } from './taskState.ts';
 import type { Allocation } from './allocation.ts';
 
 export interface ConfigVersion {
@@ -37,6 +38,14 @@ export interface ContributionState {
   status: ContributionStatus;
   /** Recording epoch of its verdict; it leaves the state at the close of that epoch. */
   judgedEpoch?: number;
+  /** A task result: the fragment it answers. Judged by the fragment's consensus, never expired. */
+  readonly taskId?: string;
+  readonly fragmentId?: string;
+  /**
+   * A result the consensus rejected (its hash dissented) may still be marked fraud by a verifier
+   * until the close of this epoch; it stays in the state until then.
+   */
+  fraudOpenUntilEpoch?: number;
 }
 
 /** Verified work not yet paid; paid by the first close of an epoch ≥ its verification epoch. */
@@ -161,6 +170,13 @@ export interface LedgerState {
    * against the latest live one.
    */
   readonly liveLeaves: Map<number, ReadonlyMap<string, bigint>>;
+  /** Open tasks, by taskId (taskState.ts): posted and not yet settled. */
+  readonly tasks: Map<string, TaskState>;
+  /**
+   * Account → the latest epoch it was slashed or had work rejected as fraud, kept while it is
+   * within the verification window: such an operator's nodes are not eligible for task seats.
+   */
+  readonly recentSlashes: Map<string, number>;
   /** Events folded so far: a cheap version of the state, so derived results can be reused safely. */
   eventsFolded: number;
 }
@@ -185,6 +201,8 @@ export const initialState = (): LedgerState => ({
   distributions: [],
   distributedWei: new Map(),
   liveLeaves: new Map(),
+  tasks: new Map(),
+  recentSlashes: new Map(),
   eventsFolded: 0,
 });
 

@@ -1,6 +1,6 @@
 /**
  * Command handling with group commit: commands that arrive while an append is in flight wait in a
- * queue; the next group is taken from its front (domain groupKey/groupLength: only commands whose
+ * queue; the next group is taken from its front (domain groupKeys/groupLength: only commands whose
  * decisions cannot affect each other), each is decided on the current state, and the accepted
  * ones are appended in ONE transaction with one expected position (the decisions read global
  * state). A refused command, a duplicate or a conflict is answered on its own and costs the others
@@ -157,7 +157,10 @@ export const createCommandHandler = ({ store, ledger, clock, maxAttempts = 20, m
     const stored = await storedUnder(items);
     const fresh = items.filter((p) => !stored.has(p.key));
     // The log head a close or distribution commits to is the store's, not the caller's.
-    const commands = fresh.map(({ command: c }): Command => (c.type === 'CloseEpoch' || c.type === 'CreateDistribution' ? { ...c, logHead: ledger.headHash } : c));
+    // A task's salt is the head it is decided on (PostTask runs alone), so no caller can choose it.
+    const commands = fresh.map(({ command: c }): Command =>
+      c.type === 'CloseEpoch' || c.type === 'CreateDistribution' ? { ...c, logHead: ledger.headHash } : c.type === 'PostTask' ? { ...c, salt: ledger.headHash } : c,
+    );
     const facts = await factsFor(commands);
     const now = clock();
     const replays: Array<{ readonly item: Pending; readonly key: string; readonly first: StoredEvent }> = [];

@@ -21,6 +21,8 @@ export const streamFor = (c: Command, state: LedgerState): string => {
     case 'BurnTokens':
     case 'RegisterAsset':
       return 'treasury';
+    case 'PostTask':
+      return `task-${c.taskId}`;
     case 'CloseEpoch':
       return 'epochs';
     case 'CreateDistribution':

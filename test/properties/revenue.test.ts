@@ -8,11 +8,13 @@
  *   of the recorded splits; buyback spent ≤ budget at every step (and = Σ spent of buyback burns);
  * - nothing is lost: Σ gross recorded = Σ gross settled + Σ gross still unsettled.
  * Revenue assets are distinct from the CXT token by construction (see the report on asset = CXT).
+ * A task that settles in a close adds its fee as a record without provider (the task properties
+ * check the fee itself), and its node pay and refund to that close's allocations in its asset.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { historyArb, runHistory } from '../support/arbitraries.ts';
-import type { EventData } from '../../domain/index.ts';
+import { taskCloseOutcomes, type EventData } from '../../domain/index.ts';
 import { allocatedIn, check, referenceActiveStake, RUNS, sum } from './helpers.ts';
 
 interface ModelRecord {
@@ -33,6 +35,7 @@ describe('§9.3 revenue conservation', () => {
         const recorded = new Map<string, bigint>();
         const settledSplits: EventData<'EpochClosed'>['revenue'][number][] = [];
         const spent = new Map<string, bigint>();
+        let taskPaidIn = new Map<string, bigint>();
         const r = runHistory(h, {
           beforeEvent: (state, e) => {
             if (e.type === 'RevenueRecorded') {
@@ -50,6 +53,14 @@ describe('§9.3 revenue conservation', () => {
               // Independent model of this close's revenue settlement.
               let p = state.configs[0]!.params;
               for (const c of state.configs) if (c.effectiveEpoch <= e.data.epoch) p = c.params;
+              taskPaidIn = new Map();
+              for (const t of taskCloseOutcomes(state, p, e.data.epoch).settled) {
+                if (t.feeWei > 0n) {
+                  pending.push({ epoch: e.data.epoch, asset: t.asset, gross: t.feeWei });
+                  recorded.set(t.asset, (recorded.get(t.asset) ?? 0n) + t.feeWei);
+                }
+                taskPaidIn.set(t.asset, (taskPaidIn.get(t.asset) ?? 0n) + t.refundWei + sum(t.nodePay.map((x) => x.amountWei)));
+              }
               const settling = pending.filter((x) => x.epoch <= e.data.epoch);
               pending.splice(0, pending.length, ...pending.filter((x) => x.epoch > e.data.epoch));
               const assets = [...new Set(settling.map((x) => x.asset))].sort();
@@ -89,7 +100,7 @@ describe('§9.3 revenue conservation', () => {
             }
             if (e.type === 'EpochClosed') {
               // The close's allocations in each asset are exactly what the providers and stakers got.
-              for (const s of e.data.revenue) expect(allocatedIn(state.lastAllocations, s.asset)).toBe(s.provider + s.stakers);
+              for (const s of e.data.revenue) expect(allocatedIn(state.lastAllocations, s.asset)).toBe(s.provider + s.stakers + (taskPaidIn.get(s.asset) ?? 0n));
             }
           },
         });

@@ -19,9 +19,11 @@ import {
   epochEndSeconds,
   evolve,
   initialState,
+  keccakJcs,
   latestParams,
   naturalKey,
   recordingEpoch,
+  resultKind,
   sealEnvelope,
   unbondedWei,
   ZERO_HASH,
@@ -29,7 +31,9 @@ import {
   type Command,
   type CorexEvent,
   type EventData,
+  type FragmentState,
   type LedgerState,
+  type TaskState,
   type ProtocolParams,
   type StoredEvent,
   type TierSpec,
@@ -221,7 +225,21 @@ export type Step =
   /** Publish / activate / revoke the distribution picked by index at run time. */
   | { readonly t: 'distributionStep'; readonly action: 'publish' | 'activate' | 'revoke'; readonly pick: number; readonly withTx: boolean }
   /** RecordClaim of a fraction of what an account may still claim in a token (picked at run time). */
-  | { readonly t: 'claim'; readonly pick: number; readonly amount: AmountSpec };
+  | { readonly t: 'claim'; readonly pick: number; readonly amount: AmountSpec }
+  /** PostTask on the hardware class of a registered node (picked at run time); `quorumUp` raises q above ⌈r/2⌉. */
+  | {
+      readonly t: 'postTask';
+      readonly fragments: readonly number[];
+      readonly redundancy: number;
+      readonly quorumUp: number;
+      readonly deadlineLag: number;
+      readonly budget: bigint;
+      readonly asset: number;
+      readonly node: number;
+      readonly kind: 'training' | 'inference' | 'data';
+    }
+  /** A seated node's result for an open fragment (picked at run time): the agreed hash, or another. */
+  | { readonly t: 'taskResult'; readonly pick: number; readonly agree: boolean };
 
 export interface NodeSpec {
   /** Index of the operator among `accounts` (mod the number of operators). */
@@ -365,6 +383,21 @@ const stepArb = (options: HistoryOptions): fc.Arbitrary<Step> => {
       weight: 2,
     },
     { arbitrary: fc.record({ t: fc.constant('claim' as const), pick: idx, amount: amountSpecArb(smallOrLarge) }), weight: 2 },
+    {
+      arbitrary: fc.record({
+        t: fc.constant('postTask' as const),
+        fragments: fc.array(fc.integer({ min: 1, max: 1_000 }), { minLength: 1, maxLength: 3 }),
+        redundancy: fc.integer({ min: 1, max: 3 }),
+        quorumUp: fc.integer({ min: 0, max: 2 }),
+        deadlineLag: fc.integer({ min: 0, max: 2 }),
+        budget: fc.oneof(fc.bigInt({ min: 1n, max: 1_000n }), fc.bigInt({ min: 1n, max: 10n ** 24n })),
+        asset: idx,
+        node: idx,
+        kind: fc.constantFrom('training' as const, 'inference' as const, 'data' as const),
+      }),
+      weight: 2,
+    },
+    { arbitrary: fc.record({ t: fc.constant('taskResult' as const), pick: idx, agree: fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, { arbitrary: fc.constant(false), weight: 1 }) }), weight: 5 },
     {
       arbitrary: fc.record({
         t: fc.constant('configure' as const),
@@ -746,6 +779,48 @@ export class Resolver {
       blockNumber: tx,
     };
   }
+  private tasks = 0;
+  postTask(s: Extract<Step, { t: 'postTask' }>, state: LedgerState, salt: string): Command | undefined {
+    const registered = [...state.nodes.values()];
+    if (registered.length === 0) return undefined;
+    const hardwareClass = mod(registered, s.node).hardwareClass;
+    const id = ++this.tasks;
+    return {
+      type: 'PostTask',
+      taskId: `task-${id}`,
+      initiator: mod(this.h.accounts, id),
+      kind: s.kind,
+      asset: mod(this.h.assets, s.asset),
+      budget: s.budget,
+      fragments: s.fragments.map((units, i) => ({ fragmentId: `f${i}`, units, hardwareClass })),
+      redundancy: s.redundancy,
+      quorum: Math.min(s.redundancy, Math.ceil(s.redundancy / 2) + s.quorumUp),
+      deadlineEpoch: state.lastClosedEpoch + 1 + s.deadlineLag,
+      salt,
+    };
+  }
+  taskResult(s: Extract<Step, { t: 'taskResult' }>, state: LedgerState, now: number): Command | undefined {
+    const open: Array<{ task: TaskState; fragment: FragmentState; nodeId: string }> = [];
+    for (const task of state.tasks.values())
+      for (const fragment of task.fragments)
+        if (fragment.status === 'open')
+          for (const seat of fragment.seats)
+            if (seat.round === fragment.round && !fragment.results.some((r) => r.nodeId === seat.nodeId)) open.push({ task, fragment, nodeId: seat.nodeId });
+    if (open.length === 0) return undefined;
+    const { task, fragment, nodeId } = mod(open, s.pick);
+    const n = ++this.contributions;
+    return {
+      type: 'RecordContribution',
+      contributionId: `c${n}`,
+      nodeId,
+      epoch: recordingEpoch(state, now),
+      kind: resultKind(task.kind),
+      units: fragment.units,
+      proofHash: s.agree ? keccakJcs([task.taskId, fragment.fragmentId]) : `0x${n.toString(16).padStart(64, 'e')}`,
+      taskId: task.taskId,
+      fragmentId: fragment.fragmentId,
+    };
+  }
   configure(s: Extract<Step, { t: 'configure' }>, state: LedgerState): Command {
     const base = latestParams(state)!;
     return {
@@ -847,6 +922,12 @@ export const runHistory = (h: History, hooks: RunHooks = {}): RunResult => {
         break;
       case 'claim':
         submit(r.claim(s, state));
+        break;
+      case 'postTask':
+        submit(r.postTask(s, state, ledger.head));
+        break;
+      case 'taskResult':
+        submit(r.taskResult(s, state, clock.now));
         break;
     }
   }
