@@ -90,6 +90,11 @@ describe.each(await storagesUnderTest())('a log imported next to a fresh chain (
     try {
       const onChain = distributorClient(b.service.chain.distributor, b.service.chain.provider);
       expect(await onChain.root()).not.toBe(d1.root);
+      // One block more than chain A had before its proposal: when both chains run within the same
+      // wall-clock second, B would otherwise mine A's blocks byte for byte, the re-sent proposal
+      // would land in a block with A's very hash, and no record could tell the two apart (the
+      // publisher then proposes once more a tick later, which this test does not wait for).
+      await chainForward(b, 1);
       const proposed = await b.service.scheduler.tick();
       expect(proposed.failed, JSON.stringify(proposed)).toEqual({});
       expect(proposed.done.publisher).toMatch(/distribution 1 proposed/);
