@@ -9,6 +9,7 @@ import { epochBudget, splitBudget } from './emission.ts';
 import type { EventData } from './events.ts';
 import type { ProtocolParams } from './params.ts';
 import type { LedgerState } from './state.ts';
+import { taskConserves, type TaskSettlement } from './taskSettlement.ts';
 
 export const INVARIANTS = [
   'supply-cap',
@@ -18,6 +19,7 @@ export const INVARIANTS = [
   'burned-le-minted',
   'cumulative-monotonic',
   'claimed-le-cumulative',
+  'task-conservation',
 ] as const;
 export type InvariantName = (typeof INVARIANTS)[number];
 
@@ -92,6 +94,8 @@ export interface CloseCheckInput {
   readonly closed: EventData<'EpochClosed'>;
   /** Allocations of the close, as re-derived by the fold (state.lastAllocations). */
   readonly allocations: readonly Allocation[];
+  /** Tasks the close settled (their pay and refunds are allocations, not minting). */
+  readonly tasksSettled?: readonly TaskSettlement[];
 }
 
 type Report = (invariant: InvariantName, message: string) => void;
@@ -113,7 +117,7 @@ const checkSupplyCap = ({ params, before, after, closed }: CloseCheckInput, repo
 };
 
 /** §9.2: B(e) = floor(R(e)·λ) exactly; pools split it; Σ CXT allocations = minted delta ≤ B(e). */
-const checkBudget = ({ params, before, after, closed, allocations }: CloseCheckInput, report: Report): void => {
+const checkBudget = ({ params, before, after, closed, allocations, tasksSettled }: CloseCheckInput, report: Report): void => {
   if (after.lastClosedEpoch !== closed.epoch || before.lastClosedEpoch !== closed.epoch - 1)
     report('budget', `close of epoch ${closed.epoch} moved the last closed epoch from ${before.lastClosedEpoch} to ${after.lastClosedEpoch}`);
   const expected = epochBudget(params.maxSupply - before.mintedWei, params.halfLifeEpochs);
@@ -132,6 +136,12 @@ const checkBudget = ({ params, before, after, closed, allocations }: CloseCheckI
   // Revenue recorded in CXT itself is shared in CXT too, but it is not minting.
   let cxtRevenueShared = 0n;
   for (const r of closed.revenue) if (r.asset === params.cxtToken) cxtRevenueShared += r.provider + r.stakers;
+  // So is a task budget paid in CXT: its node pay and refund come from the buyer, not from emission.
+  for (const t of tasksSettled ?? [])
+    if (t.asset === params.cxtToken) {
+      cxtRevenueShared += t.refundWei;
+      for (const x of t.nodePay) cxtRevenueShared += x.amountWei;
+    }
   const cxtMinted = (allocatedByToken(allocations).get(params.cxtToken) ?? 0n) - cxtRevenueShared;
   if (cxtMinted !== closed.minted) report('budget', `CXT reward allocations sum to ${cxtMinted} but minted is ${closed.minted}`);
 };
@@ -207,6 +217,13 @@ const checkClaimed = ({ after }: CloseCheckInput, report: Report): void => {
   }
 };
 
+/** Per task settled: budget = Σ node pay + fee + refund, to the base unit, none negative. */
+const checkTasks = ({ tasksSettled }: CloseCheckInput, report: Report): void => {
+  for (const t of tasksSettled ?? [])
+    if (!taskConserves(t))
+      report('task-conservation', `task ${t.taskId}: budget ${t.budgetWei} ≠ node pay ${t.nodePay.reduce((n, x) => n + x.amountWei, 0n)} + fee ${t.feeWei} + refund ${t.refundWei}`);
+};
+
 const CHECKS: ReadonlyArray<(input: CloseCheckInput, report: Report) => void> = [
   checkSupplyCap,
   checkBudget,
@@ -215,6 +232,7 @@ const CHECKS: ReadonlyArray<(input: CloseCheckInput, report: Report) => void> = 
   checkBurned,
   checkCumulative,
   checkClaimed,
+  checkTasks,
 ];
 
 /** Every §9 invariant a single close can break; empty when the close is sound. */

@@ -19,6 +19,7 @@ export const INVARIANT_DESCRIPTIONS: Readonly<Record<(typeof INVARIANTS)[number]
   'burned-le-minted': '§9.4 burned ≤ minted',
   'cumulative-monotonic': '§9.5 cumulative amounts never decrease; each grows by exactly its allocation',
   'claimed-le-cumulative': '§9.5 claimed ≤ cumulative per leaf',
+  'task-conservation': 'per task settled: budget = Σ node pay + fee + refund, to the base unit (README, "Tasks")',
 };
 
 export const METRIC_DEFINITIONS = {

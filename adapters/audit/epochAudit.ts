@@ -143,7 +143,7 @@ export const createEpochAudit = (state: LedgerState, report: (f: Finding) => voi
       // Folded as any replaying service folds it: evolve re-derives the settlement (the one just
       // computed, from its cache) and counts the event, which keys the domain's per-state caches.
       evolve(state, event('EpochClosed', recorded));
-      const violations = checkEpochClose({ params: settlement.params, before, after: snapshotLedger(state), closed: expected, allocations: settlement.allocations });
+      const violations = checkEpochClose({ params: settlement.params, before, after: snapshotLedger(state), closed: expected, allocations: settlement.allocations, tasksSettled: settlement.tasks.settled });
       for (const v of violations)
         reportForClose({ kind: 'invariant', line, position: e.position, epoch: recorded.epoch, field: v.invariant, message: v.message });
       tierQueue = settlement.tierChanges.map((t) => ({ ...t, epoch: recorded.epoch + 1, closedAt: e.position }));

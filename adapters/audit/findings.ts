@@ -17,6 +17,7 @@ export const FINDING_KINDS = [
   'replay-error',
   'epoch-mismatch',
   'tier-mismatch',
+  'task-mismatch',
   'distribution-mismatch',
   'distribution-refused',
   'invariant',

@@ -12,6 +12,7 @@ import { checkRecordedClaim, createDistributionAudit, type DistributionRecord } 
 import { createEpochAudit } from './epochAudit.ts';
 import type { Finding } from './findings.ts';
 import { createRecordingTimeAudit } from './recordingTime.ts';
+import { createTaskAudit } from './taskAudit.ts';
 import type { EpochRow } from './rows.ts';
 
 export interface RecordedClaim {
@@ -52,6 +53,7 @@ export const createReplay = ({ report, claimPairs, keepClaims = false, from, sta
   const epochs = createEpochAudit(state, report, stateHashLater ? { stateHashLater } : {});
   const distributions = createDistributionAudit(state, report, claimPairs);
   const times = createRecordingTimeAudit(state, report);
+  const tasks = createTaskAudit(state, report);
   const eventsByType = new Map<string, number>();
   const recordedClaims = new Map<string, RecordedClaim>();
 
@@ -75,16 +77,34 @@ export const createReplay = ({ report, claimPairs, keepClaims = false, from, sta
   const fold = (e: StoredEvent, line: number, ev: CorexEvent): void => {
     switch (ev.type) {
       case 'EpochClosed':
+        tasks.otherEvent(line);
+        // Before the close is folded: its reassignments, failures and settlements come from the state it closes.
+        tasks.closing(e, ev.data);
         return epochs.close(e, line, ev.data);
+      case 'FragmentAssigned':
+      case 'FragmentAccepted':
+      case 'FragmentFailed':
+      case 'TaskSettled':
+        epochs.otherEvent(line);
+        tasks.derived(e, line, ev);
+        evolve(state, ev);
+        return;
+      case 'TaskPosted':
+        epochs.otherEvent(line);
+        tasks.posted(e, line, ev.data);
+        evolve(state, ev);
+        return;
       case 'TierChanged':
         epochs.tierChanged(e, line, ev.data);
         evolve(state, ev);
         return;
       case 'DistributionCreated':
         epochs.otherEvent(line);
+        tasks.otherEvent(line);
         return distributions.created(e, line, ev.data);
       case 'RewardsClaimed':
         epochs.otherEvent(line);
+        tasks.otherEvent(line);
         evolve(state, ev);
         checkRecordedClaim(state, e, line, ev.data, report);
         if (keepClaims)
@@ -97,8 +117,14 @@ export const createReplay = ({ report, claimPairs, keepClaims = false, from, sta
             line,
           });
         return;
+      case 'ContributionRecorded':
+        epochs.otherEvent(line);
+        tasks.result(e, line, ev.data);
+        evolve(state, ev);
+        return;
       default:
         epochs.otherEvent(line);
+        tasks.otherEvent(line);
         evolve(state, ev);
     }
   };
@@ -121,7 +147,10 @@ export const createReplay = ({ report, claimPairs, keepClaims = false, from, sta
         report({ kind: 'replay-error', line, position: e.position, message: `${e.type} at position ${e.position} cannot be replayed: ${(error as Error).message}` });
       }
     },
-    finish: () => epochs.otherEvent(),
+    finish: () => {
+      epochs.otherEvent();
+      tasks.otherEvent();
+    },
     settled: () => epochs.settled(),
   };
 };

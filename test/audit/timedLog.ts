@@ -6,11 +6,12 @@
  * (skew), or where no honest store could have put it.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { cxt, decide, defaultParams, encodeEventData, evolve, initialState, sealEnvelope, ZERO_HASH, type Command, type ProtocolParams } from '../../domain/index.ts';
+import { cxt, decide, defaultParams, encodeEventData, evolve, initialState, sealEnvelope, ZERO_HASH, type Command, type LedgerState, type ProtocolParams } from '../../domain/index.ts';
 import { addr } from '../support/history.ts';
 
 export interface TimedStep {
-  readonly command: Command;
+  /** A command, or one made from the state so far (a task result from a node the task seated). */
+  readonly command: Command | ((state: LedgerState) => Command);
   /** Unix seconds the command is decided at. */
   readonly decidedAt: number;
   /** Unix seconds (fractions allowed) the envelope is sealed at; default `decidedAt`. */
@@ -28,8 +29,10 @@ export const timedLog = (steps: readonly TimedStep[]): string[] => {
   const state = initialState();
   const lines: string[] = [];
   let prevHash = ZERO_HASH;
-  steps.forEach(({ command, decidedAt, sealedAt = decidedAt }, n) => {
-    const c: Command = command.type === 'CloseEpoch' ? { ...command, logHead: prevHash } : command;
+  steps.forEach(({ command: made, decidedAt, sealedAt = decidedAt }, n) => {
+    const command = typeof made === 'function' ? made(state) : made;
+    // The head the decision is taken on, as the command handler sets it.
+    const c: Command = command.type === 'CloseEpoch' ? { ...command, logHead: prevHash } : command.type === 'PostTask' ? { ...command, salt: prevHash } : command;
     const decision = decide(c, state, decidedAt);
     if (E.isLeft(decision)) throw new Error(`step ${n} (${c.type}) refused: ${decision.left.message}`);
     const recordedAt = new Date(sealedAt * 1000).toISOString();
