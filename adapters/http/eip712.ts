@@ -32,6 +32,8 @@ export const CONTRIBUTION_TYPES: Record<string, TypedDataField[]> = {
     { name: 'units', type: 'uint64' },
     { name: 'proofHash', type: 'bytes32' },
     { name: 'taskId', type: 'string' },
+    // A task result names its fragment (issue 12); "" for work that answers no task fragment.
+    { name: 'fragmentId', type: 'string' },
   ],
 };
 
@@ -55,7 +57,7 @@ export const VERDICT_TYPES: Record<string, TypedDataField[]> = {
 export type ContributionMessage = t.TypeOf<typeof ContributionMessage>;
 export type VerdictMessage = t.TypeOf<typeof VerdictMessage>;
 
-/** The value that is signed: every field present, taskId "" when the contribution has none. */
+/** The value that is signed: every field present, taskId and fragmentId "" when the contribution has none. */
 export const contributionValue = (c: ContributionMessage): Record<string, unknown> => ({
   contributionId: c.contributionId,
   nodeId: c.nodeId,
@@ -64,6 +66,7 @@ export const contributionValue = (c: ContributionMessage): Record<string, unknow
   units: c.units,
   proofHash: c.proofHash,
   taskId: c.taskId ?? '',
+  fragmentId: c.fragmentId ?? '',
 });
 
 export const verdictValue = (v: VerdictMessage): Record<string, unknown> => ({ contributionId: v.contributionId, verdict: v.verdict });
@@ -129,6 +132,7 @@ const contributionStruct = (c: ContributionMessage): Uint8Array =>
     { uint: c.units },
     { bytes32: c.proofHash },
     { string: c.taskId ?? '' },
+    { string: c.fragmentId ?? '' },
   ]);
 
 export const contributionDigest = (chainId: number, c: ContributionMessage): string => digestOf(chainId, contributionStruct(c));

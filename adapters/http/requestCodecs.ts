@@ -52,37 +52,40 @@ const optionalBody = <C extends t.Mixed>(codec: C) => describeOptional(codec);
 
 // ---------------------------------------------------------------- signed messages (EIP-712)
 
-/** A taskId, or "" for none: EIP-712 has no optional fields, so a signer signs "" for "no task". */
-const TaskIdOrNone = describeScalar(
-  new t.Type<string, string, unknown>(
-    'TaskIdOrNone',
-    (u): u is string => u === '' || Id.is(u),
-    (u, c) => (u === '' || Id.is(u) ? t.success(u) : t.failure(u, c, 'must be 1 to 200 printable characters without spaces, or "" for no task')),
-    (v) => v,
-  ),
-  { type: 'string', pattern: '^([!-~]{1,200})?$', description: 'The task the work was for; "" or absent: none (both sign as "").' },
-);
+/** An id, or "" for none: EIP-712 has no optional fields, so a signer signs "" for "none". */
+const idOrNone = (name: string, what: string) =>
+  describeScalar(
+    new t.Type<string, string, unknown>(
+      name,
+      (u): u is string => u === '' || Id.is(u),
+      (u, c) => (u === '' || Id.is(u) ? t.success(u) : t.failure(u, c, `must be 1 to 200 printable characters without spaces, or "" for no ${what}`)),
+      (v) => v,
+    ),
+    { type: 'string', pattern: '^([!-~]{1,200})?$', description: `The ${what}; "" or absent: none (both sign as "").` },
+  );
+const TaskIdOrNone = idOrNone('TaskIdOrNone', 'task');
+const FragmentIdOrNone = idOrNone('FragmentIdOrNone', 'task fragment (a task result names its task and fragment)');
 
 const contributionFields = describedObject(
   'Contribution',
   commandFields.RecordContribution.required,
-  { ...commandFields.RecordContribution.optional, taskId: TaskIdOrNone },
-  'The EIP-712 `Contribution` message; an absent taskId is signed as the empty string.',
+  { ...commandFields.RecordContribution.optional, taskId: TaskIdOrNone, fragmentId: FragmentIdOrNone },
+  'The EIP-712 `Contribution` message; an absent taskId or fragmentId is signed as the empty string.',
 );
 
 /**
- * `"taskId": ""` decodes to no taskId at all, so it is the same command, event and digest as an
- * omitted field, and the two are idempotent replays of each other.
+ * `"taskId": ""` (and `"fragmentId": ""`) decode to no such field at all, so it is the same
+ * command, event and digest as an omitted field, and the two are idempotent replays of each other.
  */
 export const ContributionMessage = describeScalar(
   new t.Type<t.TypeOf<typeof contributionFields>, t.OutputOf<typeof contributionFields>, unknown>(
     'Contribution',
-    (u): u is t.TypeOf<typeof contributionFields> => contributionFields.is(u) && u.taskId !== '',
+    (u): u is t.TypeOf<typeof contributionFields> => contributionFields.is(u) && u.taskId !== '' && u.fragmentId !== '',
     (u, c) => {
       const r = contributionFields.validate(u, c);
-      if (r._tag === 'Left' || r.right.taskId !== '') return r;
-      const { taskId: _none, ...withoutTask } = r.right;
-      return t.success(withoutTask);
+      if (r._tag === 'Left' || (r.right.taskId !== '' && r.right.fragmentId !== '')) return r;
+      const { taskId, fragmentId, ...rest } = r.right;
+      return t.success({ ...rest, ...(taskId === '' || taskId === undefined ? {} : { taskId }), ...(fragmentId === '' || fragmentId === undefined ? {} : { fragmentId }) });
     },
     contributionFields.encode,
   ),

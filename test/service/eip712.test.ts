@@ -34,8 +34,8 @@ describe('the documented EIP-712 test vector (chainId 31337)', () => {
   it('has the documented type strings, type hashes and domain separator', () => {
     const c = TypedDataEncoder.from(CONTRIBUTION_TYPES).encodeType('Contribution');
     const v = TypedDataEncoder.from(VERDICT_TYPES).encodeType('Verdict');
-    expect(c).toBe('Contribution(string contributionId,string nodeId,uint64 epoch,string kind,uint64 units,bytes32 proofHash,string taskId)');
-    expect(id(c)).toBe('0x85281d0a26cf3926c611a3d2717b002457edad7e8d30a6bc30b32a3cb26ea803');
+    expect(c).toBe('Contribution(string contributionId,string nodeId,uint64 epoch,string kind,uint64 units,bytes32 proofHash,string taskId,string fragmentId)');
+    expect(id(c)).toBe('0xe4bc9d171e97b2cd840596ba06e45f10c32adc6bb2a9d74441126c18f6980f32');
     expect(v).toBe('Verdict(string contributionId,string verdict)');
     expect(id(v)).toBe('0x3d5957e13bba3ff5795933ee624c4f2f6111f595591c784e18a21d0fb868b17e');
     expect(TypedDataEncoder.hashDomain(eip712Domain(31337))).toBe('0xea17c1a8a33b92be94a135eb402478fd82785325baa205e41b74e213a20590f9');
@@ -43,19 +43,28 @@ describe('the documented EIP-712 test vector (chainId 31337)', () => {
 
   it('gives the documented digests and recovers the documented signer from the documented signatures', () => {
     expect(SIGNER.address).toBe('0xC13944a082FFC7c238f02A1A008ecE91b59757aC');
-    expect(contributionDigest(31337, CONTRIBUTION)).toBe('0x3082fc9b963a29478d81fd6e67a84a630c16a1da9336919df9f35fc0c588b241');
+    expect(contributionDigest(31337, CONTRIBUTION)).toBe('0xc14dc5212811219b00dc6426779acf258b4546d0951bd87c90ae2f51c67b34fc');
     expect(verdictDigest(31337, VERDICT)).toBe('0x7cfe886586d2165f52f8eb544646a00dfae672342daf06aa2f15b143246a09fa');
     const contributionSignature =
-      '0x0894be56e96a3abe4ace9ddafb275634d2ae6472a4e437b2f5a3d1e4259ee21368aaa2d3c60a4a8932701ca8a95d20b6a621dd54d09a1b853f70fea026fbedb01b';
+      '0x0f5b52270b4d1fbdbe2590ef15aebcda80a7a44c071d4f1c4f38d6e4e23e224a2c99dffb9ab66de3853e898f34cb878d5d768ec86446244ce2dedef7b7a8c4171c';
     const verdictSignature =
       '0xc966d12df1b18e2eea6235c9fd5346c397e520f1079097632fb253641602fdd32548a3a0c0e9283f25adfa28cd11ee7dfd82863d988927dce4b405981a23e84b1c';
     expect(recoverSigner(contributionDigest(31337, CONTRIBUTION), contributionSignature)).toEqual({ ok: true, signer: SIGNER.address.toLowerCase() });
     expect(recoverSigner(verdictDigest(31337, VERDICT), verdictSignature)).toEqual({ ok: true, signer: SIGNER.address.toLowerCase() });
   });
 
-  it('signs an absent taskId as the empty string, and any other taskId differently', () => {
-    expect(contributionDigest(31337, { ...CONTRIBUTION, taskId: undefined })).toBe(contributionDigest(31337, CONTRIBUTION));
+  it('gives the documented digest and signature of a task result (taskId and fragmentId)', () => {
+    const result = { ...CONTRIBUTION, contributionId: 'c-2026-11-22-0003', taskId: 'task-llm-finetune-42', fragmentId: 'shard-007' };
+    expect(contributionDigest(31337, result)).toBe('0x15a0e3813d490a62c4f4cfe136407829c9849497ea315d4e2710e359a9f95f9e');
+    const signature =
+      '0x4bd7f0eed0ffdef4df7ec2104c8d0d24db3bacec38d330316dc24303ca6ef5067caf4d2a08a0125506605fdd6a32e00f9b8b9e632dc26af8ee273ad7f6fe54e41c';
+    expect(recoverSigner(contributionDigest(31337, result), signature)).toEqual({ ok: true, signer: SIGNER.address.toLowerCase() });
+  });
+
+  it('signs an absent taskId or fragmentId as the empty string, and any other value differently', () => {
+    expect(contributionDigest(31337, { ...CONTRIBUTION, taskId: undefined, fragmentId: undefined })).toBe(contributionDigest(31337, CONTRIBUTION));
     expect(contributionDigest(31337, { ...CONTRIBUTION, taskId: 't-1' })).not.toBe(contributionDigest(31337, CONTRIBUTION));
+    expect(contributionDigest(31337, { ...CONTRIBUTION, taskId: 't-1', fragmentId: 'f' })).not.toBe(contributionDigest(31337, { ...CONTRIBUTION, taskId: 't-1' }));
     expect(contributionDigest(1, CONTRIBUTION)).not.toBe(contributionDigest(31337, CONTRIBUTION));
   });
 });
@@ -70,13 +79,14 @@ describe('the written-out struct hashes', () => {
     units: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
     proofHash: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => hexlify(b)),
     taskId: fc.option(text, { nil: undefined }),
+    fragmentId: fc.option(text, { nil: undefined }),
   });
 
   it('give the digest ethers’ TypedDataEncoder gives, for any message and chain', () => {
     fc.assert(
       fc.property(messageArb, fc.integer({ min: 1, max: 2 ** 40 }), fc.constantFrom('verified', 'invalid', 'fraud'), (m, chainId, verdict) => {
-        const { taskId, ...rest } = m;
-        const c = taskId === undefined ? rest : { ...rest, taskId };
+        const { taskId, fragmentId, ...rest } = m;
+        const c = { ...rest, ...(taskId === undefined ? {} : { taskId }), ...(fragmentId === undefined ? {} : { fragmentId }) };
         expect(contributionDigest(chainId, c)).toBe(TypedDataEncoder.hash(eip712Domain(chainId), CONTRIBUTION_TYPES, contributionValue(c)));
         const v = { contributionId: m.contributionId, verdict };
         expect(verdictDigest(chainId, v)).toBe(TypedDataEncoder.hash(eip712Domain(chainId), VERDICT_TYPES, v));
@@ -88,7 +98,7 @@ describe('the written-out struct hashes', () => {
   it('give the batch digest ethers’ TypedDataEncoder gives, for any list of messages', () => {
     fc.assert(
       fc.property(fc.array(messageArb, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 2 ** 40 }), (ms, chainId) => {
-        const cs = ms.map(({ taskId, ...rest }) => (taskId === undefined ? rest : { ...rest, taskId }));
+        const cs = ms.map(({ taskId, fragmentId, ...rest }) => ({ ...rest, ...(taskId === undefined ? {} : { taskId }), ...(fragmentId === undefined ? {} : { fragmentId }) }));
         expect(contributionBatchDigest(chainId, cs)).toBe(TypedDataEncoder.hash(eip712Domain(chainId), CONTRIBUTION_BATCH_TYPES, { contributions: cs.map(contributionValue) }));
       }),
       { numRuns: 200 },
@@ -101,14 +111,14 @@ describe('the documented ContributionBatch test vector (chainId 31337)', () => {
   it('has the documented type string and hash, digest and signature', async () => {
     const type = TypedDataEncoder.from(CONTRIBUTION_BATCH_TYPES).encodeType('ContributionBatch');
     expect(type).toBe(
-      'ContributionBatch(Contribution[] contributions)Contribution(string contributionId,string nodeId,uint64 epoch,string kind,uint64 units,bytes32 proofHash,string taskId)',
+      'ContributionBatch(Contribution[] contributions)Contribution(string contributionId,string nodeId,uint64 epoch,string kind,uint64 units,bytes32 proofHash,string taskId,string fragmentId)',
     );
-    expect(id(type)).toBe('0x388216f6811523d5fc5ccfe73421123632fd5610b5f842381a3a0919e3f4931b');
+    expect(id(type)).toBe('0x98f0da1209b44fe10d5833bd51afa0ee4dba28387a5becf2a350eec4b7c7049d');
     const digest = contributionBatchDigest(31337, [CONTRIBUTION, SECOND]);
-    expect(digest).toBe('0xce9950f49ea4009517cd43261c98d94a8e661a5f5192d7f2892177c7831e750a');
+    expect(digest).toBe('0x06d94e19eb2eb88d1fa48ca03cbc489a05170e024288453a41cc9d0c903b00bb');
     const signature = await signContributionBatch(SIGNER, 31337, [CONTRIBUTION, SECOND]);
     expect(signature).toBe(
-      '0x8b22a5a4c8b58f1655706ddf1f7e382f409f5234efe3f359d5a78da8b9e67a2d7ee5da597849a064e99e2595bd9c8a434e313ca1e55e64f82c0b4152aa2418921b',
+      '0xda35335c293f61c465ac6a6527033325fce62f6701cda6d1411f6d6175445cc7391c78b2821228f5a8da0bc3a65005d6129402dd37a7544b0f87668e385638831c',
     );
     expect(recoverSigner(digest, signature)).toEqual({ ok: true, signer: SIGNER.address.toLowerCase() });
     // Order matters: the same items the other way round are another message.
