@@ -7,3 +7,4 @@ export * from './accounts.ts';
 export * from './epochs.ts';
 export * from './assets.ts';
 export * from './readModels.ts';
+export * from './tasks.ts';

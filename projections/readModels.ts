@@ -5,27 +5,35 @@
 import {
   evolve,
   initialState,
+  settleEpoch,
+  type TaskState,
   type CorexEvent,
   type LedgerState,
 } from '../domain/index.ts';
 import { epochRow, type EpochRow } from './epochs.ts';
+import { taskDocument, type TaskDocument } from './tasks.ts';
 
 export interface Touched {
   readonly accounts: Set<string>;
   readonly assets: Set<string>;
   readonly epochs: Set<number>;
+  readonly tasks: Set<string>;
   supply: boolean;
 }
 
-export const emptyTouched = (): Touched => ({ accounts: new Set(), assets: new Set(), epochs: new Set(), supply: false });
+export const emptyTouched = (): Touched => ({ accounts: new Set(), assets: new Set(), epochs: new Set(), tasks: new Set(), supply: false });
 
 export interface ReadModels {
   readonly state: LedgerState;
   /** Closed epochs as recorded, by epoch number. */
   readonly epochs: Map<number, EpochRow>;
+  /** Tasks settled since the last write, as their final documents (the state forgets them). */
+  readonly settledTasks: Map<string, TaskDocument>;
+  /** Tasks the close being folded settles, taken before the close removes them from the state. */
+  readonly settling: Map<string, TaskState>;
 }
 
-export const initialReadModels = (): ReadModels => ({ state: initialState(), epochs: new Map() });
+export const initialReadModels = (): ReadModels => ({ state: initialState(), epochs: new Map(), settledTasks: new Map(), settling: new Map() });
 
 const ACCOUNT_FIELDS = ['account', 'operator', 'provider', 'verifier'] as const;
 
@@ -37,6 +45,7 @@ export const projectEvent = (
   touched: Touched,
 ): ReadModels => {
   const { state } = models;
+  if (e.type === 'EpochClosed') for (const t of settleEpoch(state, e.data.epoch).tasks.settled) models.settling.set(t.taskId, state.tasks.get(t.taskId)!);
   evolve(state, e);
   const data = e.data as Record<string, unknown>;
   for (const field of ACCOUNT_FIELDS) if (typeof data[field] === 'string') touched.accounts.add(data[field] as string);
@@ -44,6 +53,8 @@ export const projectEvent = (
     case 'ContributionRejected': {
       const operator = state.nodes.get(e.data.nodeId)?.operator;
       if (operator) touched.accounts.add(operator);
+      const taskId = state.contributions.get(e.data.contributionId)?.taskId;
+      if (taskId !== undefined) touched.tasks.add(taskId);
       break;
     }
     case 'RevenueRecorded':
@@ -60,6 +71,22 @@ export const projectEvent = (
       for (const a of state.lastAllocations) touched.accounts.add(a.account);
       for (const a of state.accounts.values()) if (a.nodeIds.length > 0) touched.accounts.add(a.account);
       for (const r of e.data.revenue) touched.assets.add(r.asset);
+      break;
+    case 'TaskPosted':
+    case 'FragmentAssigned':
+    case 'FragmentAccepted':
+    case 'FragmentFailed':
+      touched.tasks.add(e.data.taskId);
+      break;
+    case 'TaskSettled': {
+      const task = models.settling.get(e.data.taskId);
+      models.settling.delete(e.data.taskId);
+      if (task) models.settledTasks.set(e.data.taskId, taskDocument(task, e.data));
+      touched.tasks.add(e.data.taskId);
+      break;
+    }
+    case 'ContributionRecorded':
+      if (e.data.taskId !== undefined && e.data.fragmentId !== undefined) touched.tasks.add(e.data.taskId);
       break;
     case 'ProtocolConfigured':
       // Governance weights follow the tier multipliers in force.

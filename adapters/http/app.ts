@@ -4,6 +4,7 @@
  * validation and response serialization are switched off: io-ts is the one validator, and the
  * schemas exist for the docs only.
  */
+import { registerTaskRoutes } from './routes/tasks.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -119,6 +120,7 @@ export const createHttpApp = async (deps: HttpDeps, options: HttpAppOptions = {}
   registerOperatorWrites(app, deps);
   registerDistributionWrites(app, deps);
   registerAssetRoutes(app, deps);
+  registerTaskRoutes(app, deps);
   await app.ready();
   return app;
 };

@@ -22,6 +22,10 @@ export interface QueryPort {
   distributions(): Promise<Json>;
   distribution(seq: number): Promise<Json | undefined>;
   tree(seq: number): Promise<Json | undefined>;
+  /** An open task from the ledger, or a settled one from the read models; undefined when unknown. */
+  task(taskId: string): Promise<Json | undefined>;
+  /** The seats a node holds in open tasks, a page after the `after` cursor. */
+  assignments(nodeId: string, after: string | undefined, limit: number): Promise<Json>;
 }
 
 /**

@@ -4,7 +4,7 @@
  * feed /docs through jsonSchema.ts.
  */
 import * as t from 'io-ts';
-import { Address, commandFields, Epoch, Id, PositiveCount, Reason, literalUnion } from '../../domain/index.ts';
+import { Address, commandFields, Epoch, HardwareClass, Id, MAX_TASK_FRAGMENTS, PositiveCount, Reason, Redundancy, literalUnion } from '../../domain/index.ts';
 import { describeOptional, describeScalar, describedObject, toJsonSchema } from './jsonSchema.ts';
 
 /** A 65-byte secp256k1 signature (r ‖ s ‖ v) as 0x-prefixed hex, what eth_signTypedData_v4 returns. */
@@ -114,6 +114,35 @@ const boundedArray = <C extends t.Mixed>(item: C, max: number) => {
 const signedContribution = describedObject('SignedContribution', { contribution: ContributionMessage, signature: Signature }, {}, 'Signed by the node’s registered signer.');
 const signedVerdict = describedObject('SignedVerdict', { verdict: VerdictMessage, signature: Signature }, {}, 'Signed by a registered verifier.');
 
+describeScalar(Redundancy, { type: 'integer', minimum: 1, maximum: 5, description: 'From 1 to 5.' });
+
+/** A task's fragments: the domain's codecs, described for /docs. */
+const taskFragment = describedObject('TaskFragment', { fragmentId: Id, units: PositiveCount, hardwareClass: HardwareClass }, {}, 'One executable piece of the task.');
+
+/**
+ * A cursor of a paged list: opaque to the client (base64url of the position it continues after),
+ * so a changed or made-up one is refused (400) rather than silently starting elsewhere.
+ */
+export const Cursor = describeScalar(
+  new t.Type<string, string, unknown>(
+    'Cursor',
+    (u): u is string => typeof u === 'string',
+    (u, c) => {
+      if (typeof u !== 'string' || !/^[A-Za-z0-9_-]{1,600}$/.test(u)) return t.failure(u, c, 'must be a cursor returned by this endpoint (base64url)');
+      try {
+        const text = Buffer.from(u, 'base64url').toString('utf8');
+        const parsed = JSON.parse(text) as unknown;
+        if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((x) => Id.is(x))) return t.success(text);
+      } catch {
+        // falls through to the failure
+      }
+      return t.failure(u, c, 'must be a cursor returned by this endpoint');
+    },
+    (v) => Buffer.from(v, 'utf8').toString('base64url'),
+  ),
+  { type: 'string', pattern: '^[A-Za-z0-9_-]{1,600}$', description: 'The `next` cursor of the previous page.' },
+);
+
 export const bodies = {
   contribution: signedContribution,
   verdict: signedVerdict,
@@ -159,17 +188,26 @@ export const bodies = {
   ),
   revokeDistribution: optionalBody(describedObject('RevokeDistributionRequest', {}, { reason: Reason }, 'Optional; why, kept in the log.')),
   registerAsset: describedObject('RegisterAssetRequest', { asset: Address }, {}, 'The ERC-20 address; symbol and decimals are read from the chain.'),
+  postTask: describedObject(
+    'PostTaskRequest',
+    { ...commandFields.PostTask.required, fragments: boundedArray(taskFragment, MAX_TASK_FRAGMENTS) },
+    {},
+    'A buyer’s task: the budget (in a registered asset) is its payment; each fragment is assigned to `redundancy` nodes of its hardware class, one per operator; `quorum` agreeing results accept it.',
+  ),
 } as const;
 
 export const params = {
   address: describedObject('AddressParams', { address: Address }),
   epoch: describedObject('EpochParams', { epoch: EpochText }),
   seq: describedObject('SeqParams', { seq: SeqText }),
+  taskId: describedObject('TaskIdParams', { taskId: Id }),
+  nodeId: describedObject('NodeIdParams', { nodeId: Id }),
 } as const;
 
 export const queries = {
   epochs: describedObject('EpochsQuery', {}, { fromEpoch: EpochText, limit: LimitText }),
   none: describedObject('NoQuery', {}),
+  page: describedObject('PageQuery', {}, { after: Cursor, limit: LimitText }),
 } as const;
 
 /** Commands without a natural key (unstake, withdrawal) need one from the caller to be retried safely. */

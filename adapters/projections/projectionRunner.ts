@@ -9,7 +9,7 @@
  * rows are kept in memory only until they are written.
  */
 import { ZERO_HASH, type StoredEvent } from '../../domain/index.ts';
-import { accountView, assetViews, emptyTouched, initialReadModels, projectEvent, supplyView, type ReadModels, type Touched } from '../../projections/index.ts';
+import { accountView, assetViews, emptyTouched, initialReadModels, projectEvent, supplyView, taskDocument, type ReadModels, type Touched } from '../../projections/index.ts';
 import type { EventStore } from '../eventStore/port.ts';
 import type { SqlExecutor, SqlQueryable } from '../eventStore/sqlExecutor.ts';
 import { toDomainEvent } from '../ledger/eventCodec.ts';
@@ -47,6 +47,8 @@ export interface ProjectionRunner {
   checkpoint(): Promise<number>;
   /** Every table as sorted JSON rows: what "identical tables" is checked on. */
   dump(): Promise<Record<string, unknown[]>>;
+  /** A task's document as the tables hold it (settled tasks stay there; the ledger state forgets them). */
+  taskDocument(taskId: string): Promise<Record<string, unknown> | undefined>;
 }
 
 const s = (v: bigint | number): string => v.toString();
@@ -110,6 +112,11 @@ const rowsOf = (t: ReadModelTables, models: ReadModels, touched: Touched): RowSe
     ['asset'],
     assets.map((a) => [a.asset, s(a.grossWei), s(a.feesWei), s(a.providerWei), s(a.stakersWei), s(a.buybackBudgetWei), s(a.buybackSpentWei)]),
   );
+  const tasks = [...touched.tasks].sort().flatMap((taskId) => {
+    const doc = models.settledTasks.get(taskId) ?? (state.tasks.has(taskId) ? taskDocument(state.tasks.get(taskId)!) : undefined);
+    return doc ? [[taskId, doc.status, doc]] : [];
+  });
+  add(t.tasks, ['task_id', 'status', 'doc'], ['task_id'], tasks);
   return sets;
 };
 
@@ -137,7 +144,7 @@ export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, ev
       // through + 1: the snapshot may stand just before the checkpoint's own close.
       const start = await latestVerifiedSnapshot(store, snapshots, report, through + 1);
       if (start !== undefined) {
-        models = { state: start.state, epochs: new Map() };
+        models = { ...initialReadModels(), state: start.state };
         folded = start.position;
       }
     }
@@ -149,6 +156,7 @@ export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, ev
       folded = page[page.length - 1]!.position;
     }
     models.epochs.clear();
+    models.settledTasks.clear();
   };
 
   /** The page after `position`, already asked for: awaited later, so a failure must not go unhandled meanwhile. */
@@ -188,6 +196,7 @@ export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, ev
           const rows = rowsOf(t, models, touched);
           // Written once these rows are: memory need not keep them.
           models.epochs.clear();
+          models.settledTasks.clear();
           touched = emptyTouched();
           pending = undefined;
           pendingEvents = 0;
@@ -222,7 +231,7 @@ export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, ev
     catchUp,
     async rebuild() {
       await db.transaction(async (tx) => {
-        for (const table of [t.supply, t.accounts, t.accountTokens, t.epochs, t.assets]) await tx.query(`delete from ${table}`);
+        for (const table of [t.supply, t.accounts, t.accountTokens, t.epochs, t.assets, t.tasks]) await tx.query(`delete from ${table}`);
         await tx.query(
           `insert into ${t.checkpoint} (name, position, hash) values ($1, 0, $2)
            on conflict (name) do update set position = 0, hash = excluded.hash`,
@@ -234,6 +243,11 @@ export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, ev
       return catchUp();
     },
     checkpoint: readCheckpoint,
+    async taskDocument(taskId) {
+      const [row] = await db.query<{ doc: unknown }>(`select doc from ${t.tasks} where task_id = $1`, [taskId]);
+      if (!row) return undefined;
+      return (typeof row.doc === 'string' ? JSON.parse(row.doc) : row.doc) as Record<string, unknown>;
+    },
     async dump() {
       const order: Record<string, string> = {
         supply: 'singleton',
@@ -241,6 +255,7 @@ export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, ev
         accountTokens: 'address, token',
         epochs: 'epoch',
         assets: 'asset',
+        tasks: 'task_id',
       };
       const out: Record<string, unknown[]> = {};
       for (const [name, by] of Object.entries(order)) {

@@ -16,6 +16,7 @@ export const readModelTables = (schema?: string) => {
     epochs: q('rm_epochs'),
     assets: q('rm_assets'),
     checkpoint: q('rm_checkpoint'),
+    tasks: q('rm_tasks'),
   };
 };
 export type ReadModelTables = ReturnType<typeof readModelTables>;
@@ -38,6 +39,7 @@ export const migrateReadModels = async (db: SqlQueryable, schema?: string): Prom
     `create table if not exists ${t.assets} (asset text primary key, gross ${amount}, fees ${amount}, provider ${amount},
       stakers ${amount}, buyback_budget ${amount}, buyback_spent ${amount})`,
     `create table if not exists ${t.checkpoint} (name text primary key, position bigint not null, hash text not null)`,
+    `create table if not exists ${t.tasks} (task_id text primary key, status text not null, doc jsonb not null)`,
   ])
     await db.query(sql);
 };

@@ -9,7 +9,7 @@ import {
   type DistributionState,
   type LedgerState,
 } from '../../domain/index.ts';
-import { accountView, governanceWeightAt, stakeBreakdown, supplyView } from '../../projections/index.ts';
+import { accountView, governanceWeightAt, nodeAssignments, stakeBreakdown, supplyView, taskDocument } from '../../projections/index.ts';
 import type { LedgerView } from './ledgerView.ts';
 import type { QueryPort } from '../http/ports.ts';
 import type { IndexedTree, TreeCache } from './treeCache.ts';
@@ -58,7 +58,10 @@ export const describeDistribution = (view: Pick<LedgerView, 'distributionRecord'
   };
 };
 
-export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => number): Queries => {
+/** Settled tasks leave the ledger state; their documents stay in the read models (rm_tasks). */
+export type SettledTaskLookup = (taskId: string) => Promise<Json | undefined>;
+
+export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => number, settledTask: SettledTaskLookup = async () => undefined): Queries => {
   const treeOf = async (d: DistributionState | undefined) => (d === undefined ? undefined : trees.get(d));
 
   const distributionJson = (d: DistributionState): Json => describeDistribution(view, d);
@@ -191,6 +194,17 @@ export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => n
       const state = await view.fresh();
       const tree = await treeOf(state.distributions.find((x) => x.seq === seq));
       return tree?.dump as Json | undefined;
+    },
+
+    async task(taskId) {
+      const state = await view.fresh();
+      const open = state.tasks.get(taskId);
+      return open ? taskDocument(open) : settledTask(taskId);
+    },
+
+    async assignments(nodeId, after, limit) {
+      const state = await view.fresh();
+      return { nodeId, currentEpoch: recordingEpoch(state, clock()), ...nodeAssignments(state, nodeId, after, limit) };
     },
   };
 };

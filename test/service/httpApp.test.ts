@@ -25,6 +25,8 @@ const queries: QueryPort = {
   distributions: failing,
   distribution: async () => undefined,
   tree: async () => undefined,
+  task: async () => undefined,
+  assignments: failing,
 };
 
 const deps: HttpDeps = {
