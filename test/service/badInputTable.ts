@@ -30,6 +30,8 @@ const BAD: Record<string, readonly unknown[]> = {
   region: ['', 'r'.repeat(65), 5, 'eu\nwest'],
   // "" is no task (issue 9), so it is not here.
   taskId: [123, 'has space', 'x'.repeat(201), null],
+  taskKind: ['compute', 0],
+  redundancy: [0, 6, '3', 1.5],
 };
 
 export interface Endpoint {
@@ -61,7 +63,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     name: 'submit contribution',
     method: 'POST',
     url: '/v1/contributions',
-    body: { contribution: { ...contribution, taskId: 't-1' }, signature: SIG },
+    body: { contribution: { ...contribution, taskId: 't-1', fragmentId: 'f-1' }, signature: SIG },
     fields: {
       'contribution.contributionId': 'id',
       'contribution.nodeId': 'id',
@@ -70,6 +72,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
       'contribution.units': 'count',
       'contribution.proofHash': 'hash',
       'contribution.taskId': 'taskId',
+      'contribution.fragmentId': 'taskId',
       signature: 'signature',
     },
     required: ['contribution', 'signature', ...Object.keys(contribution).map((k) => `contribution.${k}`)],
@@ -129,6 +132,37 @@ export const ENDPOINTS: readonly Endpoint[] = [
     body: { burnId: 'b-1', amount: '1000', reason: 'buyback', asset: A, spent: '5' },
     fields: { burnId: 'id', amount: 'amount', reason: 'burnReason', asset: 'address', spent: 'amount' },
     required: ['burnId', 'amount', 'reason'],
+  },
+  {
+    name: 'post task',
+    method: 'POST',
+    url: '/v1/tasks',
+    token: BILLING,
+    body: {
+      taskId: 't-1',
+      initiator: A,
+      kind: 'inference',
+      asset: A,
+      budget: '1000',
+      fragments: [{ fragmentId: 'f-1', units: 10, hardwareClass: 'gpu' }],
+      redundancy: 3,
+      quorum: 2,
+      deadlineEpoch: 3,
+    },
+    fields: {
+      taskId: 'id',
+      initiator: 'address',
+      kind: 'taskKind',
+      asset: 'address',
+      budget: 'amount',
+      'fragments.0.fragmentId': 'id',
+      'fragments.0.units': 'count',
+      'fragments.0.hardwareClass': 'hardwareClass',
+      redundancy: 'redundancy',
+      quorum: 'redundancy',
+      deadlineEpoch: 'epoch',
+    },
+    required: ['taskId', 'initiator', 'kind', 'asset', 'budget', 'fragments', 'redundancy', 'quorum', 'deadlineEpoch'],
   },
   { name: 'close epoch', method: 'POST', url: '/v1/epochs/close', token: ADMIN, body: { epoch: 0 }, fields: { epoch: 'epoch' }, required: ['epoch'] },
   { name: 'create distribution', method: 'POST', url: '/v1/distributions', token: ADMIN, body: { throughEpoch: 0 }, fields: { throughEpoch: 'epoch' }, required: [] },

@@ -62,6 +62,16 @@ describe('io-ts → JSON Schema', () => {
       { burnId: 'b', amount: '5', reason: 'other', spent: '0' },
     ]],
     ['close epoch', bodies.closeEpoch, [{ epoch: 0 }, { epoch: 2 ** 40 }], [{ epoch: -1 }, { epoch: 1.5 }, { epoch: '1' }, { epoch: 2 ** 40 + 1 }, {}]],
+    (() => {
+      const task = { taskId: 't', initiator: A, kind: 'data', asset: A, budget: '7', fragments: [{ fragmentId: 'f', units: 1, hardwareClass: 'cpu' }], redundancy: 1, quorum: 1, deadlineEpoch: 0 };
+      return ['post task', bodies.postTask, [task, { ...task, redundancy: 5, quorum: 5 }], [
+        { ...task, fragments: [] },
+        { ...task, redundancy: 6 },
+        { ...task, kind: 'compute' },
+        { ...task, fragments: [{ fragmentId: 'f', units: 0, hardwareClass: 'cpu' }] },
+        { ...task, fragments: [{ fragmentId: 'f', units: 1, hardwareClass: 'cpu', extra: 1 }] },
+      ]] as const;
+    })(),
   ];
   for (const [name, codec, valid, invalid] of samples) {
     it(`agrees with io-ts on ${name} bodies`, () => {
@@ -98,8 +108,8 @@ describe('the served OpenAPI document', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         '/healthz', '/readyz', '/metrics', '/v1/info', '/v1/accounts/{address}', '/v1/accounts/{address}/proofs', '/v1/epochs', '/v1/epochs/{epoch}',
-        '/v1/supply', '/v1/distributions', '/v1/distributions/{seq}', '/v1/distributions/{seq}/tree', '/v1/contributions', '/v1/verdicts',
-        '/v1/nodes', '/v1/verifiers', '/v1/verifiers/{address}', '/v1/stake/deposits', '/v1/stake/unstakes', '/v1/stake/withdrawals',
+        '/v1/supply', '/v1/tasks', '/v1/tasks/{taskId}', '/v1/distributions', '/v1/distributions/{seq}', '/v1/distributions/{seq}/tree', '/v1/contributions', '/v1/verdicts',
+        '/v1/nodes', '/v1/nodes/{nodeId}/assignments', '/v1/verifiers', '/v1/verifiers/{address}', '/v1/stake/deposits', '/v1/stake/unstakes', '/v1/stake/withdrawals',
         '/v1/revenue', '/v1/burns', '/v1/epochs/close', '/v1/distributions/{seq}/publish', '/v1/distributions/{seq}/revoke', '/v1/assets',
         '/v1/contributions/batch', '/v1/contributions/signed-batch', '/v1/verdicts/batch',
       ].sort(),
@@ -118,6 +128,7 @@ describe('the served OpenAPI document', () => {
       ['/v1/revenue', bodies.revenue],
       ['/v1/burns', bodies.burn],
       ['/v1/assets', bodies.registerAsset],
+      ['/v1/tasks', bodies.postTask],
     ];
     for (const [path, codec] of cases) expect(doc.paths[path]!.post!.requestBody!.content['application/json']!.schema).toEqual(toJsonSchema(codec));
   });

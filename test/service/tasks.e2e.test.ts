@@ -56,6 +56,18 @@ describe('a task end to end (HTTP, in-process EVM)', () => {
     await h?.destroy();
   });
 
+  it('refuses a fragment list that is empty or too long (400 naming it), and a quorum out of range (422)', async () => {
+    h.at(0);
+    const base = { taskId: 'bad', initiator: buyer.address, kind: 'data', asset: wbnb, budget: '10', redundancy: 3, quorum: 2, deadlineEpoch: 0 };
+    for (const fragments of [[], Array.from({ length: 1001 }, (_, i) => ({ fragmentId: `x${i}`, units: 1, hardwareClass: 'gpu' }))]) {
+      const r = await h.request('POST', '/v1/tasks', { token: BILLING, body: { ...base, fragments } });
+      expect(r.status).toBe(400);
+      expect(JSON.stringify(r.json)).toContain('"fragments"');
+    }
+    const r = await h.request('POST', '/v1/tasks', { token: BILLING, body: { ...base, quorum: 1, fragments: FRAGMENTS.slice(0, 1) } });
+    expect([r.status, (r.json as Body).code]).toEqual([422, 'INVALID_TASK']);
+  });
+
   let lateFragment: Body;
   it('epoch 0: billing posts the task; each fragment is seated at once; the seated nodes submit results', async () => {
     h.at(0);
