@@ -8,7 +8,11 @@ export const instrumentCommands = (inner: CommandHandler, metrics: ServiceMetric
     const result = await inner.handle(command, options);
     if (result.status === 'accepted') {
       stopTimer?.();
-      for (const e of result.events) metrics.eventsAppended.inc({ type: e.type });
+      for (const e of result.events) {
+        metrics.eventsAppended.inc({ type: e.type });
+        if (e.type === 'FragmentFailed') metrics.taskFragmentsFailed.inc();
+        if (e.type === 'FragmentAssigned' && e.data.round === 2) metrics.taskReassignments.inc();
+      }
     }
     return result;
   },

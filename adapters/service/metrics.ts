@@ -3,6 +3,7 @@
  * services in one process (tests) never collide. Gauges that need the store are computed at scrape.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { LedgerState } from '../../domain/index.ts';
 
 export interface ServiceMetrics {
   readonly registry: Registry;
@@ -18,6 +19,11 @@ export interface ServiceMetrics {
   setAttentionSource(source: () => readonly { condition: string }[]): void;
   /** Called at each scrape to compute lag gauges from the store. */
   setLagSource(source: () => Promise<LagReading>): void;
+  /** The ledger state the task gauges are read from at each scrape. */
+  setTaskSource(source: () => LedgerState): void;
+  /** Fragments this process failed, and reassigned, at the closes it appended. */
+  readonly taskFragmentsFailed: Counter;
+  readonly taskReassignments: Counter;
   /** Prometheus text format. */
   render(): Promise<string>;
   readonly contentType: string;
@@ -121,9 +127,49 @@ export const createServiceMetrics = (options: { defaultMetrics?: boolean } = {})
     },
   });
 
+  let taskSource: (() => LedgerState) | undefined;
+  new Gauge({
+    name: 'cxt_tasks_open',
+    help: 'Tasks posted and not yet settled',
+    registers: [registry],
+    collect() {
+      this.set(taskSource?.().tasks.size ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'cxt_task_fragments',
+    help: 'Fragments of open tasks by status (open, accepted, failed) and round (1, or 2 once reassigned)',
+    labelNames: ['status', 'round'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const counts = new Map<string, number>();
+      for (const t of taskSource?.().tasks.values() ?? []) for (const f of t.fragments) counts.set(`${f.status}|${f.round}`, (counts.get(`${f.status}|${f.round}`) ?? 0) + 1);
+      for (const [key, n] of counts) {
+        const [status, round] = key.split('|') as [string, string];
+        this.set({ status, round }, n);
+      }
+    },
+  });
+  const taskFragmentsFailed = new Counter({
+    name: 'cxt_task_fragments_failed_total',
+    help: 'Task fragments failed (no quorum after their reassignment, or no fresh nodes) by closes this process appended',
+    registers: [registry],
+  });
+  const taskReassignments = new Counter({
+    name: 'cxt_task_reassignments_total',
+    help: 'Task fragments reassigned to fresh nodes by closes this process appended',
+    registers: [registry],
+  });
+
   return {
     registry,
     eventsAppended,
+    taskFragmentsFailed,
+    taskReassignments,
+    setTaskSource: (source) => {
+      taskSource = source;
+    },
     epochCloseSeconds,
     commandGroupSize,
     httpSeconds,

@@ -93,6 +93,7 @@ export const startService = async (options: ServiceOptions): Promise<Service> =>
     });
     core.onClose('scheduler', scheduler.stop);
 
+    metrics.setTaskSource(() => ledger.state);
     metrics.setLagSource(async () => ({
       logHead: (await store.head()).position,
       ledger: ledger.position,

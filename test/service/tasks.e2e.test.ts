@@ -110,6 +110,11 @@ describe('a task end to end (HTTP, in-process EVM)', () => {
     const accepted = await ok(submit(round2[0]!, 'f19', RIGHT, 1));
     expect(accepted.events.map((e: Body) => e.type)).toEqual(['ContributionRecorded', 'FragmentAccepted']);
     expect(accepted.events[1].data.dissent).toEqual([`f19/${lateFragment.cheat}`]);
+    const metrics = (await h.request('GET', '/metrics')).json as string;
+    expect(metrics).toMatch(/^cxt_tasks_open 1$/m);
+    expect(metrics).toMatch(/^cxt_task_reassignments_total 1$/m);
+    expect(metrics).toMatch(/^cxt_task_fragments\{status="accepted",round="2"\} 1$/m);
+    expect(metrics).toMatch(/^cxt_task_fragments_failed_total 0$/m);
   });
 
   it('epoch 2: the close settles the task: quorum operators paid, fee to buyback, the dust refunded and claimed on-chain', async () => {
@@ -117,6 +122,7 @@ describe('a task end to end (HTTP, in-process EVM)', () => {
     expect((await h.service.scheduler.tick()).failed).toEqual({});
     const task = await ok(h.request('GET', '/v1/tasks/llm-42'), 200);
     expect(task.status).toBe('settled');
+    expect((await h.request('GET', '/metrics')).json as string).toMatch(/^cxt_tasks_open 0$/m);
     const settlement = task.settlement as Body;
     const nodePay = settlement.nodePay.reduce((n: bigint, x: Body) => n + BigInt(x.amount), 0n);
     expect(nodePay + BigInt(settlement.fee) + BigInt(settlement.refund)).toBe(BUDGET);
