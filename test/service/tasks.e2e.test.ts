@@ -5,7 +5,9 @@
  * round; the close that settles the task pays the quorum operators, the cheat's result is rejected,
  * and the initiator's refund (the rounding dust) is claimed on-chain with the served proof.
  */
+import { rm } from 'node:fs/promises';
 import { JsonRpcProvider } from 'ethers';
+import { main } from '../../adapters/cli/main.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distributorClient } from '../../adapters/chain/index.ts';
 import { ADMIN, BILLING, signedContribution, startHarness, wallet, type Harness } from './harness.ts';
@@ -28,6 +30,7 @@ let h: Harness;
 let chainId: number;
 let wbnb: string;
 let rpc: JsonRpcProvider;
+let stopped = false;
 
 const ok = async (r: Promise<{ status: number; json: unknown }>, status = 201): Promise<Body> => {
   const reply = await r;
@@ -53,7 +56,8 @@ describe('a task end to end (HTTP, in-process EVM)', () => {
   });
   afterAll(async () => {
     rpc?.destroy();
-    await h?.destroy();
+    if (stopped) await rm(h.dataDir, { recursive: true, force: true });
+    else await h?.destroy();
   });
 
   it('refuses a fragment list that is empty or too long (400 naming it), and a quorum out of range (422)', async () => {
@@ -160,5 +164,24 @@ describe('a task end to end (HTTP, in-process EVM)', () => {
     const before = (await erc20.getFunction('balanceOf')(buyer.address)) as bigint;
     await distributorClient(proofs.active.contract, await rpc.getSigner(5)).claim({ account: buyer.address.toLowerCase(), token: wbnb, cumulative: BigInt(leaf.cumulative), proof: leaf.proof });
     expect(((await erc20.getFunction('balanceOf')(buyer.address)) as bigint) - before).toBe(BigInt(settlement.refund));
+  });
+
+  it('cxt task show prints the settled task from the read models, and --json its document', async () => {
+    rpc.destroy();
+    await h.stop();
+    stopped = true;
+    const run = async (...args: string[]) => {
+      const out: string[] = [];
+      const code = await main(['task', 'show', ...args, '--data-dir', h.dataDir], { stdout: (t) => out.push(t), stderr: (t) => out.push(t), isTty: false });
+      return { code, out: out.join('\n') };
+    };
+    const shown = await run('--task', 'llm-42');
+    expect(shown.code, shown.out).toBe(0);
+    expect(shown.out).toMatch(/^task llm-42: settled, training, budget 2000000003 of /);
+    expect(shown.out).toMatch(/^f19 +20 +gpu +accepted +2 +1 +6 +3$/m);
+    expect(shown.out).toMatch(/settled by the close of epoch 1: 20 accepted, 0 failed/);
+    const json = await run('--task', 'llm-42', '--json');
+    expect(JSON.parse(json.out)).toMatchObject({ taskId: 'llm-42', status: 'settled', settlement: { accepted: 20 } });
+    expect(await run('--task', 'nope')).toMatchObject({ code: 1, out: 'task nope is not known to this log' });
   });
 });

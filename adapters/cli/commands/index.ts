@@ -112,6 +112,12 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./distribution.ts')).distributionRevokeCommand,
   },
   {
+    name: 'task show',
+    summary: 'Show one task: terms, fragments with their seats and results, and its settlement once settled',
+    usage: `cxt task show --task <taskId> [--json] [--data-dir DIR]   ${STORE_NOTE}`,
+    load: async () => (await import('./task.ts')).taskShowCommand,
+  },
+  {
     name: 'asset register',
     summary: 'Register an ERC-20 that revenue and buybacks may be recorded in (checked on the configured chain)',
     usage: `cxt asset register --asset <address> [--data-dir DIR]   ${STORE_NOTE}; RPC_URL … selects a real chain`,
