@@ -147,24 +147,32 @@ const checkBudget = ({ params, before, after, closed, allocations, tasksSettled 
 };
 
 /** §9.3: per asset, gross = provider + stakers + buyback budget; buyback spent ≤ budget. */
-const checkRevenue = ({ params, before, after, closed, allocations }: CloseCheckInput, report: Report): void => {
+const checkRevenue = ({ params, before, after, closed, allocations, tasksSettled }: CloseCheckInput, report: Report): void => {
   const allocated = allocatedByToken(allocations);
   const splitAssets = new Set<string>();
+  // Tasks settled by the close pay their operators and refund their buyers in the task's asset too.
+  const taskPaid = new Map<string, bigint>();
+  for (const t of tasksSettled ?? []) {
+    let paid = t.refundWei;
+    for (const x of t.nodePay) paid += x.amountWei;
+    taskPaid.set(t.asset, (taskPaid.get(t.asset) ?? 0n) + paid);
+  }
   for (const r of closed.revenue) {
     if (r.gross !== r.provider + r.stakers + r.buyback)
       report('revenue-conservation', `asset ${r.asset}: gross ${r.gross} ≠ provider ${r.provider} + stakers ${r.stakers} + buyback ${r.buyback}`);
     if (r.fees !== r.stakers + r.buyback)
       report('revenue-conservation', `asset ${r.asset}: fees ${r.fees} ≠ stakers ${r.stakers} + buyback ${r.buyback}`);
     splitAssets.add(r.asset);
-    if (r.asset !== params.cxtToken && (allocated.get(r.asset) ?? 0n) !== r.provider + r.stakers)
-      report('revenue-conservation', `asset ${r.asset}: allocations sum to ${allocated.get(r.asset) ?? 0n}, provider + stakers is ${r.provider + r.stakers}`);
+    const expected = r.provider + r.stakers + (taskPaid.get(r.asset) ?? 0n);
+    if (r.asset !== params.cxtToken && (allocated.get(r.asset) ?? 0n) !== expected)
+      report('revenue-conservation', `asset ${r.asset}: allocations sum to ${allocated.get(r.asset) ?? 0n}, provider + stakers + task pay and refunds is ${expected}`);
     const b = before.assets.get(r.asset) ?? ZERO_ASSET;
     const a = after.assets.get(r.asset) ?? ZERO_ASSET;
     if (a.grossWei - b.grossWei !== r.gross || a.buybackBudgetWei - b.buybackBudgetWei !== r.buyback)
       report('revenue-conservation', `asset ${r.asset}: the ledger moved by gross ${a.grossWei - b.grossWei} / buyback ${a.buybackBudgetWei - b.buybackBudgetWei}, the close records ${r.gross} / ${r.buyback}`);
   }
   for (const [token, amount] of allocated)
-    if (token !== params.cxtToken && !splitAssets.has(token))
+    if (token !== params.cxtToken && !splitAssets.has(token) && amount !== (taskPaid.get(token) ?? 0n))
       report('revenue-conservation', `asset ${token}: ${amount} allocated without a revenue split in the close`);
   for (const [asset, l] of after.assets) {
     if (l.grossWei !== l.providerWei + l.stakersWei + l.buybackBudgetWei)

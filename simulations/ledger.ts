@@ -16,11 +16,17 @@ export interface SimLedger {
   attempt(command: Command): E.Either<Refusal, readonly CorexEvent[]>;
   /** Moves the clock to the end of `epoch` and closes it; returns the recorded EpochClosed data. */
   close(epoch: number): E.Either<Refusal, EventData<'EpochClosed'>>;
+  /** Every event the last close recorded (EpochClosed, tier changes, task outcomes). */
+  readonly lastClose: readonly CorexEvent[];
 }
 
 export const createSimLedger = (params: ProtocolParams): SimLedger => {
   const state = initialState();
+  let lastClose: readonly CorexEvent[] = [];
   const ledger: SimLedger = {
+    get lastClose() {
+      return lastClose;
+    },
     state,
     params,
     now: params.genesisTimeSeconds,
@@ -33,6 +39,7 @@ export const createSimLedger = (params: ProtocolParams): SimLedger => {
     close(epoch) {
       ledger.now = Math.max(ledger.now, ledger.startOf(epoch + 1));
       return E.map((events: readonly CorexEvent[]) => {
+        lastClose = events;
         const closed = events.find((e) => e.type === 'EpochClosed');
         if (closed?.type !== 'EpochClosed') throw new Error(`closing epoch ${epoch} recorded no EpochClosed`);
         return closed.data;

@@ -33,6 +33,14 @@ export interface EpochRow {
   readonly burned: bigint;
   /** CXT price in asset units. */
   readonly price: number;
+  /** Tasks the close settled (scenario `tasks`). */
+  readonly tasksSettled: number;
+  /** Fragments of those tasks that failed. */
+  readonly taskFragmentsFailed: number;
+  /** Paid to quorum operators by the tasks settled, in asset base units. */
+  readonly taskNodePay: bigint;
+  /** Refunded to the buyers by the tasks settled (failed fragments and dust), in asset base units. */
+  readonly taskRefunds: bigint;
 }
 
 export const SERIES_COLUMNS = [
@@ -55,6 +63,10 @@ export const SERIES_COLUMNS = [
   'edgeShare',
   'burned',
   'price',
+  'tasksSettled',
+  'taskFragmentsFailed',
+  'taskNodePay',
+  'taskRefunds',
 ] as const;
 
 /** Metrics of a row in column order (everything after subset, run, epoch). */
@@ -62,7 +74,19 @@ export const METRICS = SERIES_COLUMNS.slice(3) as readonly Exclude<(typeof SERIE
 export type Metric = (typeof METRICS)[number];
 
 /** Amount metrics stay exact integers in every file. */
-export const AMOUNT_METRICS: ReadonlySet<Metric> = new Set(['budget', 'minted', 'mintedTotal', 'burnedTotal', 'circulating', 'staked', 'revenue', 'buyback', 'burned']);
+export const AMOUNT_METRICS: ReadonlySet<Metric> = new Set([
+  'budget',
+  'minted',
+  'mintedTotal',
+  'burnedTotal',
+  'circulating',
+  'staked',
+  'revenue',
+  'buyback',
+  'burned',
+  'taskNodePay',
+  'taskRefunds',
+]);
 
 /** Floats with 9 significant digits: short, and the same text on every machine. */
 export const formatFloat = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPrecision(9))) : '0');
@@ -88,6 +112,10 @@ export const formatRow = (subset: number, run: number, r: EpochRow): string =>
     formatFloat(r.edgeShare),
     r.burned,
     formatFloat(r.price),
+    r.tasksSettled,
+    r.taskFragmentsFailed,
+    r.taskNodePay,
+    r.taskRefunds,
   ].join(',');
 
 /** Gini of non-negative values: 0 for perfect equality, → 1 when one recipient takes everything. */
@@ -118,6 +146,7 @@ export interface RowInput {
   readonly edgeOperators: ReadonlySet<string>;
   readonly price: number;
   readonly epochsPerYear: number;
+  readonly tasksSettled: readonly EventData<'TaskSettled'>[];
 }
 
 /** The staking APR of a close, or undefined when no stake was active (the pool then stays unminted). */
@@ -161,5 +190,9 @@ export const epochRow = (i: RowInput): EpochRow => {
     edgeShare: ratio(edge, total),
     burned,
     price: i.price,
+    tasksSettled: i.tasksSettled.length,
+    taskFragmentsFailed: i.tasksSettled.reduce((n, t) => n + t.failed, 0),
+    taskNodePay: i.tasksSettled.reduce((n, t) => n + t.nodePay.reduce((m, x) => m + x.amount, 0n), 0n),
+    taskRefunds: i.tasksSettled.reduce((n, t) => n + t.refund, 0n),
   };
 };

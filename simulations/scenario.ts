@@ -5,6 +5,7 @@
  */
 import * as t from 'io-ts';
 import { Address, Count, PositiveCount, strictObject } from '../domain/codecs.ts';
+import { Redundancy } from '../domain/events.ts';
 
 const floatCodec = (name: string, ok: (n: number) => boolean, rule: string) =>
   new t.Type<number, number, unknown>(
@@ -94,6 +95,25 @@ export const BuybackCodec = strictObject('Buyback', {
   spendShare: Probability,
 });
 
+/** Buyers posting AI tasks (README, "Tasks"), paid in the marketplace asset; absent: no tasks. */
+export const TasksCodec = strictObject('Tasks', {
+  /** Expected tasks posted per epoch (the count is the expectation rounded at random). */
+  perEpoch: NonNegative,
+  fragments: PositiveCount,
+  /** Work units per fragment, log-normal. */
+  unitsPerFragment: Units,
+  redundancy: Redundancy,
+  quorum: Redundancy,
+  /** Epochs after posting by which results are due (0: the posting epoch itself). */
+  deadlineEpochs: Count,
+  /** Budget per work unit, in whole asset units. */
+  budgetPerUnit: NonNegative,
+  /** Probability that a seated node never delivers its result. */
+  failureRate: Probability,
+  /** Probability that a seated node delivers a wrong result hash. */
+  cheatRate: Probability,
+});
+
 export const ScenarioCodec = strictObject('Scenario', {
   name: t.string,
   description: t.string,
@@ -107,9 +127,10 @@ export const ScenarioCodec = strictObject('Scenario', {
   marketplace: MarketplaceCodec,
   price: PriceCodec,
   buyback: BuybackCodec,
-});
+}, { tasks: TasksCodec });
 
 export type Scenario = t.TypeOf<typeof ScenarioCodec>;
 export type NetworkModel = Scenario['network'];
 export type StakingModel = Scenario['staking'];
 export type MarketplaceModel = Scenario['marketplace'];
+export type TasksModel = NonNullable<Scenario['tasks']>;

@@ -31,6 +31,8 @@ export const METRIC_DEFINITIONS = {
   edgeShare: 'share of the epoch’s CXT allocations received by operators of edge devices',
   buyback: 'CXT burned by the epoch’s buyback; burned counts every reason (buybacks and slashes)',
   nodes: 'active nodes (joined and not churned)',
+  tasks:
+    'tasksSettled, taskFragmentsFailed: tasks the close settled and their failed fragments; taskNodePay, taskRefunds: what those tasks paid the quorum operators and refunded the buyers, in base units of the marketplace asset (0 without scenario tasks)',
   quantiles: 'type 7 (linear interpolation between order statistics) across runs; amounts floored to base units',
 } as const;
 
