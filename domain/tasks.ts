@@ -37,12 +37,15 @@ export const postTask = (c: CommandOf<'PostTask'>, state: LedgerState, epoch: nu
     if (!Number.isSafeInteger(units)) return no('INVALID_TASK', `fragments: the units add up to more than ${Number.MAX_SAFE_INTEGER}`);
   }
   // Candidates per hardware class, found once: no operator holds a seat of a fragment not yet posted.
-  const candidatesByClass = new Map<string, NodeState[]>();
+  const candidatesByClass = new Map<string, { nodes: NodeState[]; capacity: number }>();
   const assigned: CorexEvent[] = [];
   for (const [i, f] of c.fragments.entries()) {
-    let candidates = candidatesByClass.get(f.hardwareClass);
-    if (!candidates) candidatesByClass.set(f.hardwareClass, (candidates = eligibleNodes(state, f.hardwareClass, epoch, verificationWindow(p))));
-    const capacity = seatCapacity(candidates);
+    let eligible = candidatesByClass.get(f.hardwareClass);
+    if (!eligible) {
+      const nodes = eligibleNodes(state, f.hardwareClass, epoch, verificationWindow(p));
+      candidatesByClass.set(f.hardwareClass, (eligible = { nodes, capacity: seatCapacity(nodes) }));
+    }
+    const { nodes: candidates, capacity } = eligible;
     if (capacity < c.redundancy)
       return no(
         'TOO_FEW_ELIGIBLE_NODES',
