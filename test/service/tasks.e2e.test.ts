@@ -97,6 +97,21 @@ describe('a task end to end (HTTP, in-process EVM)', () => {
     const todo = await ok(h.request('GET', `/v1/nodes/${late}/assignments`), 200);
     expect(todo.assignments).toContainEqual(expect.objectContaining({ taskId: 'llm-42', fragmentId: 'f19', state: 'to-do', round: 1, deadlineEpoch: 0 }));
     lateFragment = { ...lateFragment, right, cheat, late };
+    // Paged with an opaque cursor: one seat a page walks every seat once; a made-up cursor is a 400.
+    const all = await ok(h.request('GET', `/v1/nodes/${late}/assignments?limit=1000`), 200);
+    const walked: Body[] = [];
+    let after: string | null = null;
+    do {
+      const page: Body = await ok(h.request('GET', `/v1/nodes/${late}/assignments?limit=1${after ? `&after=${after}` : ''}`), 200);
+      walked.push(...page.assignments);
+      after = page.next;
+    } while (after !== null);
+    expect(walked).toEqual(all.assignments);
+    for (const bad of ['not-a-cursor!', Buffer.from('["only one"]').toString('base64url')]) {
+      const r = await h.request('GET', `/v1/nodes/${late}/assignments?after=${encodeURIComponent(bad)}`);
+      expect(r.status).toBe(400);
+      expect(JSON.stringify(r.json)).toContain('after');
+    }
   });
 
   it('epoch 1: the close reassigns the late fragment to fresh operators; the late node is refused; the new round completes it', async () => {
