@@ -5,7 +5,7 @@
  */
 import * as t from 'io-ts';
 import { Address, Count, Epoch, Hash32, Id, PositiveAmount, PositiveCommandAmount, PositiveCount, literalUnion, strictObject } from './codecs.ts';
-import { AssetDecimals, AssetSymbol, ContributionKind, HardwareClass, Reason, Redundancy, Region, RejectReason, RevenueSource, TaskFragments, TaskKind } from './events.ts';
+import { AssetDecimals, AssetSymbol, ContributionKind, HardwareClass, Reason, Region, RejectReason, RevenueSource, taskTermFields } from './events.ts';
 import { ProtocolParamsCodec } from './params.ts';
 
 const cmd = <N extends string, R extends t.Props, O extends t.Props = {}>(type: N, required: R, optional?: O) =>
@@ -21,20 +21,7 @@ export const commandFields = {
     required: { contributionId: Id, nodeId: Id, epoch: Epoch, kind: ContributionKind, units: PositiveCount, proofHash: Hash32 },
     optional: { taskId: Id, fragmentId: Id },
   },
-  PostTask: {
-    required: {
-      taskId: Id,
-      initiator: Address,
-      kind: TaskKind,
-      asset: Address,
-      budget: PositiveCommandAmount,
-      fragments: TaskFragments,
-      redundancy: Redundancy,
-      quorum: Redundancy,
-      deadlineEpoch: Epoch,
-    },
-    optional: {},
-  },
+  PostTask: { required: taskTermFields, optional: {} },
   RegisterVerifier: { required: { verifier: Address }, optional: {} },
   DepositStake: { required: { account: Address, amount: PositiveCommandAmount, ref: Id }, optional: {} },
   RequestUnstake: { required: { account: Address, amount: PositiveCommandAmount }, optional: {} },

@@ -28,7 +28,7 @@ import { jcs } from './hashChain.ts';
 import { planDistribution, type DistributionPlan } from './distribution.ts';
 import { distributionStep, recordClaim } from './distributionDecisions.ts';
 import { postTask, recordTaskResult } from './tasks.ts';
-import { chooseSeats } from './assignment.ts';
+import { taskCloseEvents } from './taskSettlement.ts';
 
 export type Decision = E.Either<Refusal, CorexEvent[]>;
 
@@ -194,36 +194,10 @@ const closeEpoch = (c: CommandOf<'CloseEpoch'>, state: LedgerState, now: number,
   const end = epochEndSeconds(p, c.epoch);
   if (now < end) return no('EPOCH_NOT_ENDED', `epoch ${c.epoch} ends at ${end} (unix seconds); it is now ${now}`);
   const s = settleEpoch(state, c.epoch);
-  const { reassigned, failed, settled } = s.tasks;
   return ok(
     event('EpochClosed', epochClosedData(s, c.logHead, stateHash(state))),
     ...s.tierChanges.map((t) => event('TierChanged', { account: t.account, from: t.from, to: t.to, epoch: c.epoch + 1 })),
-    // The new round's seats: salted with the head the close was decided on, unknown before it.
-    ...reassigned.map((r) =>
-      event('FragmentAssigned', {
-        taskId: r.taskId,
-        fragmentId: r.fragmentId,
-        round: 2,
-        nodeIds: chooseSeats(c.logHead, r.taskId, r.fragmentId, r.candidates, r.redundancy).map((n) => n.nodeId),
-        deadlineEpoch: r.deadlineEpoch,
-        salt: c.logHead,
-      }),
-    ),
-    ...failed.map((f) => event('FragmentFailed', { taskId: f.taskId, fragmentId: f.fragmentId, epoch: c.epoch, rejected: [...f.rejected] })),
-    ...settled.map((t) =>
-      event('TaskSettled', {
-        taskId: t.taskId,
-        epoch: c.epoch,
-        asset: t.asset,
-        budget: t.budgetWei,
-        nodePay: t.nodePay.map((x) => ({ account: x.account, amount: x.amountWei })),
-        fee: t.feeWei,
-        refund: t.refundWei,
-        initiator: t.initiator,
-        accepted: t.accepted,
-        failed: t.failed,
-      }),
-    ),
+    ...taskCloseEvents(s.tasks, c.epoch, c.logHead),
   );
 };
 

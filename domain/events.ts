@@ -42,6 +42,19 @@ export const TaskFragments = boundedArray('TaskFragments', TaskFragment, 1, MAX_
 const NodeIds = boundedArray('NodeIds', Id, 1, 5);
 const ContributionIds = t.array(Id);
 
+/** What a buyer states when posting a task (the command's fields; the event adds epoch and salt). */
+export const taskTermFields = {
+  taskId: Id,
+  initiator: Address,
+  kind: TaskKind,
+  asset: Address,
+  budget: PositiveCommandAmount,
+  fragments: TaskFragments,
+  redundancy: Redundancy,
+  quorum: Redundancy,
+  deadlineEpoch: Epoch,
+} as const;
+
 export const Region = text('Region', 1, 64);
 export const Reason = text('Reason', 0, 500);
 
@@ -141,19 +154,7 @@ export const eventDataCodecs = {
   DistributionActivated: strictObject('DistributionActivated', { seq: PositiveCount }, { txHash: Hash32 }),
   DistributionRevoked: strictObject('DistributionRevoked', { seq: PositiveCount }, { txHash: Hash32, reason: Reason }),
   /** A buyer's task: the budget (in a registered asset) is its payment, held until the task settles. salt: the log head at posting. */
-  TaskPosted: strictObject('TaskPosted', {
-    taskId: Id,
-    initiator: Address,
-    kind: TaskKind,
-    asset: Address,
-    budget: PositiveCommandAmount,
-    fragments: TaskFragments,
-    redundancy: Redundancy,
-    quorum: Redundancy,
-    deadlineEpoch: Epoch,
-    epoch: Epoch,
-    salt: Hash32,
-  }),
+  TaskPosted: strictObject('TaskPosted', { ...taskTermFields, epoch: Epoch, salt: Hash32 }),
   /** The nodes that take a fragment's seats in a round (1: at posting, 2: the one reassignment), chosen by assignment.ts with `salt`. */
   FragmentAssigned: strictObject('FragmentAssigned', { taskId: Id, fragmentId: Id, round: intCodec('Round', 1, 2), nodeIds: NodeIds, deadlineEpoch: Epoch, salt: Hash32 }),
   /** q results agreed: `quorum` are verified (paid from the compute pool), `dissent` rejected as invalid. */

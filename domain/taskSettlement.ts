@@ -11,9 +11,10 @@
  *   fragments and all rounding dust are refunded to the initiator. So, to the base unit,
  *   budget = Σ node pay + fee + refund.
  */
+import { event, type CorexEvent } from './events.ts';
 import { verificationWindow, type ProtocolParams } from './params.ts';
 import type { LedgerState, NodeState } from './state.ts';
-import { eligibleNodes, seatCapacity } from './assignment.ts';
+import { chooseSeats, eligibleNodes, seatCapacity } from './assignment.ts';
 import { roundSpanEpochs, type TaskState } from './taskState.ts';
 import { mulBps } from './units.ts';
 
@@ -127,3 +128,36 @@ export const taskConserves = (s: Pick<TaskSettlement, 'budgetWei' | 'nodePay' | 
   for (const x of s.nodePay) total += x.amountWei;
   return total === s.budgetWei && s.feeWei >= 0n && s.refundWei >= 0n;
 };
+
+/**
+ * The events a close records for its task outcomes, after its EpochClosed (and tier changes):
+ * the new round's seats, salted with the log head the close was decided on (unknown before it),
+ * the failures, the settlements. decide writes them; the audit expects exactly these.
+ */
+export const taskCloseEvents = (outcomes: TaskCloseOutcomes, epoch: number, logHead: string): CorexEvent[] => [
+  ...outcomes.reassigned.map((r) =>
+    event('FragmentAssigned', {
+      taskId: r.taskId,
+      fragmentId: r.fragmentId,
+      round: 2,
+      nodeIds: chooseSeats(logHead, r.taskId, r.fragmentId, r.candidates, r.redundancy).map((n) => n.nodeId),
+      deadlineEpoch: r.deadlineEpoch,
+      salt: logHead,
+    }),
+  ),
+  ...outcomes.failed.map((f) => event('FragmentFailed', { taskId: f.taskId, fragmentId: f.fragmentId, epoch, rejected: [...f.rejected] })),
+  ...outcomes.settled.map((t) =>
+    event('TaskSettled', {
+      taskId: t.taskId,
+      epoch,
+      asset: t.asset,
+      budget: t.budgetWei,
+      nodePay: t.nodePay.map((x) => ({ account: x.account, amount: x.amountWei })),
+      fee: t.feeWei,
+      refund: t.refundWei,
+      initiator: t.initiator,
+      accepted: t.accepted,
+      failed: t.failed,
+    }),
+  ),
+];

@@ -12,14 +12,13 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  chooseSeats,
   encodeEventData,
-  event,
   paramsForEpoch,
   postTask,
   recordTaskResult,
   recordingEpoch,
   settleEpoch,
+  taskCloseEvents,
   type CorexEvent,
   type EventData,
   type LedgerState,
@@ -99,34 +98,7 @@ export const createTaskAudit = (state: LedgerState, report: (f: Finding) => void
       queue = decided.right.slice(1).map((event) => ({ event, cause: e.position }));
     },
     closing(e, data) {
-      const { reassigned, failed, settled } = settleEpoch(state, data.epoch).tasks;
-      expect(e, [
-        ...reassigned.map((r) =>
-          event('FragmentAssigned', {
-            taskId: r.taskId,
-            fragmentId: r.fragmentId,
-            round: 2,
-            nodeIds: chooseSeats(e.prevHash, r.taskId, r.fragmentId, r.candidates, r.redundancy).map((n) => n.nodeId),
-            deadlineEpoch: r.deadlineEpoch,
-            salt: e.prevHash,
-          }),
-        ),
-        ...failed.map((f) => event('FragmentFailed', { taskId: f.taskId, fragmentId: f.fragmentId, epoch: data.epoch, rejected: [...f.rejected] })),
-        ...settled.map((t) =>
-          event('TaskSettled', {
-            taskId: t.taskId,
-            epoch: data.epoch,
-            asset: t.asset,
-            budget: t.budgetWei,
-            nodePay: t.nodePay.map((x) => ({ account: x.account, amount: x.amountWei })),
-            fee: t.feeWei,
-            refund: t.refundWei,
-            initiator: t.initiator,
-            accepted: t.accepted,
-            failed: t.failed,
-          }),
-        ),
-      ]);
+      expect(e, taskCloseEvents(settleEpoch(state, data.epoch).tasks, data.epoch, e.prevHash));
     },
     derived(e, line, ev) {
       // Matched by what it is about (type, task, fragment), so one event dropped or added is one

@@ -5,29 +5,13 @@
  * where none could (a close sealed before its epoch ended, an epoch field behind its own timestamp,
  * work outside the late window, time running backwards).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOCK_ALLOWANCE_SECONDS, runAudit, type AuditReport } from '../../adapters/audit/index.ts';
+import { describe, expect, it } from 'vitest';
+import { CLOCK_ALLOWANCE_SECONDS, type AuditReport } from '../../adapters/audit/index.ts';
 import { cxt } from '../../domain/index.ts';
 import { edited, resealedFrom, withData } from './tamper.ts';
-import { closeStep, epochStart, OPERATOR, setUpSteps, timedLog, workSteps, type TimedStep } from './timedLog.ts';
+import { closeStep, epochStart, lineAuditor, OPERATOR, setUpSteps, timedLog, workSteps, type TimedStep } from './timedLog.ts';
 
-let dir: string;
-let runs = 0;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cxt-audit-time-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-const audit = async (lines: readonly string[]): Promise<AuditReport> => {
-  const path = join(dir, `log-${++runs}.jsonl`);
-  await writeFile(path, `${lines.join('\n')}\n`);
-  return runAudit({ eventsPath: path, hashWorkers: 0 });
-};
+const audit = lineAuditor('cxt-audit-time-');
 
 const iso = (seconds: number): string => new Date(seconds * 1000).toISOString();
 const deposit = (ref: string, decidedAt: number, sealedAt?: number): TimedStep => ({

@@ -4,30 +4,13 @@
  * settlement, a dropped failure or a forged salt is a `task-mismatch` at its position — also when
  * the forger re-sealed the chain after the edit.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAudit, type AuditReport } from '../../adapters/audit/index.ts';
+import { describe, expect, it } from 'vitest';
 import { ZERO_HASH, type Command, type LedgerState, type StoredEvent } from '../../domain/index.ts';
 import { addr } from '../support/history.ts';
 import { edited, indexOfType, resealedFrom, withData, withoutLine } from './tamper.ts';
-import { closeStep, epochStart, setUpSteps, timedLog, timedParams, type TimedStep } from './timedLog.ts';
+import { closeStep, epochStart, lineAuditor, setUpSteps, timedLog, timedParams, type TimedStep } from './timedLog.ts';
 
-let dir: string;
-let runs = 0;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cxt-audit-tasks-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-const audit = async (lines: readonly string[]): Promise<AuditReport> => {
-  const path = join(dir, `log-${++runs}.jsonl`);
-  await writeFile(path, `${lines.join('\n')}\n`);
-  return runAudit({ eventsPath: path, hashWorkers: 0 });
-};
+const audit = lineAuditor('cxt-audit-tasks-');
 
 const RIGHT = `0x${'aa'.repeat(32)}`;
 const WRONG = `0x${'bb'.repeat(32)}`;

@@ -5,7 +5,12 @@
  * does). So a test can place a seal after its decision (latency), on another instance's clock
  * (skew), or where no honest store could have put it.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
+import { afterAll, beforeAll } from 'vitest';
+import { runAudit, type AuditReport } from '../../adapters/audit/index.ts';
 import { cxt, decide, defaultParams, encodeEventData, evolve, initialState, sealEnvelope, ZERO_HASH, type Command, type LedgerState, type ProtocolParams } from '../../domain/index.ts';
 import { addr } from '../support/history.ts';
 
@@ -69,3 +74,20 @@ export const closeStep = (e: number, decidedAt: number, sealedAt?: number): Time
   decidedAt,
   ...(sealedAt === undefined ? {} : { sealedAt }),
 });
+
+/** `cxt audit`'s core on logs given as lines, each written to a file of a temp dir the suite removes. */
+export const lineAuditor = (prefix: string): ((lines: readonly string[]) => Promise<AuditReport>) => {
+  let dir: string;
+  let runs = 0;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), prefix));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  return async (lines) => {
+    const path = join(dir, `log-${++runs}.jsonl`);
+    await writeFile(path, `${lines.join('\n')}\n`);
+    return runAudit({ eventsPath: path, hashWorkers: 0 });
+  };
+};
