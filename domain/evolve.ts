@@ -171,7 +171,7 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
       status: 'recorded',
       ...(data.taskId !== undefined && data.fragmentId !== undefined ? { taskId: data.taskId, fragmentId: data.fragmentId } : {}),
     });
-    if (data.fragmentId !== undefined) {
+    if (data.taskId !== undefined && data.fragmentId !== undefined) {
       taskResultRecorded(state, data);
       return;
     }

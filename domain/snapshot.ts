@@ -375,7 +375,7 @@ export const restoreSnapshot = (json: SnapshotJson): LedgerState => {
   for (const c of need(j.contributions as ContributionState[], 'contributions')) {
     s.contributions.set(c.contributionId, { ...c });
     // Task results wait for their fragment's consensus, not for the verification window.
-    if (c.status === 'recorded' && c.fragmentId === undefined) {
+    if (c.status === 'recorded' && c.taskId === undefined) {
       let open = s.unjudgedByEpoch.get(c.epoch);
       if (!open) s.unjudgedByEpoch.set(c.epoch, (open = new Set()));
       open.add(c.contributionId);
