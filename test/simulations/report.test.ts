@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { browserChecksEnabled, launchChromium } from '../support/chromium.ts';
+import { INVARIANTS } from '../../domain/invariants.ts';
 import { simulate } from '../../simulations/runner.ts';
 import { parseSweep } from '../../simulations/sweep.ts';
 import { escapeHtml, lineChart, page as reportPage, table } from '../../adapters/report/index.ts';
@@ -91,7 +92,7 @@ describe.skipIf(!browserChecks)('report.html in headless Chromium', () => {
     }
     const widestBand = Math.max(...charts.flatMap((c) => c.bands.map((b) => b.height)));
     expect(widestBand).toBeGreaterThan(20);
-    expect(await page.locator('table[data-table="invariants"] td.ok').count()).toBe(2 * 3 * 7);
+    expect(await page.locator('table[data-table="invariants"] td.ok').count()).toBe(2 * 3 * INVARIANTS.length); // 2 subsets × 3 runs × every invariant
     expect(await page.locator('table[data-table="invariants"] td.bad').count()).toBe(0);
 
     const png = await page.screenshot({ fullPage: true });
