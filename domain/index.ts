@@ -27,3 +27,4 @@ export * from './taskState.ts';
 export * from './assignment.ts';
 export * from './tasks.ts';
 export * from './taskSettlement.ts';
+export * from './receipts.ts';

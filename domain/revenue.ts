@@ -11,6 +11,9 @@ import { mulBps } from './units.ts';
 
 export interface RevenueSplitResult {
   readonly asset: string;
+  /** Per provider and per staker, what this asset's split gave them (the receipts' breakdown). */
+  readonly providerShares: ReadonlyMap<string, bigint>;
+  readonly stakerShares: ReadonlyMap<string, bigint>;
   readonly grossWei: bigint;
   readonly feesWei: bigint;
   readonly providerWei: bigint;
@@ -24,14 +27,15 @@ export const splitRevenue = (
   p: Pick<ProtocolParams, 'protocolFeeBps' | 'stakerShareBps'>,
   allocations: Map<string, Allocation>,
 ): RevenueSplitResult[] => {
-  const byAsset = new Map<string, { gross: bigint; fees: bigint; provider: bigint }>();
+  const byAsset = new Map<string, { gross: bigint; fees: bigint; provider: bigint; providers: Map<string, bigint> }>();
   for (const r of records) {
-    const acc = byAsset.get(r.asset) ?? { gross: 0n, fees: 0n, provider: 0n };
+    const acc = byAsset.get(r.asset) ?? { gross: 0n, fees: 0n, provider: 0n, providers: new Map<string, bigint>() };
     const fee = r.provider ? mulBps(r.grossWei, p.protocolFeeBps) : r.grossWei;
     acc.gross += r.grossWei;
     acc.fees += fee;
     if (r.provider) {
       acc.provider += r.grossWei - fee;
+      acc.providers.set(r.provider, (acc.providers.get(r.provider) ?? 0n) + r.grossWei - fee);
       addAllocation(allocations, r.provider, r.asset, r.grossWei - fee);
     }
     byAsset.set(r.asset, acc);
@@ -41,12 +45,15 @@ export const splitRevenue = (
     const acc = byAsset.get(asset)!;
     const stakerPool = mulBps(acc.fees, p.stakerShareBps);
     let stakersWei = 0n;
-    for (const [account, share] of proRata(stakerPool, stakes)) {
+    const stakerShares = proRata(stakerPool, stakes);
+    for (const [account, share] of stakerShares) {
       addAllocation(allocations, account, asset, share);
       stakersWei += share;
     }
     results.push({
       asset,
+      providerShares: acc.providers,
+      stakerShares,
       grossWei: acc.gross,
       feesWei: acc.fees,
       providerWei: acc.provider,

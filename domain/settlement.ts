@@ -52,6 +52,20 @@ export interface Settlement {
   readonly tierChanges: readonly TierChange[];
   /** Reassigned and failed fragments, settled tasks (taskSettlement.ts). */
   readonly tasks: TaskCloseOutcomes;
+  /** What each pool gave whom, and the weights it shared by: what a reward receipt explains (receipts.ts). */
+  readonly shares: SettlementShares;
+}
+
+export interface SettlementShares {
+  /** Operator → boosted compute weight E_o, and Σ E_o. */
+  readonly boostedWeights: ReadonlyMap<string, bigint>;
+  readonly totalBoostedWeight: bigint;
+  readonly compute: ReadonlyMap<string, bigint>;
+  readonly totalActiveStakeWei: bigint;
+  readonly staking: ReadonlyMap<string, bigint>;
+  /** Verifier → verdicts paid by this close, and their total. */
+  readonly verdicts: ReadonlyMap<string, number>;
+  readonly verification: ReadonlyMap<string, bigint>;
 }
 
 /**
@@ -164,14 +178,16 @@ const computeSettlement = (state: LedgerState, epoch: number): Settlement => {
     boosted.set(operator, boostedWeight({ weight, stakeWei: activeStakes.get(operator) ?? 0n }, totalWeight, totalStakeWei, p.boostBaseBps));
   }
   let computeMinted = 0n;
-  for (const [operator, amount] of proRata(budgets.compute, boosted)) {
+  const computeShares = proRata(budgets.compute, boosted);
+  for (const [operator, amount] of computeShares) {
     addAllocation(ledger, operator, p.cxtToken, amount);
     computeMinted += amount;
   }
 
   // Staking pool.
   let stakingMinted = 0n;
-  for (const [account, amount] of proRata(budgets.staking, activeStakes)) {
+  const stakingShares = proRata(budgets.staking, activeStakes);
+  for (const [account, amount] of stakingShares) {
     addAllocation(ledger, account, p.cxtToken, amount);
     stakingMinted += amount;
   }
@@ -188,7 +204,8 @@ const computeSettlement = (state: LedgerState, epoch: number): Settlement => {
   }
   let verificationMinted = 0n;
   const verdictWeights = new Map([...verdictCounts].map(([verifier, count]) => [verifier, BigInt(count)]));
-  for (const [verifier, amount] of proRata(budgets.verification, verdictWeights)) {
+  const verificationShares = proRata(budgets.verification, verdictWeights);
+  for (const [verifier, amount] of verificationShares) {
     addAllocation(ledger, verifier, p.cxtToken, amount);
     verificationMinted += amount;
   }
@@ -248,6 +265,15 @@ const computeSettlement = (state: LedgerState, epoch: number): Settlement => {
     tenureUpdates,
     tierChanges,
     tasks,
+    shares: {
+      boostedWeights: boosted,
+      totalBoostedWeight: sumValues(boosted),
+      compute: computeShares,
+      totalActiveStakeWei: totalStakeWei,
+      staking: stakingShares,
+      verdicts: verdictCounts,
+      verification: verificationShares,
+    },
   };
 };
 
