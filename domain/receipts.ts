@@ -47,8 +47,37 @@ const add = (totals: Map<string, bigint>, token: string, amount: bigint): void =
   if (amount > 0n) totals.set(token, (totals.get(token) ?? 0n) + amount);
 };
 
+type WorkByOperator = ReadonlyMap<string, ReadonlyArray<Settlement['paidWork'][number]>>;
+
+/** The paid work of a close grouped by operator, in one pass. */
+const workByOperator = (s: Settlement, state: LedgerState, only?: string): WorkByOperator => {
+  const out = new Map<string, Array<Settlement['paidWork'][number]>>();
+  for (const w of s.paidWork) {
+    const operator = state.nodes.get(w.nodeId)?.operator;
+    if (operator === undefined || (only !== undefined && operator !== only)) continue;
+    let list = out.get(operator);
+    if (!list) out.set(operator, (list = []));
+    list.push(w);
+  }
+  return out;
+};
+
 /** The receipt of `account` for the close `s`, computed on `state`, the state `s` was settled on (before it is applied). */
-export const rewardReceipt = (s: Settlement, state: LedgerState, account: string): RewardReceipt => {
+export const rewardReceipt = (s: Settlement, state: LedgerState, account: string): RewardReceipt =>
+  receiptWith(s, state, account, workByOperator(s, state, account));
+
+/**
+ * The receipts of every account the close allocated to or slashed, by account: one pass over the
+ * close's work, so a close paying 100,000 operators costs what the settlement itself did.
+ */
+export const rewardReceipts = (s: Settlement, state: LedgerState): Map<string, RewardReceipt> => {
+  const work = workByOperator(s, state);
+  const accounts = new Set(s.allocations.map((a) => a.account));
+  for (const a of state.accounts.values()) if (a.pendingChanges.some((c) => c.slash && c.epoch === s.epoch)) accounts.add(a.account);
+  return new Map([...accounts].sort().map((account) => [account, receiptWith(s, state, account, work)]));
+};
+
+const receiptWith = (s: Settlement, state: LedgerState, account: string, work: WorkByOperator): RewardReceipt => {
   const p = s.params;
   const cxt = p.cxtToken;
   const totals = new Map<string, bigint>();
@@ -59,8 +88,7 @@ export const rewardReceipt = (s: Settlement, state: LedgerState, account: string
   if (weight !== undefined) {
     const tier = tierBps(p, a?.tier ?? p.tiers[0]!.name);
     const byNode = new Map<string, { compute: number; training: number; data: number; weight: bigint }>();
-    for (const w of s.paidWork) {
-      if (state.nodes.get(w.nodeId)?.operator !== account) continue;
+    for (const w of work.get(account) ?? []) {
       const n = byNode.get(w.nodeId) ?? { compute: 0, training: 0, data: 0, weight: 0n };
       n[w.kind] += w.units;
       n.weight += workWeight(p, w.units, w.kind, a?.tier ?? p.tiers[0]!.name);

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { rewardReceipt, settleEpoch } from '../../domain/index.ts';
+import { rewardReceipt, rewardReceipts, settleEpoch } from '../../domain/index.ts';
 import { historyArb, runHistory } from '../support/arbitraries.ts';
 import { RUNS } from './helpers.ts';
 
@@ -23,9 +23,13 @@ describe('reward receipts', () => {
             closes++;
             const s = settleEpoch(state, e.data.epoch);
             const fromReceipts = new Map<string, bigint>();
+            const all = rewardReceipts(s, state);
             const accounts = new Set([...state.accounts.keys(), ...s.allocations.map((a) => a.account)]);
             for (const account of accounts) {
               const r = rewardReceipt(s, state, account);
+              // The batch gives the same receipt, for every account the close paid or slashed.
+              if (all.has(account)) expect(all.get(account)).toEqual(r);
+              else expect(r.totals).toEqual([]);
               for (const t of r.totals) fromReceipts.set(`${account}|${t.token}`, t.amountWei);
               // The parts add up to the totals.
               const parts = new Map<string, bigint>();
