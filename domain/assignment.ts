@@ -76,7 +76,7 @@ export const eligibleNodes = (
 export const seatCapacity = (candidates: readonly NodeState[]): number => new Set(candidates.map((n) => n.operator)).size;
 
 /**
- * The r nodes of `candidates` that take the seats, in score order, at most one per operator; fewer
+ * The r nodes of `candidates` that take the seats (in node id order), at most one per operator; fewer
  * when the candidates have fewer operators (the caller checks `seatCapacity` first). Walking all
  * nodes by score and skipping seated operators meets each operator first at its best node, so the
  * seats are the r operators with the lowest best scores, each with that node: kept in one pass as
@@ -101,5 +101,6 @@ export const chooseSeats = (salt: string, taskId: string, fragmentId: string, ca
     seats.splice(at, 0, { node, score, lead });
     if (seats.length > r) seats.pop();
   }
-  return seats.map((x) => x.node);
+  // Recorded in node id order: the seats are a set, and so the record does not show the scores' order.
+  return seats.map((x) => x.node).sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
 };

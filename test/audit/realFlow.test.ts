@@ -47,7 +47,8 @@ describe('a log from the real flow', () => {
     expect(lines.length).toBeGreaterThan(60);
     lines.forEach((_, i) => expect(envelopeAt(lines, i).position).toBe(i + 1));
     expect(Object.keys(envelopeAt(lines, 0))).toEqual(['id', 'type', 'stream', 'streamVersion', 'position', 'recordedAt', 'data', 'prevHash', 'hash']);
-    for (const type of ['EpochClosed', 'DistributionCreated', 'DistributionPublished', 'DistributionActivated', 'RewardsClaimed']) expect(indexOfType(lines, type)).toBeGreaterThan(0);
+    for (const type of ['EpochClosed', 'DistributionCreated', 'DistributionPublished', 'DistributionActivated', 'RewardsClaimed', 'TaskPosted', 'FragmentAccepted', 'FragmentFailed', 'TaskSettled'])
+      expect(indexOfType(lines, type)).toBeGreaterThan(0);
   });
 
   it('audits clean: exit 0, every close and distribution re-derived, supply per epoch', async () => {
@@ -227,6 +228,16 @@ describe('each tampering is found and named with its position', () => {
     expect(only(report, 'onchain-root').map((f) => f.position)).toEqual([i + 1, i + 1]);
     expect(report.outcome).toBe('log-does-not-rederive');
     expect(report.headline).toMatch(/^1 finding\(s\): the log does not re-derive as recorded; the chain and the log also disagree \(\d+ finding\(s\)\)$/);
+  });
+
+  it('a re-sealed task assignment (seats swapped) and a re-sealed task settlement (refund raised): each a task-mismatch at its position', async () => {
+    const i = indexOfType(lines, 'FragmentAssigned');
+    const swappedSeats = await audit(resealedFrom(edited(lines, i, (e) => withData({ nodeIds: [...(e.data.nodeIds as string[])].reverse() })(e)), i));
+    expect(only(swappedSeats.report, 'task-mismatch')[0]).toMatchObject({ position: i + 1, field: 'FragmentAssigned.nodeIds[0]' });
+    const j = indexOfType(lines, 'TaskSettled');
+    const raised = await audit(resealedFrom(edited(lines, j, withData({ refund: '999999999' })), j));
+    expect(only(raised.report, 'task-mismatch')).toEqual([expect.objectContaining({ position: j + 1, field: 'TaskSettled.refund', found: '999999999' })]);
+    expect(raised.code).toBe(1);
   });
 
   it('a re-sealed burn larger than all minted breaks §9.4 (burned ≤ minted) at the next close', async () => {

@@ -26,15 +26,31 @@ const ANCHORING = new Set(['EpochClosed', 'DistributionCreated']);
 
 /**
  * Recomputes every hash and link from `index` on, as a forger with no key to beat would — the
- * log heads that closes and distributions commit to included, so the forged log is consistent.
+ * log heads that closes and distributions commit to, and the salts of tasks posted after the
+ * edit, included, so the forged log is consistent.
  */
 export const resealedFrom = (lines: readonly string[], index: number): string[] => {
   const out = [...lines];
   let prevHash = index === 0 ? undefined : envelopeAt(out, index - 1).hash;
+  const taskSalts = new Map<string, string>();
+  let closeHead: string | undefined;
   for (let i = index; i < out.length; i++) {
     const e = envelopeAt(out, i);
     const head = prevHash ?? e.prevHash;
-    const data = ANCHORING.has(e.type) && i > index ? { ...e.data, logHead: head } : e.data;
+    let data = e.data;
+    if (i > index) {
+      if (ANCHORING.has(e.type)) data = { ...data, logHead: head };
+      if (e.type === 'EpochClosed') closeHead = head;
+      if (e.type === 'TaskPosted') {
+        data = { ...data, salt: head };
+        taskSalts.set(String(data.taskId), head);
+      }
+      // Seats are salted with the task's salt (round 1) or the head its close was decided on (round 2).
+      if (e.type === 'FragmentAssigned') {
+        const salt = data.round === 1 ? taskSalts.get(String(data.taskId)) : closeHead;
+        if (salt !== undefined) data = { ...data, salt };
+      }
+    }
     const linked = { ...e, data, prevHash: head };
     const sealed = { ...linked, hash: hashEnvelope(linked) };
     out[i] = JSON.stringify(sealed);

@@ -80,6 +80,33 @@ const driveEpoch = async (handler: CommandHandler, clock: Clock, p: ProtocolPara
     await must(handler, { type: 'VerifyContribution', contributionId, verifier: addr(900 + (n % 2)) });
   }
   await must(handler, { type: 'RecordRevenue', revenueId: `audit-rev-${e}`, source: 'task', asset: f.wbnb, gross: 2_000_011n, provider: addr(102) });
+  // A task on the two gpu nodes (operators 100 and 102, the only two eligible): f1 agreed, f2 split
+  // by a wrong hash, with no fresh operator to reassign it to, so the close fails it and settles
+  // the task — pay, fee and a refund in the revenue asset.
+  clock.nowSeconds = start + 150;
+  await must(handler, {
+    type: 'PostTask',
+    taskId: `audit-task-${e}`,
+    initiator: addr(777),
+    kind: 'inference',
+    asset: f.wbnb,
+    budget: 3_000_001n,
+    fragments: [
+      { fragmentId: 'f1', units: 20, hardwareClass: 'gpu' },
+      { fragmentId: 'f2', units: 10, hardwareClass: 'gpu' },
+    ],
+    redundancy: 2,
+    quorum: 2,
+    deadlineEpoch: e,
+    salt: h32(0),
+  });
+  for (const [nodeId, fragmentId, units, hash] of [
+    ['node-0', 'f1', 20, h32(1)],
+    ['node-2', 'f1', 20, h32(1)],
+    ['node-0', 'f2', 10, h32(2)],
+    ['node-2', 'f2', 10, h32(3)],
+  ] as const)
+    await must(handler, { type: 'RecordContribution', contributionId: `audit-task-${e}/${fragmentId}/${nodeId}`, nodeId, epoch: e, kind: 'compute', units, proofHash: hash, taskId: `audit-task-${e}`, fragmentId });
   clock.nowSeconds = start + p.epochLengthSeconds + 1;
   await must(handler, { type: 'CloseEpoch', epoch: e, logHead: h32(0) });
 };
