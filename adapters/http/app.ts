@@ -4,6 +4,7 @@
  * validation and response serialization are switched off: io-ts is the one validator, and the
  * schemas exist for the docs only.
  */
+import { registerListReads } from './routes/listReads.ts';
 import { registerTaskRoutes } from './routes/tasks.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
@@ -121,6 +122,7 @@ export const createHttpApp = async (deps: HttpDeps, options: HttpAppOptions = {}
   registerDistributionWrites(app, deps);
   registerAssetRoutes(app, deps);
   registerTaskRoutes(app, deps);
+  registerListReads(app, deps);
   await app.ready();
   return app;
 };

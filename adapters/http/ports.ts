@@ -26,6 +26,13 @@ export interface QueryPort {
   task(taskId: string): Promise<Json | undefined>;
   /** The seats a node holds in open tasks, a page after the `after` cursor. */
   assignments(nodeId: string, after: string | undefined, limit: number): Promise<Json>;
+  /** Registered nodes in node id order (of one operator, if given), a page after the `after` cursor. */
+  nodes(operator: string | undefined, after: string | undefined, limit: number): Promise<Json>;
+  /** One node with its open contributions and its seats in open tasks; undefined when not registered. */
+  node(nodeId: string): Promise<Json | undefined>;
+  verifiers(): Promise<Json>;
+  /** Stored envelopes from `fromPosition` on, with position and hash, for auditors. */
+  events(fromPosition: number, limit: number): Promise<Json>;
 }
 
 /**

@@ -132,7 +132,7 @@ export const Cursor = describeScalar(
       try {
         const text = Buffer.from(u, 'base64url').toString('utf8');
         const parsed = JSON.parse(text) as unknown;
-        if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((x) => Id.is(x))) return t.success(text);
+        if (Array.isArray(parsed) && parsed.length >= 1 && parsed.length <= 2 && parsed.every((x) => Id.is(x))) return t.success(text);
       } catch {
         // falls through to the failure
       }
@@ -208,6 +208,8 @@ export const queries = {
   epochs: describedObject('EpochsQuery', {}, { fromEpoch: EpochText, limit: LimitText }),
   none: describedObject('NoQuery', {}),
   page: describedObject('PageQuery', {}, { after: Cursor, limit: LimitText }),
+  nodes: describedObject('NodesQuery', {}, { operator: Address, after: Cursor, limit: LimitText }),
+  events: describedObject('EventsQuery', {}, { fromPosition: SeqText, limit: LimitText }),
 } as const;
 
 /** Commands without a natural key (unstake, withdrawal) need one from the caller to be retried safely. */

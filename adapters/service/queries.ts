@@ -8,6 +8,8 @@ import {
   recordingEpoch,
   type DistributionState,
   type LedgerState,
+  type NodeState,
+  type StoredEvent,
 } from '../../domain/index.ts';
 import { accountView, governanceWeightAt, nodeAssignments, stakeBreakdown, supplyView, taskDocument } from '../../projections/index.ts';
 import type { LedgerView } from './ledgerView.ts';
@@ -61,7 +63,18 @@ export const describeDistribution = (view: Pick<LedgerView, 'distributionRecord'
 /** Settled tasks leave the ledger state; their documents stay in the read models (rm_tasks). */
 export type SettledTaskLookup = (taskId: string) => Promise<Json | undefined>;
 
-export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => number, settledTask: SettledTaskLookup = async () => undefined): Queries => {
+/** A page of the log as stored (the event store's readAll). */
+export type EventPages = (fromPosition: number, limit: number) => Promise<readonly StoredEvent[]>;
+
+const nodeJson = (n: NodeState): Json => ({ nodeId: n.nodeId, operator: n.operator, signer: n.signer, hardwareClass: n.hardwareClass, region: n.region ?? null });
+
+export const createQueries = (
+  view: LedgerView,
+  trees: TreeCache,
+  clock: () => number,
+  settledTask: SettledTaskLookup = async () => undefined,
+  eventPages: EventPages = async () => [],
+): Queries => {
   const treeOf = async (d: DistributionState | undefined) => (d === undefined ? undefined : trees.get(d));
 
   const distributionJson = (d: DistributionState): Json => describeDistribution(view, d);
@@ -205,6 +218,41 @@ export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => n
     async assignments(nodeId, after, limit) {
       const state = await view.fresh();
       return { nodeId, currentEpoch: recordingEpoch(state, clock()), ...nodeAssignments(state, nodeId, after, limit) };
+    },
+
+    async nodes(operator, after, limit) {
+      const state = await view.fresh();
+      const ids = operator === undefined ? [...state.nodes.keys()] : [...(state.accounts.get(operator)?.nodeIds ?? [])];
+      const from = ids.sort().filter((id) => after === undefined || JSON.stringify([id]) > after);
+      const page = from.slice(0, limit);
+      return {
+        nodes: page.map((id) => nodeJson(state.nodes.get(id)!)),
+        next: from.length > limit ? JSON.stringify([page[page.length - 1]!]) : null,
+      };
+    },
+
+    async node(nodeId) {
+      const state = await view.fresh();
+      const n = state.nodes.get(nodeId);
+      if (!n) return undefined;
+      const contributions = [...state.contributions.values()]
+        .filter((c) => c.nodeId === nodeId)
+        .map((c) => ({ contributionId: c.contributionId, epoch: c.epoch, kind: c.kind, units: c.units, status: c.status, judgedEpoch: c.judgedEpoch ?? null, taskId: c.taskId ?? null, fragmentId: c.fragmentId ?? null }));
+      return { ...nodeJson(n), openContributions: contributions, assignments: nodeAssignments(state, nodeId, undefined, Number.MAX_SAFE_INTEGER).assignments };
+    },
+
+    async verifiers() {
+      const state = await view.fresh();
+      return { verifiers: [...state.verifiers].sort() };
+    },
+
+    async events(fromPosition, limit) {
+      const page = await eventPages(fromPosition, limit);
+      const last = page[page.length - 1];
+      return {
+        events: page.map((e) => ({ position: e.position, id: e.id, type: e.type, stream: e.stream, streamVersion: e.streamVersion, recordedAt: e.recordedAt, data: e.data, prevHash: e.prevHash, hash: e.hash })),
+        nextPosition: page.length === limit && last ? last.position + 1 : null,
+      };
     },
   };
 };

@@ -73,7 +73,13 @@ export const startService = async (options: ServiceOptions): Promise<Service> =>
     await projections.catchUp();
     const attention = createAttentionBoard(clock);
     metrics.setAttentionSource(() => attention.list());
-    const queries = createQueries(view, createTreeCache(distribution.dumpSource), clock, (taskId) => projections.taskDocument(taskId));
+    const queries = createQueries(
+      view,
+      createTreeCache(distribution.dumpSource),
+      clock,
+      (taskId) => projections.taskDocument(taskId),
+      (fromPosition, limit) => store.readAll({ fromPosition, maxCount: limit }),
+    );
 
     const leadership = storage.lockSession ? advisoryLockLeadership(storage.lockSession, `corex-scheduler:${storage.schema ?? 'default'}`) : soleLeadership();
     const jobs = [epochJob({ fresh: view.fresh, commands, clock }), ...distribution.jobs, readModelJob(projections)];

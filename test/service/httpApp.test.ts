@@ -27,6 +27,10 @@ const queries: QueryPort = {
   tree: async () => undefined,
   task: async () => undefined,
   assignments: failing,
+  nodes: failing,
+  node: async () => undefined,
+  verifiers: failing,
+  events: failing,
 };
 
 const deps: HttpDeps = {

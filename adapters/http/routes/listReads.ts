@@ -1,0 +1,60 @@
+/**
+ * Lists for people and auditors (issue 13's read API, first part): registered nodes (all, or one
+ * operator's), one node with its open work and seats, the verifiers, and the event log itself as
+ * stored — paged, amounts as decimal strings, cursors opaque.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { HttpDeps } from '../ports.ts';
+import { problems, sendProblem } from '../problem.ts';
+import { params, queries } from '../requestCodecs.ts';
+import { defineRoute } from '../route.ts';
+
+const opaque = (cursor: unknown): string | null => (typeof cursor === 'string' ? Buffer.from(cursor, 'utf8').toString('base64url') : null);
+
+export const registerListReads = (app: FastifyInstance, deps: HttpDeps): void => {
+  const { tokens, queries: q } = deps;
+
+  defineRoute(app, tokens, {
+    method: 'GET',
+    url: '/v1/nodes',
+    tag: 'nodes',
+    summary: 'Registered nodes in node id order, all or one operator’s, paged',
+    query: queries.nodes,
+    responses: { 200: 'Nodes; `next` is the cursor of the following page, or null' },
+    handler: async ({ query }) => {
+      const page = await q.nodes(query.operator, query.after, query.limit ?? 100);
+      return { ...page, next: opaque(page.next) };
+    },
+  });
+
+  defineRoute(app, tokens, {
+    method: 'GET',
+    url: '/v1/nodes/:nodeId',
+    tag: 'nodes',
+    summary: 'One node: operator, signer, class, its open contributions (status and verdict epoch) and its seats in open tasks',
+    description: 'Contributions leave the ledger state at the close that settles them (README, "Closing the books"); settled work is in the event log.',
+    params: params.nodeId,
+    responses: { 200: 'The node' },
+    handler: async ({ params: p }, _req, reply) => (await q.node(p.nodeId)) ?? sendProblem(reply, problems.notFound(`node ${p.nodeId} is not registered`)),
+  });
+
+  defineRoute(app, tokens, {
+    method: 'GET',
+    url: '/v1/verifiers',
+    tag: 'nodes',
+    summary: 'The registered verifiers',
+    responses: { 200: 'Verifier addresses, sorted' },
+    handler: () => q.verifiers(),
+  });
+
+  defineRoute(app, tokens, {
+    method: 'GET',
+    url: '/v1/events',
+    tag: 'audit',
+    summary: 'The event log as stored: envelopes with position, prevHash and hash, from a position on',
+    description: '`nextPosition` continues the walk (null at the head). `cxt audit` checks an export of the same envelopes.',
+    query: queries.events,
+    responses: { 200: 'Envelopes in position order' },
+    handler: ({ query }) => q.events(query.fromPosition ?? 1, query.limit ?? 100),
+  });
+};
