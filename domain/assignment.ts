@@ -20,7 +20,6 @@ import type { HardwareClass } from './events.ts';
 import type { LedgerState, NodeState } from './state.ts';
 
 const utf8 = new TextEncoder();
-const hex = (bytes: Uint8Array): string => `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 
 /** keccak256 of each node's id, computed once per node object (derived, never stored). */
 const nodeHashes = new WeakMap<NodeState, Uint8Array>();
@@ -31,7 +30,7 @@ const nodeHash = (node: NodeState): Uint8Array => {
 };
 
 /** F = keccak256(UTF-8 of JSON [salt, taskId, fragmentId]). */
-export const fragmentSeed = (salt: string, taskId: string, fragmentId: string): Uint8Array => keccak256Bytes(utf8.encode(JSON.stringify([salt, taskId, fragmentId])));
+const fragmentSeed = (salt: string, taskId: string, fragmentId: string): Uint8Array => keccak256Bytes(utf8.encode(JSON.stringify([salt, taskId, fragmentId])));
 
 const scoreBuffer = new Uint8Array(64);
 const scoreBytes = (seed: Uint8Array, node: NodeState): Uint8Array => {
@@ -39,9 +38,6 @@ const scoreBytes = (seed: Uint8Array, node: NodeState): Uint8Array => {
   scoreBuffer.set(nodeHash(node), 32);
   return keccak256Bytes(scoreBuffer);
 };
-
-/** The rendezvous score of a node for a fragment, as 0x + 64 hex digits (comparing them as text orders them as numbers). */
-export const seatScore = (salt: string, taskId: string, fragmentId: string, node: NodeState): string => hex(scoreBytes(fragmentSeed(salt, taskId, fragmentId), node));
 
 const compareBytes = (a: Uint8Array, b: Uint8Array): number => {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
@@ -56,36 +52,47 @@ export const recentlySlashed = (state: LedgerState, operator: string, epoch: num
 
 /**
  * Nodes that may take a seat of a fragment of `hardwareClass` in `epoch`: registered, of that
- * class, their operator not recently slashed, and neither the node nor its operator already seated
- * in this fragment (`excludedNodes`, `excludedOperators`), in node id order.
+ * class, their operator not recently slashed, in node id order. The same for every fragment of
+ * the class at one decision, so callers compute it once per class; an operator already seated in
+ * a fragment is skipped by chooseSeats.
  */
-export const eligibleNodes = (
-  state: LedgerState,
-  hardwareClass: HardwareClass,
-  epoch: number,
-  windowEpochs: number,
-  excludedOperators: ReadonlySet<string> = new Set(),
-): NodeState[] => {
+export const eligibleNodes = (state: LedgerState, hardwareClass: HardwareClass, epoch: number, windowEpochs: number): NodeState[] => {
   const nodes: NodeState[] = [];
   for (const node of state.nodes.values())
-    if (node.hardwareClass === hardwareClass && !excludedOperators.has(node.operator) && !recentlySlashed(state, node.operator, epoch, windowEpochs)) nodes.push(node);
+    if (node.hardwareClass === hardwareClass && !recentlySlashed(state, node.operator, epoch, windowEpochs)) nodes.push(node);
   return nodes.sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
 };
 
-/** How many seats `candidates` can fill with one node per operator: the number of distinct operators. */
-export const seatCapacity = (candidates: readonly NodeState[]): number => new Set(candidates.map((n) => n.operator)).size;
+/** The distinct operators of `candidates`: how many seats they can fill, one per operator. */
+export const candidateOperators = (candidates: readonly NodeState[]): ReadonlySet<string> => new Set(candidates.map((n) => n.operator));
+
+/** How many seats `operators` can fill once those in `excluded` (already seated) are left out. */
+export const seatCapacity = (operators: ReadonlySet<string>, excluded: ReadonlySet<string> = new Set()): number => {
+  let seated = 0;
+  for (const o of excluded) if (operators.has(o)) seated++;
+  return operators.size - seated;
+};
 
 /**
- * The r nodes of `candidates` that take the seats (in node id order), at most one per operator; fewer
+ * The r nodes of `candidates` that take the seats (in node id order), at most one per operator and
+ * none of an operator in `excludedOperators` (already seated in the fragment); fewer
  * when the candidates have fewer operators (the caller checks `seatCapacity` first). Walking all
  * nodes by score and skipping seated operators meets each operator first at its best node, so the
  * seats are the r operators with the lowest best scores, each with that node: kept in one pass as
  * a list of at most r entries with distinct operators (r ≤ 5), without sorting the nodes.
  */
-export const chooseSeats = (salt: string, taskId: string, fragmentId: string, candidates: readonly NodeState[], r: number): NodeState[] => {
+export const chooseSeats = (
+  salt: string,
+  taskId: string,
+  fragmentId: string,
+  candidates: readonly NodeState[],
+  r: number,
+  excludedOperators: ReadonlySet<string> = new Set(),
+): NodeState[] => {
   const seed = fragmentSeed(salt, taskId, fragmentId);
   const seats: Array<{ node: NodeState; score: Uint8Array; lead: number }> = [];
   for (const node of candidates) {
+    if (excludedOperators.has(node.operator)) continue;
     const score = scoreBytes(seed, node);
     // The first 6 bytes as a number decide almost every comparison; equal leads compare in full.
     const lead = score[0]! * 2 ** 40 + score[1]! * 2 ** 32 + score[2]! * 2 ** 24 + score[3]! * 2 ** 16 + score[4]! * 2 ** 8 + score[5]!;

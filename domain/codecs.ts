@@ -179,11 +179,8 @@ export const boundedArray = <C extends t.Mixed>(name: string, item: C, min: numb
   return new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
     name,
     (u): u is Array<t.TypeOf<C>> => inner.is(u) && u.length >= min && u.length <= max,
-    (u, c) => {
-      if (!Array.isArray(u)) return t.failure(u, c, 'must be a JSON array');
-      if (u.length < min || u.length > max) return t.failure(u, c, `must hold ${min} to ${max} items`);
-      return inner.validate(u, c);
-    },
+    (u, c) =>
+      Array.isArray(u) && (u.length < min || u.length > max) ? t.failure(u, c, `must hold ${min} to ${max} items, not ${u.length}`) : inner.validate(u, c),
     (a) => inner.encode(a),
   );
 };

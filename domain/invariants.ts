@@ -9,7 +9,7 @@ import { epochBudget, splitBudget } from './emission.ts';
 import type { EventData } from './events.ts';
 import type { ProtocolParams } from './params.ts';
 import type { LedgerState } from './state.ts';
-import { taskConserves, type TaskSettlement } from './taskSettlement.ts';
+import { taskConserves, taskPaidWei, type TaskSettlement } from './taskSettlement.ts';
 
 export const INVARIANTS = [
   'supply-cap',
@@ -137,11 +137,7 @@ const checkBudget = ({ params, before, after, closed, allocations, tasksSettled 
   let cxtRevenueShared = 0n;
   for (const r of closed.revenue) if (r.asset === params.cxtToken) cxtRevenueShared += r.provider + r.stakers;
   // So is a task budget paid in CXT: its node pay and refund come from the buyer, not from emission.
-  for (const t of tasksSettled ?? [])
-    if (t.asset === params.cxtToken) {
-      cxtRevenueShared += t.refundWei;
-      for (const x of t.nodePay) cxtRevenueShared += x.amountWei;
-    }
+  for (const t of tasksSettled ?? []) if (t.asset === params.cxtToken) cxtRevenueShared += taskPaidWei(t);
   const cxtMinted = (allocatedByToken(allocations).get(params.cxtToken) ?? 0n) - cxtRevenueShared;
   if (cxtMinted !== closed.minted) report('budget', `CXT reward allocations sum to ${cxtMinted} but minted is ${closed.minted}`);
 };
@@ -152,11 +148,7 @@ const checkRevenue = ({ params, before, after, closed, allocations, tasksSettled
   const splitAssets = new Set<string>();
   // Tasks settled by the close pay their operators and refund their buyers in the task's asset too.
   const taskPaid = new Map<string, bigint>();
-  for (const t of tasksSettled ?? []) {
-    let paid = t.refundWei;
-    for (const x of t.nodePay) paid += x.amountWei;
-    taskPaid.set(t.asset, (taskPaid.get(t.asset) ?? 0n) + paid);
-  }
+  for (const t of tasksSettled ?? []) taskPaid.set(t.asset, (taskPaid.get(t.asset) ?? 0n) + taskPaidWei(t));
   for (const r of closed.revenue) {
     if (r.gross !== r.provider + r.stakers + r.buyback)
       report('revenue-conservation', `asset ${r.asset}: gross ${r.gross} ≠ provider ${r.provider} + stakers ${r.stakers} + buyback ${r.buyback}`);
@@ -229,7 +221,7 @@ const checkClaimed = ({ after }: CloseCheckInput, report: Report): void => {
 const checkTasks = ({ tasksSettled }: CloseCheckInput, report: Report): void => {
   for (const t of tasksSettled ?? [])
     if (!taskConserves(t))
-      report('task-conservation', `task ${t.taskId}: budget ${t.budgetWei} ≠ node pay ${t.nodePay.reduce((n, x) => n + x.amountWei, 0n)} + fee ${t.feeWei} + refund ${t.refundWei}`);
+      report('task-conservation', `task ${t.taskId}: budget ${t.budgetWei} ≠ node pay and refund ${taskPaidWei(t)} + fee ${t.feeWei}`);
 };
 
 const CHECKS: ReadonlyArray<(input: CloseCheckInput, report: Report) => void> = [

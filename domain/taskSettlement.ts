@@ -14,7 +14,7 @@
 import { event, type CorexEvent } from './events.ts';
 import { verificationWindow, type ProtocolParams } from './params.ts';
 import type { LedgerState, NodeState } from './state.ts';
-import { chooseSeats, eligibleNodes, seatCapacity } from './assignment.ts';
+import { candidateOperators, chooseSeats, eligibleNodes, seatCapacity } from './assignment.ts';
 import { roundSpanEpochs, type TaskState } from './taskState.ts';
 import { mulBps } from './units.ts';
 
@@ -34,8 +34,10 @@ export interface TaskSettlement {
 export interface Reassignment {
   readonly taskId: string;
   readonly fragmentId: string;
-  /** Fresh eligible nodes, in node id order: the seats are chosen from them with the close's log head as salt. */
+  /** Eligible nodes of the fragment's class, in node id order (shared by the fragments of the class)… */
   readonly candidates: readonly NodeState[];
+  /** …less these operators, already seated in it: the seats are chosen with the close's log head as salt. */
+  readonly excludedOperators: ReadonlySet<string>;
   readonly redundancy: number;
   readonly deadlineEpoch: number;
 }
@@ -90,6 +92,16 @@ export const taskCloseOutcomes = (state: LedgerState, p: ProtocolParams, epoch: 
   const failed: FragmentFailure[] = [];
   const settled: TaskSettlement[] = [];
   const window = verificationWindow(p);
+  // Found once per hardware class for the whole close, not once per fragment past its deadline.
+  const eligibleByClass = new Map<string, { nodes: NodeState[]; operators: ReadonlySet<string> }>();
+  const eligibleFor = (hardwareClass: NodeState['hardwareClass']) => {
+    let e = eligibleByClass.get(hardwareClass);
+    if (!e) {
+      const nodes = eligibleNodes(state, hardwareClass, epoch, window);
+      eligibleByClass.set(hardwareClass, (e = { nodes, operators: candidateOperators(nodes) }));
+    }
+    return e;
+  };
   const taskIds = [...state.tasks.keys()].sort();
   for (const taskId of taskIds) {
     const task = state.tasks.get(taskId)!;
@@ -106,9 +118,10 @@ export const taskCloseOutcomes = (state: LedgerState, p: ProtocolParams, epoch: 
         continue;
       }
       if (f.round === 1) {
-        const candidates = eligibleNodes(state, f.hardwareClass, epoch, window, new Set(f.seats.map((s) => s.operator)));
-        if (seatCapacity(candidates) >= task.redundancy) {
-          reassigned.push({ taskId, fragmentId: f.fragmentId, candidates, redundancy: task.redundancy, deadlineEpoch: epoch + roundSpanEpochs(task) });
+        const eligible = eligibleFor(f.hardwareClass);
+        const excludedOperators = new Set(f.seats.map((s) => s.operator));
+        if (seatCapacity(eligible.operators, excludedOperators) >= task.redundancy) {
+          reassigned.push({ taskId, fragmentId: f.fragmentId, candidates: eligible.nodes, excludedOperators, redundancy: task.redundancy, deadlineEpoch: epoch + roundSpanEpochs(task) });
           open = true;
           continue;
         }
@@ -122,12 +135,16 @@ export const taskCloseOutcomes = (state: LedgerState, p: ProtocolParams, epoch: 
   return { reassigned, failed, settled };
 };
 
-/** Σ node pay + fee + refund = budget, exactly: the task conservation invariant. */
-export const taskConserves = (s: Pick<TaskSettlement, 'budgetWei' | 'nodePay' | 'feeWei' | 'refundWei'>): boolean => {
-  let total = s.feeWei + s.refundWei;
+/** What a settled task allocates: its node pay and its refund (its fee is revenue). */
+export const taskPaidWei = (s: Pick<TaskSettlement, 'nodePay' | 'refundWei'>): bigint => {
+  let total = s.refundWei;
   for (const x of s.nodePay) total += x.amountWei;
-  return total === s.budgetWei && s.feeWei >= 0n && s.refundWei >= 0n;
+  return total;
 };
+
+/** Σ node pay + fee + refund = budget, exactly: the task conservation invariant. */
+export const taskConserves = (s: Pick<TaskSettlement, 'budgetWei' | 'nodePay' | 'feeWei' | 'refundWei'>): boolean =>
+  taskPaidWei(s) + s.feeWei === s.budgetWei && s.feeWei >= 0n && s.refundWei >= 0n;
 
 /**
  * The events a close records for its task outcomes, after its EpochClosed (and tier changes):
@@ -140,7 +157,7 @@ export const taskCloseEvents = (outcomes: TaskCloseOutcomes, epoch: number, logH
       taskId: r.taskId,
       fragmentId: r.fragmentId,
       round: 2,
-      nodeIds: chooseSeats(logHead, r.taskId, r.fragmentId, r.candidates, r.redundancy).map((n) => n.nodeId),
+      nodeIds: chooseSeats(logHead, r.taskId, r.fragmentId, r.candidates, r.redundancy, r.excludedOperators).map((n) => n.nodeId),
       deadlineEpoch: r.deadlineEpoch,
       salt: logHead,
     }),

@@ -59,15 +59,5 @@ export interface TaskState {
 /** The contribution kind a task's results are recorded as (and paid from the compute pool by). */
 export const resultKind = (kind: TaskKind): 'compute' | 'training' | 'data' => (kind === 'inference' ? 'compute' : kind);
 
-/** Every fragment accepted or failed: the task settles at the close of the latest finishing epoch. */
-export const taskFinishedEpoch = (task: TaskState): number | undefined => {
-  let latest = -1;
-  for (const f of task.fragments) {
-    if (f.finishedEpoch === undefined) return undefined;
-    if (f.finishedEpoch > latest) latest = f.finishedEpoch;
-  }
-  return latest;
-};
-
 /** Epochs a reassigned round gets: as many as the first round had, from its posting epoch through its deadline. */
 export const roundSpanEpochs = (task: TaskState): number => task.deadlineEpoch - task.postedEpoch + 1;

@@ -9,7 +9,7 @@ import { event, type CorexEvent } from './events.ts';
 import { refuse, type Refusal } from './errors.ts';
 import { verificationWindow, type ProtocolParams } from './params.ts';
 import type { LedgerState, NodeState } from './state.ts';
-import { chooseSeats, eligibleNodes, seatCapacity } from './assignment.ts';
+import { candidateOperators, chooseSeats, eligibleNodes, seatCapacity } from './assignment.ts';
 import { resultKind, type FragmentState, type TaskState } from './taskState.ts';
 
 type Decision = E.Either<Refusal, CorexEvent[]>;
@@ -43,7 +43,7 @@ export const postTask = (c: CommandOf<'PostTask'>, state: LedgerState, epoch: nu
     let eligible = candidatesByClass.get(f.hardwareClass);
     if (!eligible) {
       const nodes = eligibleNodes(state, f.hardwareClass, epoch, verificationWindow(p));
-      candidatesByClass.set(f.hardwareClass, (eligible = { nodes, capacity: seatCapacity(nodes) }));
+      candidatesByClass.set(f.hardwareClass, (eligible = { nodes, capacity: seatCapacity(candidateOperators(nodes)) }));
     }
     const { nodes: candidates, capacity } = eligible;
     if (capacity < c.redundancy)

@@ -4,7 +4,7 @@
  * feed /docs through jsonSchema.ts.
  */
 import * as t from 'io-ts';
-import { Address, commandFields, Epoch, HardwareClass, Id, MAX_TASK_FRAGMENTS, PositiveCount, Reason, Redundancy, literalUnion } from '../../domain/index.ts';
+import { Address, boundedArray as domainBoundedArray, commandFields, Epoch, HardwareClass, Id, MAX_TASK_FRAGMENTS, PositiveCount, Reason, Redundancy, literalUnion } from '../../domain/index.ts';
 import { describeOptional, describeScalar, describedObject, toJsonSchema } from './jsonSchema.ts';
 
 /** A 65-byte secp256k1 signature (r ‖ s ‖ v) as 0x-prefixed hex, what eth_signTypedData_v4 returns. */
@@ -97,19 +97,9 @@ export const VerdictMessage = describedObject('Verdict', { contributionId: Id, v
 /** Most items one batch request may carry. */
 export const MAX_BATCH_ITEMS = 1000;
 
-/** An array of 1 to `max` items, each decoded by `item` (errors name the index: items.3.signature). */
-const boundedArray = <C extends t.Mixed>(item: C, max: number) => {
-  const array = t.array(item);
-  return describeScalar(
-    new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
-      `ArrayOf1To${max}`,
-      (u): u is Array<t.TypeOf<C>> => array.is(u) && u.length >= 1 && u.length <= max,
-      (u, c) => (Array.isArray(u) && (u.length < 1 || u.length > max) ? t.failure(u, c, `must hold 1 to ${max} items, not ${u.length}`) : array.validate(u, c)),
-      array.encode,
-    ),
-    { type: 'array', items: toJsonSchema(item), minItems: 1, maxItems: max },
-  );
-};
+/** An array of 1 to `max` items, each decoded by `item` (errors name the index: items.3.signature), described for /docs. */
+const boundedArray = <C extends t.Mixed>(item: C, max: number) =>
+  describeScalar(domainBoundedArray(`ArrayOf1To${max}`, item, 1, max), { type: 'array', items: toJsonSchema(item), minItems: 1, maxItems: max });
 
 const signedContribution = describedObject('SignedContribution', { contribution: ContributionMessage, signature: Signature }, {}, 'Signed by the node’s registered signer.');
 const signedVerdict = describedObject('SignedVerdict', { verdict: VerdictMessage, signature: Signature }, {}, 'Signed by a registered verifier.');
@@ -123,6 +113,9 @@ const taskFragment = describedObject('TaskFragment', { fragmentId: Id, units: Po
  * A cursor of a paged list: opaque to the client (base64url of the position it continues after),
  * so a changed or made-up one is refused (400) rather than silently starting elsewhere.
  */
+/** The opaque form of a page position (what `Cursor` decodes back). */
+export const encodeCursor = (position: string): string => Buffer.from(position, 'utf8').toString('base64url');
+
 export const Cursor = describeScalar(
   new t.Type<string, string, unknown>(
     'Cursor',
@@ -138,7 +131,7 @@ export const Cursor = describeScalar(
       }
       return t.failure(u, c, 'must be a cursor returned by this endpoint');
     },
-    (v) => Buffer.from(v, 'utf8').toString('base64url'),
+    encodeCursor,
   ),
   { type: 'string', pattern: '^[A-Za-z0-9_-]{1,600}$', description: 'The `next` cursor of the previous page.' },
 );

@@ -81,8 +81,8 @@ describe('task invariants on random histories', () => {
               // Re-derived from the state before it: the same nodes, in the same order.
               const epoch = e.data.round === 1 ? task.postedEpoch : state.lastClosedEpoch;
               const params = e.data.round === 1 ? paramsForEpoch(state, epoch)! : p;
-              const candidates = eligibleNodes(state, fragment.hardwareClass, epoch, verificationWindow(params), earlier);
-              expect(chooseSeats(e.data.salt, e.data.taskId, e.data.fragmentId, candidates, task.redundancy).map((n) => n.nodeId)).toEqual(e.data.nodeIds);
+              const candidates = eligibleNodes(state, fragment.hardwareClass, epoch, verificationWindow(params));
+              expect(chooseSeats(e.data.salt, e.data.taskId, e.data.fragmentId, candidates, task.redundancy, earlier).map((n) => n.nodeId)).toEqual(e.data.nodeIds);
             }
             if (e.type === 'TaskSettled') {
               settledTasks++;

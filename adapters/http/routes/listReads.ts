@@ -6,10 +6,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../ports.ts';
 import { problems, sendProblem } from '../problem.ts';
-import { params, queries } from '../requestCodecs.ts';
+import { encodeCursor, params, queries } from '../requestCodecs.ts';
 import { defineRoute } from '../route.ts';
 
-const opaque = (cursor: unknown): string | null => (typeof cursor === 'string' ? Buffer.from(cursor, 'utf8').toString('base64url') : null);
+const opaque = (cursor: unknown): string | null => (typeof cursor === 'string' ? encodeCursor(cursor) : null);
 
 export const registerListReads = (app: FastifyInstance, deps: HttpDeps): void => {
   const { tokens, queries: q } = deps;

@@ -8,7 +8,7 @@ import { ZERO_HASH } from '../../../domain/index.ts';
 import { replyToCommand } from '../commandReply.ts';
 import type { HttpDeps } from '../ports.ts';
 import { problems, sendProblem } from '../problem.ts';
-import { bodies, params, queries } from '../requestCodecs.ts';
+import { bodies, encodeCursor, params, queries } from '../requestCodecs.ts';
 import { defineRoute } from '../route.ts';
 
 export const registerTaskRoutes = (app: FastifyInstance, deps: HttpDeps): void => {
@@ -51,7 +51,7 @@ export const registerTaskRoutes = (app: FastifyInstance, deps: HttpDeps): void =
     handler: async ({ params: p, query }) => {
       const page = await q.assignments(p.nodeId, query.after, query.limit ?? 100);
       const next = page.next as string | null;
-      return { ...page, next: next === null ? null : Buffer.from(next, 'utf8').toString('base64url') };
+      return { ...page, next: next === null ? null : encodeCursor(next) };
     },
   });
 };
