@@ -77,6 +77,7 @@ export type RefusalCode =
   | 'INVALID_TASK'
   | 'TASK_EXISTS'
   | 'TOO_FEW_ELIGIBLE_NODES'
+  | 'TASK_TOO_LARGE'
   | 'TASK_UNKNOWN'
   | 'FRAGMENT_UNKNOWN'
   | 'NOT_ASSIGNED'

@@ -22,6 +22,13 @@ export const quorumProblem = (redundancy: number, quorum: number): string | unde
     ? `quorum ${quorum} must be from ⌈redundancy/2⌉ = ${Math.ceil(redundancy / 2)} to redundancy ${redundancy}`
     : undefined;
 
+/**
+ * Most node scores one PostTask may compute (fragments × eligible nodes of their classes), about
+ * 1 µs each: a decision runs alone in the command handler, so a bigger task would stall every
+ * other writer for seconds. Such work is split into several tasks.
+ */
+export const MAX_ASSIGNMENT_SCORES = 5_000_000;
+
 export const postTask = (c: CommandOf<'PostTask'>, state: LedgerState, epoch: number, p: ProtocolParams): Decision => {
   if (state.tasks.has(c.taskId)) return no('TASK_EXISTS', `task ${c.taskId} is already posted`);
   if (!state.assetRegistry.has(c.asset)) return no('ASSET_UNKNOWN', `asset ${c.asset} is not registered; register the ERC-20 first (POST /v1/assets or cxt asset register)`);
@@ -39,6 +46,7 @@ export const postTask = (c: CommandOf<'PostTask'>, state: LedgerState, epoch: nu
   // Candidates per hardware class, found once: no operator holds a seat of a fragment not yet posted.
   const candidatesByClass = new Map<string, { nodes: NodeState[]; capacity: number }>();
   const assigned: CorexEvent[] = [];
+  let scores = 0;
   for (const [i, f] of c.fragments.entries()) {
     let eligible = candidatesByClass.get(f.hardwareClass);
     if (!eligible) {
@@ -46,6 +54,12 @@ export const postTask = (c: CommandOf<'PostTask'>, state: LedgerState, epoch: nu
       candidatesByClass.set(f.hardwareClass, (eligible = { nodes, capacity: seatCapacity(candidateOperators(nodes)) }));
     }
     const { nodes: candidates, capacity } = eligible;
+    scores += candidates.length;
+    if (scores > MAX_ASSIGNMENT_SCORES)
+      return no(
+        'TASK_TOO_LARGE',
+        `assigning ${c.fragments.length} fragments over the eligible nodes would score more than ${MAX_ASSIGNMENT_SCORES.toLocaleString('en')} nodes (fragments.${i} reaches it); split the work into several tasks`,
+      );
     if (capacity < c.redundancy)
       return no(
         'TOO_FEW_ELIGIBLE_NODES',

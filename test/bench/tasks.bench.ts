@@ -21,7 +21,7 @@ export default async function tasksBench(ctx: BenchContext): Promise<string> {
   run({ type: 'RegisterAsset', asset, symbol: 'USD', decimals: 18 });
   const rows: string[] = [];
   let registered = 0;
-  const sizes = ctx.quick ? [[1_000, 20]] : [[10_000, 20], [100_000, 20], [100_000, 100]];
+  const sizes = ctx.quick ? [[1_000, 20]] : [[10_000, 20], [100_000, 20], [100_000, 50]];
   for (const [nodes, fragments] of sizes as Array<[number, number]>) {
     for (; registered < nodes; registered++) {
       const operator = `0x${(registered + 1).toString(16).padStart(40, '0')}`;

@@ -111,6 +111,15 @@ describe('posting a task', () => {
     expect(refusal.message).toContain('needs 3 gpu nodes of distinct operators; 2 eligible');
   });
 
+  it('refuses a task whose assignment would score more than MAX_ASSIGNMENT_SCORES nodes (TASK_TOO_LARGE), writing nothing', () => {
+    const s = setUp(5_001);
+    const fragments = Array.from({ length: 1_000 }, (_, i) => ({ fragmentId: `f${i}`, units: 1, hardwareClass: 'gpu' as const }));
+    const refusal = s.refused(post({ fragments }));
+    expect(refusal.code).toBe('TASK_TOO_LARGE');
+    expect(refusal.message).toContain('fragments.999 reaches it');
+    expect(ofType(s.run(post({ fragments: fragments.slice(0, 999) })), 'FragmentAssigned')).toHaveLength(999);
+  });
+
   it('does not seat the nodes of an operator slashed within the verification window', () => {
     const s = setUp(3);
     s.run({ type: 'RecordContribution', contributionId: 'bad', nodeId: 'gpu-0', epoch: 0, kind: 'compute', units: 1, proofHash: hash32(1) });
