@@ -8,3 +8,4 @@ export * from './epochs.ts';
 export * from './assets.ts';
 export * from './readModels.ts';
 export * from './tasks.ts';
+export * from './receipts.ts';

@@ -5,12 +5,14 @@
 import {
   evolve,
   initialState,
+  rewardReceipts,
   settleEpoch,
   type TaskState,
   type CorexEvent,
   type LedgerState,
 } from '../domain/index.ts';
 import { epochRow, type EpochRow } from './epochs.ts';
+import { receiptDocument, type ReceiptDocument } from './receipts.ts';
 import { taskDocument, type TaskDocument } from './tasks.ts';
 
 export interface Touched {
@@ -31,9 +33,20 @@ export interface ReadModels {
   readonly settledTasks: Map<string, TaskDocument>;
   /** Tasks the close being folded settles, taken before the close removes them from the state. */
   readonly settling: Map<string, TaskState>;
+  /**
+   * Reward receipts of the closes folded since the last write, or null when this fold keeps none
+   * (the warm-up before the checkpoint, whose receipts are already in the tables).
+   */
+  receipts: ReceiptDocument[] | null;
 }
 
-export const initialReadModels = (): ReadModels => ({ state: initialState(), epochs: new Map(), settledTasks: new Map(), settling: new Map() });
+export const initialReadModels = (withReceipts = true): ReadModels => ({
+  state: initialState(),
+  epochs: new Map(),
+  settledTasks: new Map(),
+  settling: new Map(),
+  receipts: withReceipts ? [] : null,
+});
 
 const ACCOUNT_FIELDS = ['account', 'operator', 'provider', 'verifier'] as const;
 
@@ -45,7 +58,12 @@ export const projectEvent = (
   touched: Touched,
 ): ReadModels => {
   const { state } = models;
-  if (e.type === 'EpochClosed') for (const t of settleEpoch(state, e.data.epoch).tasks.settled) models.settling.set(t.taskId, state.tasks.get(t.taskId)!);
+  if (e.type === 'EpochClosed') {
+    // The settlement evolve applies next (settleEpoch caches it), read on the state it settles.
+    const settlement = settleEpoch(state, e.data.epoch);
+    for (const t of settlement.tasks.settled) models.settling.set(t.taskId, state.tasks.get(t.taskId)!);
+    if (models.receipts) for (const r of rewardReceipts(settlement, state).values()) models.receipts.push(receiptDocument(r));
+  }
   evolve(state, e);
   const data = e.data as Record<string, unknown>;
   for (const field of ACCOUNT_FIELDS) if (typeof data[field] === 'string') touched.accounts.add(data[field] as string);

@@ -5,6 +5,7 @@
  * schemas exist for the docs only.
  */
 import { registerListReads } from './routes/listReads.ts';
+import { registerReceipts } from './routes/receipts.ts';
 import { registerTaskRoutes } from './routes/tasks.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
@@ -123,6 +124,7 @@ export const createHttpApp = async (deps: HttpDeps, options: HttpAppOptions = {}
   registerAssetRoutes(app, deps);
   registerTaskRoutes(app, deps);
   registerListReads(app, deps);
+  registerReceipts(app, deps);
   await app.ready();
   return app;
 };

@@ -13,7 +13,18 @@ export interface CommandPort {
   handle(command: Command, options?: { idempotencyKey?: string }): Promise<HandleResult>;
 }
 
+/** A read that may find nothing (404) or find the read models a tick behind the ledger (503). */
+export type Lookup =
+  | { readonly status: 'ok'; readonly body: Json }
+  | { readonly status: 'not-found' | 'catching-up'; readonly detail: string };
+
 export interface QueryPort {
+  /** The account's reward receipt for a closed epoch, with the distribution leaf it rolls into and its proof. */
+  receipt(address: string, epoch: number): Promise<Lookup>;
+  /** The account's receipts from `fromEpoch` on, ascending. */
+  receipts(address: string, fromEpoch: number, limit: number): Promise<Json>;
+  /** Every receipt of the account, one CSV line per epoch and token. */
+  receiptsCsv(address: string): Promise<string>;
   account(address: string): Promise<Json>;
   proofs(address: string): Promise<Json>;
   epochs(fromEpoch: number, limit: number): Promise<Json>;

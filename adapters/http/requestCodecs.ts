@@ -195,6 +195,7 @@ export const params = {
   seq: describedObject('SeqParams', { seq: SeqText }),
   taskId: describedObject('TaskIdParams', { taskId: Id }),
   nodeId: describedObject('NodeIdParams', { nodeId: Id }),
+  accountEpoch: describedObject('AccountEpochParams', { address: Address, epoch: EpochText }),
 } as const;
 
 export const queries = {

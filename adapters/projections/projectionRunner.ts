@@ -35,6 +35,11 @@ export interface ProjectionRunnerOptions {
   readonly snapshots?: SnapshotStore;
   /** Told when a snapshot is skipped because it does not verify. */
   readonly onSnapshotProblem?: (message: string) => void;
+  /**
+   * Keep the reward receipts table (default true). Off, the rebuild skips the receipt of every
+   * account at every close: the benchmark measures the core tables both ways.
+   */
+  readonly receipts?: boolean;
 }
 
 export interface ProjectionRunner {
@@ -49,9 +54,14 @@ export interface ProjectionRunner {
   dump(): Promise<Record<string, unknown[]>>;
   /** A task's document as the tables hold it (settled tasks stay there; the ledger state forgets them). */
   taskDocument(taskId: string): Promise<Record<string, unknown> | undefined>;
+  /** The account's reward receipts from `fromEpoch` on, ascending, at most `limit`. */
+  receipts(address: string, fromEpoch: number, limit: number): Promise<Record<string, unknown>[]>;
 }
 
 const s = (v: bigint | number): string => v.toString();
+
+/** A jsonb column: PGlite and pg parse it, unless a driver setting hands back the text. */
+const jsonb = (doc: unknown): Record<string, unknown> => (typeof doc === 'string' ? JSON.parse(doc) : doc) as Record<string, unknown>;
 
 /** One upsert: rows of a table, keyed by its key columns. */
 interface RowSet {
@@ -117,6 +127,7 @@ const rowsOf = (t: ReadModelTables, models: ReadModels, touched: Touched): RowSe
     return doc ? [[taskId, doc.status, doc]] : [];
   });
   add(t.tasks, ['task_id', 'status', 'doc'], ['task_id'], tasks);
+  if (models.receipts) add(t.receipts, ['address', 'epoch', 'doc'], ['address', 'epoch'], models.receipts.map((r) => [r['account'], r['epoch'], r]));
   return sets;
 };
 
@@ -124,9 +135,19 @@ const writeRows = async (tx: SqlQueryable, sets: readonly RowSet[]): Promise<voi
   for (const set of sets) await upsertRows(tx, set.table, set.columns, set.keys, set.rows);
 };
 
-export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, eventsPerTransaction = 50_000, snapshots, onSnapshotProblem }: ProjectionRunnerOptions): ProjectionRunner => {
+export const createProjectionRunner = ({
+  store,
+  db,
+  schema,
+  batchSize = 5000,
+  eventsPerTransaction = 50_000,
+  snapshots,
+  onSnapshotProblem,
+  receipts: withReceipts = true,
+}: ProjectionRunnerOptions): ProjectionRunner => {
   const t = readModelTables(schema);
-  let models = initialReadModels();
+  const fresh = () => initialReadModels(withReceipts);
+  let models = fresh();
   let folded = 0;
 
   const project = (e: StoredEvent, touched: Touched) =>
@@ -144,10 +165,13 @@ export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, ev
       // through + 1: the snapshot may stand just before the checkpoint's own close.
       const start = await latestVerifiedSnapshot(store, snapshots, report, through + 1);
       if (start !== undefined) {
-        models = { ...initialReadModels(), state: start.state };
+        models = { ...fresh(), state: start.state };
         folded = start.position;
       }
     }
+    // What the tables already hold is folded for its state only: its receipts are written.
+    const keep = models.receipts;
+    models.receipts = null;
     while (folded < through) {
       const page = await store.readAll({ fromPosition: folded + 1, maxCount: Math.min(batchSize, through - folded) });
       if (page.length === 0) throw new Error(`the read-model checkpoint ${through} is beyond the end of the log (${folded})`);
@@ -157,6 +181,7 @@ export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, ev
     }
     models.epochs.clear();
     models.settledTasks.clear();
+    models.receipts = keep && [];
   };
 
   /** The page after `position`, already asked for: awaited later, so a failure must not go unhandled meanwhile. */
@@ -197,6 +222,7 @@ export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, ev
           // Written once these rows are: memory need not keep them.
           models.epochs.clear();
           models.settledTasks.clear();
+          if (models.receipts) models.receipts = [];
           touched = emptyTouched();
           pending = undefined;
           pendingEvents = 0;
@@ -217,7 +243,7 @@ export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, ev
       await writing;
       return folded;
     } catch (error) {
-      models = initialReadModels();
+      models = fresh();
       folded = 0;
       throw error;
     }
@@ -231,14 +257,14 @@ export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, ev
     catchUp,
     async rebuild() {
       await db.transaction(async (tx) => {
-        for (const table of [t.supply, t.accounts, t.accountTokens, t.epochs, t.assets, t.tasks]) await tx.query(`delete from ${table}`);
+        for (const table of [t.supply, t.accounts, t.accountTokens, t.epochs, t.assets, t.tasks, t.receipts]) await tx.query(`delete from ${table}`);
         await tx.query(
           `insert into ${t.checkpoint} (name, position, hash) values ($1, 0, $2)
            on conflict (name) do update set position = 0, hash = excluded.hash`,
           [NAME, ZERO_HASH],
         );
       });
-      models = initialReadModels();
+      models = fresh();
       folded = 0;
       return catchUp();
     },
@@ -246,7 +272,14 @@ export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, ev
     async taskDocument(taskId) {
       const [row] = await db.query<{ doc: unknown }>(`select doc from ${t.tasks} where task_id = $1`, [taskId]);
       if (!row) return undefined;
-      return (typeof row.doc === 'string' ? JSON.parse(row.doc) : row.doc) as Record<string, unknown>;
+      return jsonb(row.doc);
+    },
+    async receipts(address, fromEpoch, limit) {
+      const rows = await db.query<{ doc: unknown }>(
+        `select doc from ${t.receipts} where address = $1 and epoch >= $2 order by epoch limit $3`,
+        [address, fromEpoch, limit],
+      );
+      return rows.map((r) => jsonb(r.doc));
     },
     async dump() {
       const order: Record<string, string> = {
@@ -256,6 +289,7 @@ export const createProjectionRunner = ({ store, db, schema, batchSize = 5000, ev
         epochs: 'epoch',
         assets: 'asset',
         tasks: 'task_id',
+        receipts: 'address, epoch',
       };
       const out: Record<string, unknown[]> = {};
       for (const [name, by] of Object.entries(order)) {

@@ -17,6 +17,7 @@ export const readModelTables = (schema?: string) => {
     assets: q('rm_assets'),
     checkpoint: q('rm_checkpoint'),
     tasks: q('rm_tasks'),
+    receipts: q('rm_receipts'),
   };
 };
 export type ReadModelTables = ReturnType<typeof readModelTables>;
@@ -40,6 +41,7 @@ export const migrateReadModels = async (db: SqlQueryable, schema?: string): Prom
       stakers ${amount}, buyback_budget ${amount}, buyback_spent ${amount})`,
     `create table if not exists ${t.checkpoint} (name text primary key, position bigint not null, hash text not null)`,
     `create table if not exists ${t.tasks} (task_id text primary key, status text not null, doc jsonb not null)`,
+    `create table if not exists ${t.receipts} (address text not null, epoch bigint not null, doc jsonb not null, primary key (address, epoch))`,
   ])
     await db.query(sql);
 };

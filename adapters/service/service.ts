@@ -77,8 +77,11 @@ export const startService = async (options: ServiceOptions): Promise<Service> =>
       view,
       createTreeCache(distribution.dumpSource),
       clock,
-      (taskId) => projections.taskDocument(taskId),
-      (fromPosition, limit) => store.readAll({ fromPosition, maxCount: limit }),
+      {
+        settledTask: (taskId) => projections.taskDocument(taskId),
+        eventPages: (fromPosition, limit) => store.readAll({ fromPosition, maxCount: limit }),
+        receipts: projections,
+      },
     );
 
     const leadership = storage.lockSession ? advisoryLockLeadership(storage.lockSession, `corex-scheduler:${storage.schema ?? 'default'}`) : soleLeadership();

@@ -34,6 +34,14 @@ export const projectionRunnerContract = (name: string, open: () => Promise<{ sto
         const operator = (incremental.accounts as Array<Record<string, string>>).find((r) => r.address === addr(100))!;
         expect(operator.active_stake).toBe(accountView(ledger.state, addr(100))!.activeStakeWei.toString());
         expect(incremental.epochs).toHaveLength(4);
+        // The receipts of each close add up to what it minted (every CXT allocation is explained).
+        const cxtToken = ledger.state.configs[0]!.params.cxtToken;
+        for (const epoch of incremental.epochs as Array<{ epoch: string; minted: string }>) {
+          const receipts = (incremental.receipts as Array<{ epoch: string; doc: { totals: { token: string; amount: string }[] } }>).filter((r) => Number(r.epoch) === Number(epoch.epoch));
+          expect(receipts.length).toBeGreaterThan(0);
+          const cxtPaid = receipts.flatMap((r) => r.doc.totals).filter((t) => t.token === cxtToken).reduce((a, t) => a + BigInt(t.amount), 0n);
+          expect(cxtPaid, `epoch ${epoch.epoch}`).toBe(BigInt(epoch.minted));
+        }
 
         // A second process (fresh runner) resumes from the checkpoint and writes nothing new.
         const restarted = createProjectionRunner({ store, db: store.db, batchSize: 1000 });

@@ -31,6 +31,9 @@ const queries: QueryPort = {
   node: async () => undefined,
   verifiers: failing,
   events: failing,
+  receipt: failing,
+  receipts: failing,
+  receiptsCsv: failing,
 };
 
 const deps: HttpDeps = {
