@@ -14,7 +14,7 @@
  * (while dist/ is briefly missing, bin/cxt.mjs runs the sources instead).
  */
 import { build } from 'esbuild';
-import { cpSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -65,11 +65,15 @@ try {
   // The worker entries are plain JavaScript that import TypeScript siblings: same rewrite, same name.
   await build({ ...options, entryPoints: javascript, outExtension: { '.js': '.mjs' } });
   for (const file of assets) cpSync(file, join(staging, relative(root, file)));
+  // The dashboard: one bundle for the browser, beside the modules that serve it (dist/web).
+  const { bundleWeb } = await import('../web/bundle.mjs');
+  mkdirSync(join(staging, 'web'));
+  for (const [name, text] of Object.entries(await bundleWeb())) writeFileSync(join(staging, 'web', name), text);
   if (existsSync(dist)) rmSync(dist, { recursive: true, force: true });
   renameSync(staging, dist);
 } catch (error) {
   rmSync(staging, { recursive: true, force: true });
   throw error;
 }
-const files = typescript.length + javascript.length + assets.length;
+const files = typescript.length + javascript.length + assets.length + 3;
 console.log(`cxt: built ${files} files into dist/ in ${Math.round(performance.now() - started)} ms`);

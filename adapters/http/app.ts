@@ -6,6 +6,8 @@
  */
 import { registerListReads } from './routes/listReads.ts';
 import { registerReceipts } from './routes/receipts.ts';
+import { registerWeb } from './routes/web.ts';
+import { loadWebAssets } from './webAssets.ts';
 import { registerTaskRoutes } from './routes/tasks.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
@@ -125,6 +127,7 @@ export const createHttpApp = async (deps: HttpDeps, options: HttpAppOptions = {}
   registerTaskRoutes(app, deps);
   registerListReads(app, deps);
   registerReceipts(app, deps);
+  registerWeb(app, await loadWebAssets());
   await app.ready();
   return app;
 };

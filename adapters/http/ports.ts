@@ -23,6 +23,8 @@ export interface QueryPort {
   receipt(address: string, epoch: number): Promise<Lookup>;
   /** The account's receipts from `fromEpoch` on, ascending. */
   receipts(address: string, fromEpoch: number, limit: number): Promise<Json>;
+  /** The receipts of every account a close paid or slashed, in address order, a page after the `after` cursor. */
+  epochReceipts(epoch: number, after: string | undefined, limit: number): Promise<Lookup>;
   /** Every receipt of the account, one CSV line per epoch and token. */
   receiptsCsv(address: string): Promise<string>;
   account(address: string): Promise<Json>;

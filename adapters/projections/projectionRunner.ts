@@ -56,6 +56,8 @@ export interface ProjectionRunner {
   taskDocument(taskId: string): Promise<Record<string, unknown> | undefined>;
   /** The account's reward receipts from `fromEpoch` on, ascending, at most `limit`. */
   receipts(address: string, fromEpoch: number, limit: number): Promise<Record<string, unknown>[]>;
+  /** The receipts of one close in address order, after `afterAddress`, at most `limit`. */
+  epochReceipts(epoch: number, afterAddress: string, limit: number): Promise<Record<string, unknown>[]>;
 }
 
 const s = (v: bigint | number): string => v.toString();
@@ -278,6 +280,13 @@ export const createProjectionRunner = ({
       const rows = await db.query<{ doc: unknown }>(
         `select doc from ${t.receipts} where address = $1 and epoch >= $2 order by epoch limit $3`,
         [address, fromEpoch, limit],
+      );
+      return rows.map((r) => jsonb(r.doc));
+    },
+    async epochReceipts(epoch, afterAddress, limit) {
+      const rows = await db.query<{ doc: unknown }>(
+        `select doc from ${t.receipts} where epoch = $1 and address > $2 order by address limit $3`,
+        [epoch, afterAddress, limit],
       );
       return rows.map((r) => jsonb(r.doc));
     },

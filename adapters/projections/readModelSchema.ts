@@ -42,6 +42,8 @@ export const migrateReadModels = async (db: SqlQueryable, schema?: string): Prom
     `create table if not exists ${t.checkpoint} (name text primary key, position bigint not null, hash text not null)`,
     `create table if not exists ${t.tasks} (task_id text primary key, status text not null, doc jsonb not null)`,
     `create table if not exists ${t.receipts} (address text not null, epoch bigint not null, doc jsonb not null, primary key (address, epoch))`,
+    // An epoch's receipts in address order (GET /v1/epochs/:epoch/receipts).
+    `create index if not exists rm_receipts_by_epoch on ${t.receipts} (epoch, address)`,
   ])
     await db.query(sql);
 };

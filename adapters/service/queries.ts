@@ -79,6 +79,7 @@ export type EventPages = (fromPosition: number, limit: number) => Promise<readon
 /** The receipts table of the read models, and how far those tables are. */
 export interface ReceiptSource {
   receipts(address: string, fromEpoch: number, limit: number): Promise<Record<string, unknown>[]>;
+  epochReceipts(epoch: number, afterAddress: string, limit: number): Promise<Record<string, unknown>[]>;
   checkpoint(): Promise<number>;
 }
 
@@ -166,6 +167,16 @@ export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => n
         receipts: page,
         nextFromEpoch: rows.length > limit ? Number(rows[limit]!['epoch']) : null,
       };
+    },
+
+    async epochReceipts(epoch, after, limit) {
+      const state = await view.fresh();
+      if (view.epochRecord(epoch) === undefined) return { status: 'not-found', detail: `epoch ${epoch} is not closed: its receipts are written at its close` };
+      if ((await receiptsThroughEpoch(state)) < epoch) return { status: 'catching-up', detail: `the receipts of epoch ${epoch} are being written; retry in a moment` };
+      const afterAddress = after === undefined ? '' : (JSON.parse(after) as string[])[0]!;
+      const rows = (await receiptTable?.epochReceipts(epoch, afterAddress, limit + 1)) ?? [];
+      const page = rows.slice(0, limit);
+      return { status: 'ok', body: { epoch, receipts: page, next: rows.length > limit ? JSON.stringify([page.at(-1)!['account']]) : null } };
     },
 
     async receiptsCsv(address) {
@@ -270,6 +281,7 @@ export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => n
         circulating: s(v.circulatingWei),
         remaining: s(v.remainingWei),
         staked: s(v.stakedWei),
+        stakers: [...state.accounts.values()].filter((a) => a.bondedWei > 0n).length,
         lastClosedEpoch: v.lastClosedEpoch,
         currentEpoch: recordingEpoch(state, clock()),
       };

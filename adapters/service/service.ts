@@ -142,7 +142,7 @@ export const startService = async (options: ServiceOptions): Promise<Service> =>
           render: metrics.render,
           contentType: metrics.contentType,
         },
-        info: () => describeDeployment(chain, genesis, ledger.state, clock()),
+        info: () => ({ ...describeDeployment(chain, genesis, ledger.state, clock()), logHead: { position: ledger.position, hash: ledger.headHash } }),
       },
       { logger: log, ...(config.signatureWorkers === undefined ? {} : { recoveryWorkers: config.signatureWorkers }) },
     );

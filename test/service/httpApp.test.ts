@@ -34,6 +34,7 @@ const queries: QueryPort = {
   receipt: failing,
   receipts: failing,
   receiptsCsv: failing,
+  epochReceipts: failing,
 };
 
 const deps: HttpDeps = {

@@ -5,11 +5,20 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../ports.ts';
 import { problems, sendProblem } from '../problem.ts';
-import { params, queries } from '../requestCodecs.ts';
+import type { FastifyReply } from 'fastify';
+import type { Lookup } from '../ports.ts';
+import { encodeCursor, params, queries } from '../requestCodecs.ts';
 import { defineRoute } from '../route.ts';
 
 /** The read models follow the ledger by one scheduler tick: a receipt being written is worth a retry. */
 const RETRY_AFTER_SECONDS = 2;
+
+const answer = (reply: FastifyReply, r: Lookup) => {
+  if (r.status === 'ok') return r.body;
+  if (r.status === 'not-found') return sendProblem(reply, problems.notFound(r.detail));
+  reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  return sendProblem(reply, problems.unavailable(r.detail));
+};
 
 export const registerReceipts = (app: FastifyInstance, deps: HttpDeps): void => {
   const { tokens, queries: q } = deps;
@@ -23,12 +32,21 @@ export const registerReceipts = (app: FastifyInstance, deps: HttpDeps): void => 
       'Compute: work per node, tier bps, weight and boosted weight against the close’s total; staking: active stake against the total; verdicts paid; revenue shares per asset; task pay and refunds; stake slashed; totals per token (the close’s allocation to the account, exactly). `distribution` is the first distribution including the epoch (null until one is created); a newer active one supersedes it for claiming (GET /v1/accounts/:address/proofs). An account the close did not pay answers an empty receipt.',
     params: params.accountEpoch,
     responses: { 200: 'The receipt' },
-    handler: async ({ params: p }, _req, reply) => {
-      const r = await q.receipt(p.address, p.epoch);
-      if (r.status === 'ok') return r.body;
-      if (r.status === 'not-found') return sendProblem(reply, problems.notFound(r.detail));
-      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-      return sendProblem(reply, problems.unavailable(r.detail));
+    handler: async ({ params: p }, _req, reply) => answer(reply, await q.receipt(p.address, p.epoch)),
+  });
+
+  defineRoute(app, tokens, {
+    method: 'GET',
+    url: '/v1/epochs/:epoch/receipts',
+    tag: 'epochs',
+    summary: 'The receipts of every account a close paid or slashed, in address order, paged',
+    description: 'Their totals add up to the close’s allocations: minted CXT, and per revenue asset its provider and staker shares plus task pay and refunds.',
+    params: params.epoch,
+    query: queries.page,
+    responses: { 200: 'Receipts; `next` is the cursor of the following page, or null' },
+    handler: async ({ params: p, query }, _req, reply) => {
+      const r = await q.epochReceipts(p.epoch, query.after, query.limit ?? 100);
+      return answer(reply, r.status === 'ok' ? { status: 'ok', body: { ...r.body, next: typeof r.body['next'] === 'string' ? encodeCursor(r.body['next']) : null } } : r);
     },
   });
 
