@@ -23,13 +23,15 @@ export interface Series {
 
 const compact = (v: number): string => Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 2 }).format(v);
 
-const frame = (label: string, xs: readonly number[], maxY: number): { svg: SVGElement; x: (i: number) => number; y: (v: number) => number } => {
+/** Lines put the first and last x on the edges; bars sit in the middle of equal bands, clear of the axis labels. */
+const frame = (label: string, xs: readonly number[], maxY: number, bands = false): { svg: SVGElement; x: (i: number) => number; y: (v: number) => number } => {
   const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label, class: 'chart' });
   svg.appendChild(svgEl('title', {}, label));
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
   const top = maxY > 0 ? maxY : 1;
-  const x = (i: number) => PAD.left + (xs.length <= 1 ? innerW / 2 : (i / (xs.length - 1)) * innerW);
+  const x = (i: number) =>
+    PAD.left + (bands ? ((i + 0.5) / Math.max(1, xs.length)) * innerW : xs.length <= 1 ? innerW / 2 : (i / (xs.length - 1)) * innerW);
   const y = (v: number) => PAD.top + innerH - (v / top) * innerH;
   for (const f of [0, 0.5, 1]) {
     svg.appendChild(svgEl('line', { x1: PAD.left, x2: W - PAD.right, y1: y(top * f), y2: y(top * f), class: 'grid' }));
@@ -87,7 +89,7 @@ export const lineChart = (caption: string, xs: readonly number[], series: readon
 /** Bars over x, the series stacked. */
 export const stackedBars = (caption: string, xs: readonly number[], series: readonly Series[]): HTMLElement => {
   const totals = xs.map((_, i) => series.reduce((a, s) => a + (s.values[i] ?? 0), 0));
-  const { svg, x, y } = frame(caption, xs, Math.max(0, ...totals) * 1.05);
+  const { svg, x, y } = frame(caption, xs, Math.max(0, ...totals) * 1.05, true);
   const innerW = W - PAD.left - PAD.right;
   const barW = Math.max(2, Math.min(40, (innerW / Math.max(1, xs.length)) * 0.7));
   xs.forEach((label, i) => {

@@ -12,6 +12,8 @@ export const describeDeployment = (chain: ChainRuntime, genesis: ProtocolParams,
   const versions = state.configs;
   return {
     ...deploymentFacts(chain, genesis),
+    // The service's clock: timelocks and the next close are counted from it, not the browser's.
+    nowSeconds,
     currentEpoch,
     currentEpochEndsAt: epochEndSeconds(genesis, currentEpoch),
     lastClosedEpoch: state.lastClosedEpoch,

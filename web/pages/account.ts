@@ -4,7 +4,7 @@ import { claimTransactionData, type ClaimLeaf } from '../claimCalldata.ts';
 import { stackedBars, toPlot } from '../charts.ts';
 import type { Context } from '../context.ts';
 import { el, facts, link, section, table } from '../dom.ts';
-import { amount } from '../format.ts';
+import { amount, percent } from '../format.ts';
 import { connect, sendAndWait, wallet } from '../wallet.ts';
 
 const RECEIPT_PAGE = 1000;
@@ -39,7 +39,7 @@ const explain = (ctx: Context, r: Json): HTMLElement | null => {
   return el(
     'p',
     { class: 'explain' },
-    `Epoch ${r.epoch}: ${c.nodes.length} node(s) did verified work weighing ${c.weight} at tier ${c.tierBps / 100} %; boosted by stake to ${c.boostedWeight} of ${c.totalBoostedWeight} in all, so the compute pool of `,
+    `Epoch ${r.epoch}: ${c.nodes.length} node(s) did verified work at tier ${c.tierBps / 100} %; with the stake boost that is ${percent(BigInt(c.boostedWeight), BigInt(c.totalBoostedWeight))} of all boosted weight, so the compute pool of `,
     amount(c.pool, cxt.symbol, cxt.decimals),
     ' paid ',
     amount(c.paid, cxt.symbol, cxt.decimals),
@@ -47,7 +47,7 @@ const explain = (ctx: Context, r: Json): HTMLElement | null => {
   );
 };
 
-const claimPanel = (ctx: Context, address: string, proofs: Json, account: Json): HTMLElement => {
+const claimPanel = (ctx: Context, address: string, proofs: Json): HTMLElement => {
   const status = el('p', { role: 'status', 'aria-live': 'polite', 'data-testid': 'claim-status' });
   const active = proofs.active as Json | null;
   const due = (active?.claims as Json[] | undefined)?.filter((c) => BigInt(c.cumulative) > BigInt(c.claimed)) ?? [];
@@ -87,7 +87,6 @@ const claimPanel = (ctx: Context, address: string, proofs: Json, account: Json):
       button.disabled = false;
     }
   });
-  void account;
   return el('div', { class: 'claim' }, button, status);
 };
 
@@ -122,7 +121,7 @@ export const accountPage = async (ctx: Context, address: string): Promise<HTMLEl
           return [token.symbol, amount(t.cumulativeAllocated, token.symbol, token.decimals), amount(t.activeDistributionCumulative, token.symbol, token.decimals), el('span', { 'data-testid': `claimed-${t.token}` }, amount(t.claimed, token.symbol, token.decimals)), el('span', { 'data-testid': `claimable-${t.token}` }, amount(t.claimable, token.symbol, token.decimals))];
         }),
       ),
-      claimPanel(ctx, address, proofs, a),
+      claimPanel(ctx, address, proofs),
     ),
     section(
       'Receipts',

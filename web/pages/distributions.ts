@@ -7,7 +7,7 @@ import { distributionStatus } from './overview.ts';
 
 export const distributionsPage = async (ctx: Context): Promise<HTMLElement> => {
   const { distributions } = await api('/v1/distributions');
-  const now = Math.floor(Date.now() / 1000);
+  const now: number = ctx.info.nowSeconds;
   return el(
     'div',
     { class: 'page', 'data-page': 'distributions' },

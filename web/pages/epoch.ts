@@ -4,6 +4,34 @@ import type { Context } from '../context.ts';
 import { el, facts, link, section, table } from '../dom.ts';
 import { amount, shortHex } from '../format.ts';
 
+const RECIPIENTS_PAGE = 100;
+
+/** Who the close paid, a page at a time, each linked to its account and receipt. */
+const recipients = async (ctx: Context, epoch: number): Promise<HTMLElement> => {
+  const body = el('tbody');
+  const more = el('button', { type: 'button' }, 'Show more');
+  const load = async (after: string | null) => {
+    const page = await api(`/v1/epochs/${epoch}/receipts?limit=${RECIPIENTS_PAGE}${after ? `&after=${after}` : ''}`);
+    for (const r of page.receipts as Json[])
+      body.append(
+        el(
+          'tr',
+          {},
+          el('td', {}, link(`#/account/${r.account}`, r.account)),
+          el('td', {}, ...(r.totals as Json[]).flatMap((t, i) => [i > 0 ? ', ' : '', amount(t.amount, ctx.token(t.token).symbol, ctx.token(t.token).decimals)])),
+        ),
+      );
+    more.hidden = page.next === null;
+    more.onclick = () => void load(page.next);
+  };
+  await load(null);
+  return section(
+    'Recipients',
+    el('div', { class: 'table-wrap' }, el('table', { 'data-testid': 'recipients' }, el('caption', {}, 'What the close allocated to each account (its receipt explains why)'), el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'account'), el('th', { scope: 'col' }, 'allocated'))), body)),
+    more,
+  );
+};
+
 export const epochPage = async (ctx: Context, epoch: number): Promise<HTMLElement> => {
   const e = await api(`/v1/epochs/${epoch}`);
   const cxt = ctx.token(ctx.info.contracts.cxtToken);
@@ -25,6 +53,7 @@ export const epochPage = async (ctx: Context, epoch: number): Promise<HTMLElemen
       ['Log head at the close', el('code', { title: e.logHead }, shortHex(e.logHead))],
     ]),
     section('Pools', table('Emission by pool', ['pool', 'budget', 'minted'], (['compute', 'staking', 'verification'] as const).map((p) => [p, c(e.pools[p].budget), c(e.pools[p].minted)]))),
+    await recipients(ctx, epoch),
     section(
       'Revenue',
       table('Revenue split by asset', ['asset', 'gross', 'fees', 'providers', 'stakers', 'buyback'], (e.revenue as Json[]).map((r) => {

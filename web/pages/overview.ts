@@ -31,7 +31,7 @@ export const overview = async (ctx: Context): Promise<HTMLElement> => {
   // Minted before the window, so the line is the supply itself and not just the window's sum.
   let mintedSoFar = BigInt(supply.minted) - closes.reduce((a, e) => a + BigInt(e.minted), 0n);
   const mintedLine = closes.map((e) => toPlot((mintedSoFar += BigInt(e.minted)), cxt.decimals));
-  const nowSeconds = Math.floor(Date.now() / 1000);
+  const nowSeconds: number = info.nowSeconds;
   const latest = (distributions.distributions as Json[]).at(-1);
   const anchored = [...(distributions.distributions as Json[])].reverse().find((d) => d.published);
 
@@ -49,7 +49,7 @@ export const overview = async (ctx: Context): Promise<HTMLElement> => {
         ['Stakers', String(supply.stakers)],
       ], { 'data-testid': 'supply' }),
       closes.length > 0
-        ? lineChart(`Minted supply against the cap, epochs ${xs[0]}–${xs.at(-1)} (${cxt.symbol})`, xs, [{ name: 'minted', values: mintedLine }], [{ name: 'max supply', values: [toPlot(supply.maxSupply, cxt.decimals)] }])
+        ? lineChart(`Minted supply against the cap, epochs ${xs[0]}–${xs.at(-1)} (${cxt.symbol}; minted is ${percent(BigInt(supply.minted), BigInt(supply.maxSupply))} of the cap)`, xs, [{ name: 'minted', values: mintedLine }], [{ name: 'max supply', values: [toPlot(supply.maxSupply, cxt.decimals)] }])
         : el('p', {}, 'No epoch has closed yet.'),
     ),
     section(
