@@ -89,6 +89,8 @@ export const proposalId = (p: { readonly txHash: string; readonly blockNumber: n
 
 /** The id of a contribution's first event: the event store knows it for good, the state only while it is open. */
 export const contributionKey = (contributionId: string): string => `contribution:${contributionId}`;
+/** The id of a contribution's verdict event (verified or rejected): at most one verdict each. */
+export const verdictKey = (contributionId: string): string => `verdict:${contributionId}`;
 
 /**
  * The natural idempotency key of a command, when it has one: the id of its first event.
@@ -102,7 +104,7 @@ export const naturalKey = (c: Command): string | undefined => {
       return contributionKey(c.contributionId);
     case 'VerifyContribution':
     case 'RejectContribution':
-      return `verdict:${c.contributionId}`;
+      return verdictKey(c.contributionId);
     case 'DepositStake':
       return `stake:${c.ref}`;
     case 'RecordRevenue':

@@ -25,6 +25,14 @@ export interface QueryPort {
   receipts(address: string, fromEpoch: number, limit: number): Promise<Json>;
   /** The receipts of every account a close paid or slashed, in address order, a page after the `after` cursor. */
   epochReceipts(epoch: number, after: string | undefined, limit: number): Promise<Lookup>;
+  /** A contribution: open from the ledger, settled from its events; undefined when never recorded. */
+  contribution(contributionId: string): Promise<Json | undefined>;
+  /** Revenue records and burns in the order recorded, a page after the `after` cursor. */
+  revenue(after: string | undefined, limit: number): Promise<Json>;
+  /** An account's deposits, unstake requests and withdrawals in order, a page after the `after` cursor. */
+  stakeHistory(address: string, after: string | undefined, limit: number): Promise<Json>;
+  /** Tasks (open and settled) in task id order, a page after the `after` cursor. */
+  tasks(after: string | undefined, limit: number): Promise<Json>;
   /** Every receipt of the account, one CSV line per epoch and token. */
   receiptsCsv(address: string): Promise<string>;
   account(address: string): Promise<Json>;

@@ -196,6 +196,7 @@ export const params = {
   taskId: describedObject('TaskIdParams', { taskId: Id }),
   nodeId: describedObject('NodeIdParams', { nodeId: Id }),
   accountEpoch: describedObject('AccountEpochParams', { address: Address, epoch: EpochText }),
+  contributionId: describedObject('ContributionIdParams', { contributionId: Id }),
 } as const;
 
 export const queries = {

@@ -1,6 +1,11 @@
 /** Which stream a command's events are appended to: one stream per entity the command is about. */
 import type { Command, LedgerState } from '../../domain/index.ts';
 
+/** Revenue, burns and the asset registry: one stream, so its history reads in order by version. */
+export const TREASURY_STREAM = 'treasury';
+/** An account's deposits, unstake requests and withdrawals. */
+export const accountStream = (account: string): string => `account-${account}`;
+
 export const streamFor = (c: Command, state: LedgerState): string => {
   switch (c.type) {
     case 'ConfigureProtocol':
@@ -16,11 +21,11 @@ export const streamFor = (c: Command, state: LedgerState): string => {
     case 'DepositStake':
     case 'RequestUnstake':
     case 'WithdrawStake':
-      return `account-${c.account}`;
+      return accountStream(c.account);
     case 'RecordRevenue':
     case 'BurnTokens':
     case 'RegisterAsset':
-      return 'treasury';
+      return TREASURY_STREAM;
     case 'PostTask':
       return `task-${c.taskId}`;
     case 'CloseEpoch':

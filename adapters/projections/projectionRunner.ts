@@ -56,6 +56,8 @@ export interface ProjectionRunner {
   taskDocument(taskId: string): Promise<Record<string, unknown> | undefined>;
   /** The account's reward receipts from `fromEpoch` on, ascending, at most `limit`. */
   receipts(address: string, fromEpoch: number, limit: number): Promise<Record<string, unknown>[]>;
+  /** Task documents (open and settled) in task id order, after `afterTaskId`, at most `limit`. */
+  tasks(afterTaskId: string, limit: number): Promise<Record<string, unknown>[]>;
   /** The receipts of one close in address order, after `afterAddress`, at most `limit`. */
   epochReceipts(epoch: number, afterAddress: string, limit: number): Promise<Record<string, unknown>[]>;
 }
@@ -281,6 +283,10 @@ export const createProjectionRunner = ({
         `select doc from ${t.receipts} where address = $1 and epoch >= $2 order by epoch limit $3`,
         [address, fromEpoch, limit],
       );
+      return rows.map((r) => jsonb(r.doc));
+    },
+    async tasks(afterTaskId, limit) {
+      const rows = await db.query<{ doc: unknown }>(`select doc from ${t.tasks} where task_id > $1 order by task_id limit $2`, [afterTaskId, limit]);
       return rows.map((r) => jsonb(r.doc));
     },
     async epochReceipts(epoch, afterAddress, limit) {

@@ -22,6 +22,7 @@ import {
   supplyView,
   taskDocument,
 } from '../../projections/index.ts';
+import { createHistoryQueries, type HistoryStore } from './historyQueries.ts';
 import type { LedgerView } from './ledgerView.ts';
 import type { QueryPort } from '../http/ports.ts';
 import type { IndexedTree, TreeCache } from './treeCache.ts';
@@ -88,14 +89,35 @@ export interface QuerySources {
   readonly settledTask?: SettledTaskLookup;
   readonly eventPages?: EventPages;
   readonly receipts?: ReceiptSource;
+  /** The task documents of the read models, in task id order. */
+  readonly taskPages?: (afterTaskId: string, limit: number) => Promise<Record<string, unknown>[]>;
+  /** The event store, for what the state has let go of (historyQueries.ts). */
+  readonly history?: HistoryStore;
 }
+
+const NO_HISTORY: HistoryStore = { readByIds: async () => new Map(), readStream: async () => [] };
+
+/** A task document as a list shows it: its terms and counts, not every seat. */
+const taskSummary = (doc: Record<string, unknown>): Json => {
+  const fragments = doc['fragments'] as Array<{ status: string }>;
+  const { fragments: _f, salt: _s, settlement, ...terms } = doc;
+  return {
+    ...terms,
+    fragments: fragments.length,
+    fragmentsAccepted: fragments.filter((f) => f.status === 'accepted').length,
+    fragmentsFailed: fragments.filter((f) => f.status === 'failed').length,
+    settledEpoch: (settlement as { epoch?: number } | null)?.epoch ?? null,
+  };
+};
 
 const CSV_PAGE = 1000;
 
 const nodeJson = (n: NodeState): Json => ({ nodeId: n.nodeId, operator: n.operator, signer: n.signer, hardwareClass: n.hardwareClass, region: n.region ?? null });
 
 export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => number, sources: QuerySources = {}): Queries => {
-  const { settledTask = async () => undefined, eventPages = async () => [], receipts: receiptTable } = sources;
+  const { settledTask = async () => undefined, eventPages = async () => [], receipts: receiptTable, taskPages = async () => [] } = sources;
+  const history = createHistoryQueries(sources.history ?? NO_HISTORY);
+  const firstOf = (cursor: string | undefined): string => (cursor === undefined ? '' : (JSON.parse(cursor) as string[])[0]!);
   const treeOf = async (d: DistributionState | undefined) => (d === undefined ? undefined : trees.get(d));
 
   const distributionJson = (d: DistributionState): Json => describeDistribution(view, d);
@@ -173,10 +195,23 @@ export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => n
       const state = await view.fresh();
       if (view.epochRecord(epoch) === undefined) return { status: 'not-found', detail: `epoch ${epoch} is not closed: its receipts are written at its close` };
       if ((await receiptsThroughEpoch(state)) < epoch) return { status: 'catching-up', detail: `the receipts of epoch ${epoch} are being written; retry in a moment` };
-      const afterAddress = after === undefined ? '' : (JSON.parse(after) as string[])[0]!;
-      const rows = (await receiptTable?.epochReceipts(epoch, afterAddress, limit + 1)) ?? [];
+      const rows = (await receiptTable?.epochReceipts(epoch, firstOf(after), limit + 1)) ?? [];
       const page = rows.slice(0, limit);
       return { status: 'ok', body: { epoch, receipts: page, next: rows.length > limit ? JSON.stringify([page.at(-1)!['account']]) : null } };
+    },
+
+    async contribution(contributionId) {
+      return history.contribution(await view.fresh(), contributionId);
+    },
+
+    revenue: (after, limit) => history.revenue(after, limit),
+
+    stakeHistory: (address, after, limit) => history.stakeHistory(address, after, limit),
+
+    async tasks(after, limit) {
+      const rows = await taskPages(firstOf(after), limit + 1);
+      const page = rows.slice(0, limit);
+      return { tasks: page.map(taskSummary), next: rows.length > limit ? JSON.stringify([page.at(-1)!['taskId']]) : null };
     },
 
     async receiptsCsv(address) {

@@ -81,6 +81,8 @@ export const startService = async (options: ServiceOptions): Promise<Service> =>
         settledTask: (taskId) => projections.taskDocument(taskId),
         eventPages: (fromPosition, limit) => store.readAll({ fromPosition, maxCount: limit }),
         receipts: projections,
+        taskPages: (after, limit) => projections.tasks(after, limit),
+        history: store,
       },
     );
 

@@ -35,6 +35,10 @@ const queries: QueryPort = {
   receipts: failing,
   receiptsCsv: failing,
   epochReceipts: failing,
+  contribution: failing,
+  revenue: failing,
+  stakeHistory: failing,
+  tasks: failing,
 };
 
 const deps: HttpDeps = {

@@ -181,6 +181,11 @@ describe('a task end to end (HTTP, in-process EVM)', () => {
     expect(((await erc20.getFunction('balanceOf')(buyer.address)) as bigint) - before).toBe(BigInt(settlement.refund));
   });
 
+  it('the task list shows the settled task with its counts', async () => {
+    const list = await ok(h.request('GET', '/v1/tasks'), 200);
+    expect(list).toMatchObject({ next: null, tasks: [{ taskId: 'llm-42', status: 'settled', fragments: 20, fragmentsAccepted: 20, fragmentsFailed: 0, settledEpoch: 1 }] });
+  });
+
   it('cxt task show prints the settled task from the read models, and --json its document', async () => {
     rpc.destroy();
     await h.stop();
