@@ -16,6 +16,7 @@
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -59,6 +60,7 @@ const options = {
 };
 
 const started = performance.now();
+let webLine = '';
 rmSync(staging, { recursive: true, force: true });
 try {
   await build({ ...options, entryPoints: typescript });
@@ -68,7 +70,12 @@ try {
   // The dashboard: one bundle for the browser, beside the modules that serve it (dist/web).
   const { bundleWeb } = await import('../web/bundle.mjs');
   mkdirSync(join(staging, 'web'));
-  for (const [name, text] of Object.entries(await bundleWeb())) writeFileSync(join(staging, 'web', name), text);
+  const webStarted = performance.now();
+  const web = await bundleWeb();
+  for (const [name, text] of Object.entries(web)) writeFileSync(join(staging, 'web', name), text);
+  const kb = (text) => `${(Buffer.byteLength(text) / 1024).toFixed(1)} KB`;
+  const shipped = Object.values(web).join('');
+  webLine = `cxt: dashboard bundle app.js ${kb(web['app.js'])}, all three files ${kb(shipped)} (${kb(gzipSync(shipped))} gzipped), bundled in ${Math.round(performance.now() - webStarted)} ms`;
   if (existsSync(dist)) rmSync(dist, { recursive: true, force: true });
   renameSync(staging, dist);
 } catch (error) {
@@ -77,3 +84,4 @@ try {
 }
 const files = typescript.length + javascript.length + assets.length + 3;
 console.log(`cxt: built ${files} files into dist/ in ${Math.round(performance.now() - started)} ms`);
+console.log(webLine);

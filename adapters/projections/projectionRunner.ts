@@ -253,23 +253,33 @@ export const createProjectionRunner = ({
     }
   };
 
+  /** Empties every table and sets the checkpoint to 0: the next catch-up projects the whole log. */
+  const resetTables = async (): Promise<void> => {
+    await db.transaction(async (tx) => {
+      for (const table of [t.supply, t.accounts, t.accountTokens, t.epochs, t.assets, t.tasks, t.receipts]) await tx.query(`delete from ${table}`);
+      await tx.query(
+        `insert into ${t.checkpoint} (name, position, hash) values ($1, 0, $2)
+         on conflict (name) do update set position = 0, hash = excluded.hash`,
+        [NAME, ZERO_HASH],
+      );
+    });
+    models = fresh();
+    folded = 0;
+  };
+
   return {
     get models() {
       return models;
     },
-    migrate: () => migrateReadModels(db, schema),
+    async migrate() {
+      const created = await migrateReadModels(db, schema);
+      // Receipts were added after the other tables: read models that predate them are rebuilt, so
+      // every close has its receipts rather than only the closes after the upgrade.
+      if (created.includes(t.receipts) && !created.includes(t.checkpoint) && (await readCheckpoint()) > 0) await resetTables();
+    },
     catchUp,
     async rebuild() {
-      await db.transaction(async (tx) => {
-        for (const table of [t.supply, t.accounts, t.accountTokens, t.epochs, t.assets, t.tasks, t.receipts]) await tx.query(`delete from ${table}`);
-        await tx.query(
-          `insert into ${t.checkpoint} (name, position, hash) values ($1, 0, $2)
-           on conflict (name) do update set position = 0, hash = excluded.hash`,
-          [NAME, ZERO_HASH],
-        );
-      });
-      models = fresh();
-      folded = 0;
+      await resetTables();
       return catchUp();
     },
     checkpoint: readCheckpoint,

@@ -22,9 +22,16 @@ export const readModelTables = (schema?: string) => {
 };
 export type ReadModelTables = ReturnType<typeof readModelTables>;
 
-export const migrateReadModels = async (db: SqlQueryable, schema?: string): Promise<void> => {
+/**
+ * Creates what is missing. Returns the tables it created: a table added by a newer version to
+ * read models that already stand at some checkpoint must be filled from the start of the log.
+ */
+export const migrateReadModels = async (db: SqlQueryable, schema?: string): Promise<string[]> => {
   const t = readModelTables(schema);
   if (schema !== undefined) await db.query(`create schema if not exists "${schema}"`);
+  const existing = async (table: string) => (await db.query<{ found: string | null }>(`select to_regclass($1)::text as found`, [table]))[0]?.found != null;
+  const before = new Map<string, boolean>();
+  for (const table of Object.values(t)) before.set(table, await existing(table));
   const amount = 'numeric(78,0) not null';
   for (const sql of [
     `create table if not exists ${t.supply} (singleton boolean primary key default true check (singleton),
@@ -46,6 +53,7 @@ export const migrateReadModels = async (db: SqlQueryable, schema?: string): Prom
     `create index if not exists rm_receipts_by_epoch on ${t.receipts} (epoch, address)`,
   ])
     await db.query(sql);
+  return [...before].filter(([, was]) => !was).map(([table]) => table);
 };
 
 /**

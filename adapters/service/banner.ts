@@ -49,7 +49,7 @@ export interface BannerFacts {
 
 export const printBanner = (print: (line: string) => void, f: BannerFacts): void => {
   const { chain } = f;
-  print(`Corex settlement service listening on ${f.url} (OpenAPI: ${f.url}/docs)`);
+  print(`Corex settlement service listening on ${f.url} (dashboard: ${f.url}/, OpenAPI: ${f.url}/docs)`);
   print(`  store:       ${f.storage}`);
   print(
     chain.kind === 'embedded'

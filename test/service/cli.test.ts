@@ -106,6 +106,11 @@ describe('cxt serve as a child process', () => {
     expect((await register(wallet('cli-v1').address)).status).toBe(201);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
     expect((await fetch(`${url}/docs/json`)).status).toBe(200);
+    // The dashboard, as npm run build put it in dist/web.
+    const page = await fetch(`${url}/`);
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(await page.text()).toContain('<script type="module" src="/app.js">');
+    expect((await (await fetch(`${url}/app.js`)).text()).length).toBeGreaterThan(10_000);
     await stopWithSigterm(first);
 
     const second = await serve(dataDir, port);

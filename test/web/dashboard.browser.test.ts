@@ -149,6 +149,9 @@ describe.skipIf(!enabled)('the dashboard in Chromium', () => {
     const account = await ok('GET', `/v1/accounts/${claimant}`, {}, 200);
     for (const t of account.tokens as Body[]) expect(await page.getByTestId(`claimable-${t.token}`).locator('.amount').getAttribute('data-wei')).toBe(t.claimable);
     expect(await page.locator('rect.bar').count()).toBeGreaterThanOrEqual(2);
+    const stake = page.getByTestId('stake-history').locator('tbody tr');
+    expect(await stake.count()).toBe(1);
+    expect(await stake.locator('.amount').getAttribute('data-wei')).toBe(cxt(2_000).toString());
     await shoot('account');
   });
 

@@ -8,6 +8,8 @@ import { amount, percent } from '../format.ts';
 import { connect, sendAndWait, wallet } from '../wallet.ts';
 
 const RECEIPT_PAGE = 1000;
+const STAKE_PAGE = 20;
+const STAKE_CHANGE: Record<string, string> = { StakeDeposited: 'deposit', UnstakeRequested: 'unstake request', StakeWithdrawn: 'withdrawal' };
 
 const receiptRows = (ctx: Context, receipts: Json[]) =>
   receipts.flatMap((r) =>
@@ -91,7 +93,12 @@ const claimPanel = (ctx: Context, address: string, proofs: Json): HTMLElement =>
 };
 
 export const accountPage = async (ctx: Context, address: string): Promise<HTMLElement> => {
-  const [a, proofs, receipts] = await Promise.all([api(`/v1/accounts/${address}`), api(`/v1/accounts/${address}/proofs`), api(`/v1/accounts/${address}/epochs?limit=${RECEIPT_PAGE}`)]);
+  const [a, proofs, receipts, stake] = await Promise.all([
+    api(`/v1/accounts/${address}`),
+    api(`/v1/accounts/${address}/proofs`),
+    api(`/v1/accounts/${address}/epochs?limit=${RECEIPT_PAGE}`),
+    api(`/v1/accounts/${address}/stake?limit=${STAKE_PAGE}`),
+  ]);
   const cxt = ctx.token(ctx.info.contracts.cxtToken);
   const list = receipts.receipts as Json[];
   const cxtOf = (r: Json, pick: (r: Json) => string | undefined) => toPlot(pick(r) ?? '0', cxt.decimals);
@@ -110,6 +117,12 @@ export const accountPage = async (ctx: Context, address: string): Promise<HTMLEl
         ['Governance weight', amount(a.governanceWeight, 'votes', cxt.decimals)],
         ['Nodes', a.nodeIds.length === 0 ? 'none' : el('span', {}, ...a.nodeIds.flatMap((n: string, i: number) => [i > 0 ? ', ' : '', link(`#/node/${encodeURIComponent(n)}`, n)]))],
       ]),
+      table(
+        `Stake history${stake.next ? ` (the first ${STAKE_PAGE} changes)` : ''}`,
+        ['epoch', 'change', 'amount', 'released in epoch'],
+        (stake.changes as Json[]).map((c) => [String(c.epoch), STAKE_CHANGE[c.type] ?? c.type, amount(c.amount, cxt.symbol, cxt.decimals), c.releaseEpoch === undefined ? '—' : String(c.releaseEpoch)]),
+        { 'data-testid': 'stake-history' },
+      ),
     ),
     section(
       'Rewards',
