@@ -21,5 +21,10 @@ const readOrBundle = async (): Promise<WebAssets> => {
     return { 'index.html': readFileSync(built('index.html'), 'utf8'), 'app.css': readFileSync(built('app.css'), 'utf8'), 'app.js': readFileSync(built('app.js'), 'utf8') };
   }
   const { bundleWeb } = (await import(new URL('bundle.mjs', WEB_DIR).href)) as { bundleWeb: () => Promise<WebAssets> };
-  return bundleWeb();
+  const assets = await bundleWeb();
+  // esbuild keeps a child process for later builds; a service makes none. Left running, a stop
+  // with requests in flight took 70 s instead of 5 (test/service/shutdown.test.ts; the exact
+  // mechanism was not found: the time matches fastify's 72 s keep-alive timeout).
+  (await import('esbuild')).stop();
+  return assets;
 };
