@@ -11,7 +11,7 @@ const USDT_BSC = '0x55d398326f99059ff775485246999027b3197955';
 export const baselineScenario = {
   name: 'baseline',
   description:
-    'Ten years of a small but growing network under the default parameters of DESIGN §8: 100 nodes at launch in fleets ' +
+    'A small but growing network under the default parameters of DESIGN §8: 100 nodes at launch in fleets ' +
     'of about 4 per operator, growing about 0.2% per epoch with 0.08% churn up to a cap of 200 active nodes (the cap keeps ' +
     'a 3,650-epoch run near 0.7 million node-epochs, so 8 runs take a couple of minutes on two cores); a third of the ' +
     'operators run edge devices; ' +

@@ -32,14 +32,20 @@ export interface RunHeadline {
   meanEdgeShare: number;
   nodeEpochs: number;
   contributions: number;
+  /** Staking ratio and APR at the end of year 1 and year 4 (null when the horizon is shorter): the steady state, not the first epochs. */
+  stakingRatioYear1: number | null;
+  stakingAprYear1: number | null;
+  stakingRatioYear4: number | null;
+  stakingAprYear4: number | null;
 }
 
 /** The running headline plus what it needs to know about the parameters. */
-export type HeadlineAccumulator = RunHeadline & { readonly maxSupply: bigint; readonly halfLifeEpochs: number };
+export type HeadlineAccumulator = RunHeadline & { readonly maxSupply: bigint; readonly halfLifeEpochs: number; readonly epochsPerYear: number };
 
 export const createHeadline = (params: ProtocolParams): HeadlineAccumulator => ({
   maxSupply: params.maxSupply,
   halfLifeEpochs: params.halfLifeEpochs,
+  epochsPerYear: (365 * 86_400) / params.epochLengthSeconds,
   epochs: 0,
   mintedTotal: 0n,
   burnedTotal: 0n,
@@ -62,6 +68,10 @@ export const createHeadline = (params: ProtocolParams): HeadlineAccumulator => (
   meanEdgeShare: 0,
   nodeEpochs: 0,
   contributions: 0,
+  stakingRatioYear1: null,
+  stakingAprYear1: null,
+  stakingRatioYear4: null,
+  stakingAprYear4: null,
 });
 
 /** Folds one epoch into the headline; running means are updated incrementally. */
@@ -87,10 +97,18 @@ export const recordHeadline = (h: HeadlineAccumulator, row: EpochRow, work: Epoc
   h.meanEdgeShare += (row.edgeShare - h.meanEdgeShare) / n;
   h.nodeEpochs += row.nodes;
   h.contributions += work.contributingNodes;
+  if (row.epoch + 1 === Math.round(h.epochsPerYear)) {
+    h.stakingRatioYear1 = row.stakingRatio;
+    h.stakingAprYear1 = row.stakingApr;
+  }
+  if (row.epoch + 1 === Math.round(4 * h.epochsPerYear)) {
+    h.stakingRatioYear4 = row.stakingRatio;
+    h.stakingAprYear4 = row.stakingApr;
+  }
 };
 
 /** The headline as reported, with the network totals only the run knows. */
 export const finishHeadline = (h: HeadlineAccumulator, network: { registeredNodes: number; operators: number }): RunHeadline => {
-  const { maxSupply: _maxSupply, halfLifeEpochs: _halfLifeEpochs, ...headline } = h;
+  const { maxSupply: _maxSupply, halfLifeEpochs: _halfLifeEpochs, epochsPerYear: _epochsPerYear, ...headline } = h;
   return { ...headline, ...network };
 };

@@ -45,14 +45,31 @@ const mixWords = (salt: number, words: readonly number[]): number => {
   return h;
 };
 
-/**
- * The generator of one Monte Carlo run: independent streams for every (seed, subset, run), so a run
- * gives the same numbers whichever worker runs it and in whatever order.
- */
-export const prngFor = (seed: number, subset: number, run: number): Prng => {
-  const words = [seed >>> 0, Math.floor(seed / 4_294_967_296) >>> 0, subset, run];
+/** One generator for any key of 32-bit words: independent streams for distinct keys. */
+const prngOf = (words: readonly number[]): Prng => {
   const rng = sfc32(mixWords(0x243f_6a88, words), mixWords(0x85a3_08d3, words), mixWords(0x1319_8a2e, words), mixWords(0x0370_7344, words));
   // sfc32's authors advise discarding the first outputs so a weak seed cannot show through.
   for (let i = 0; i < 15; i++) rng.nextUint32();
   return rng;
 };
+
+const seedWords = (seed: number): number[] => [seed >>> 0, Math.floor(seed / 4_294_967_296) >>> 0];
+
+/** A stream of its own for a (seed, subset, run): what runs used before common random numbers. */
+export const prngFor = (seed: number, subset: number, run: number): Prng => prngOf([...seedWords(seed), subset, run]);
+
+/**
+ * What each part of a run draws from. A stream of its own per concern, so a parameter of one
+ * concern never shifts another's draws (more nodes draw more work units, not other prices).
+ */
+export const STREAMS = ['network', 'work', 'staking', 'demand', 'tasks', 'price'] as const;
+export type StreamName = (typeof STREAMS)[number];
+export type RunStreams = Readonly<Record<StreamName, Prng>>;
+
+/**
+ * Common random numbers: the streams of run r depend on the seed and r only, not on the subset —
+ * every subset of a sweep, and both sides of a comparison, see the same draws in run r, so their
+ * difference is the parameters' effect and not noise.
+ */
+export const runStreams = (seed: number, run: number): RunStreams =>
+  Object.fromEntries(STREAMS.map((name, i) => [name, prngOf([...seedWords(seed), 0x5eed_0000 + i, run])])) as Record<StreamName, Prng>;

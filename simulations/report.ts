@@ -12,6 +12,9 @@ import type { RunOutcome } from './run.ts';
 import type { Subset } from './sweep.ts';
 import { INVARIANT_DESCRIPTIONS } from './summary.ts';
 import { isJsonObject, type Json } from './json.ts';
+import { OUTPUTS } from './outputs.ts';
+import { quantileOfNumbers, sortNumbers } from './quantiles.ts';
+import { epochsPerYear } from './market.ts';
 
 interface ChartSpec {
   readonly id: string;
@@ -21,6 +24,15 @@ interface ChartSpec {
   readonly format?: (v: number) => string;
   readonly clip?: number;
   readonly note?: string;
+  /** Dashed horizontal lines, in the chart's units (the supply cap). */
+  readonly references?: (subset: Subset) => { readonly name: string; readonly y: number }[];
+  /**
+   * Start the chart at the end of year 1 when the horizon is longer than two years: annualised
+   * rates of the first epochs (little stake sharing the whole staking pool, little supply to
+   * inflate) reach thousands of percent and would flatten the steady state to a line at zero. A
+   * log axis cannot do it: net inflation goes negative once burns outpace emission.
+   */
+  readonly steadyState?: boolean;
 }
 
 const CHARTS: readonly ChartSpec[] = [
@@ -33,6 +45,7 @@ const CHARTS: readonly ChartSpec[] = [
       { metric: 'circulating', label: 'circulating' },
       { metric: 'staked', label: 'staked' },
     ],
+    references: (subset) => [{ name: `max supply${subset.index > 0 ? ` (${subset.label})` : ''}`, y: Number(subset.params.maxSupply / 10n ** 12n) / 1e6 }],
   },
   {
     id: 'emission-burns',
@@ -44,7 +57,7 @@ const CHARTS: readonly ChartSpec[] = [
     ],
     clip: 0.995,
   },
-  { id: 'apr', title: 'Staking APR', yLabel: 'APR', metrics: [{ metric: 'stakingApr', label: 'APR' }], format: percent, clip: 0.98, note: 'Annualised; 0 while no stake is active.' },
+  { id: 'apr', title: 'Staking APR', yLabel: 'APR', metrics: [{ metric: 'stakingApr', label: 'APR' }], format: percent, clip: 0.98, note: 'Annualised; 0 while no stake is active.', steadyState: true },
   { id: 'staking-ratio', title: 'Staking ratio', yLabel: 'bonded / circulating', metrics: [{ metric: 'stakingRatio', label: 'staking ratio' }], format: percent },
   {
     id: 'rewards',
@@ -55,16 +68,16 @@ const CHARTS: readonly ChartSpec[] = [
       { metric: 'edgeShare', label: 'edge devices’ share' },
     ],
   },
-  { id: 'inflation', title: 'Net inflation', yLabel: 'per year', metrics: [{ metric: 'inflation', label: 'net inflation' }], format: percent, clip: 0.98 },
+  { id: 'inflation', title: 'Net inflation', yLabel: 'per year', metrics: [{ metric: 'inflation', label: 'net inflation' }], format: percent, clip: 0.98, steadyState: true },
   { id: 'price', title: 'CXT price', yLabel: 'asset per CXT', metrics: [{ metric: 'price', label: 'price' }] },
   { id: 'revenue', title: 'Marketplace revenue', yLabel: 'asset per epoch', metrics: [{ metric: 'revenue', label: 'gross revenue' }], clip: 0.995 },
   { id: 'nodes', title: 'Active nodes', yLabel: 'nodes', metrics: [{ metric: 'nodes', label: 'nodes' }] },
 ];
 
-const chartSeries = (spec: ChartSpec, subsets: readonly Subset[], quantiles: readonly SubsetQuantiles[]): Series[] =>
+const chartSeries = (spec: ChartSpec, subsets: readonly Subset[], quantiles: readonly SubsetQuantiles[], fromEpoch: number): Series[] =>
   subsets.flatMap((subset, s) =>
     spec.metrics.map(({ metric, label }, m) => {
-      const points = quantiles[s]?.get(metric) ?? [];
+      const points = (quantiles[s]?.get(metric) ?? []).filter((p) => p.epoch >= fromEpoch);
       const several = subsets.length > 1;
       return {
         name: several ? `${subset.label} · ${label}` : label,
@@ -137,6 +150,37 @@ const headlineTable = (subsets: readonly Subset[], outcomes: readonly RunOutcome
     }),
   });
 
+/**
+ * The subsets side by side: per output, p50 and p5–p95 across runs; ★ marks the best p50 where one
+ * direction is better (a higher APR, a lower Gini). Outputs the horizon does not reach are left out.
+ */
+const subsetTable = (subsets: readonly Subset[], outcomes: readonly RunOutcome[]) => {
+  const rows = OUTPUTS.flatMap((output) => {
+    const perSubset = subsets.map((s) => outcomes.filter((o) => o.subset === s.index).map((o) => output.of(o.headline)));
+    if (perSubset.some((xs) => xs.some((x) => x === null))) return [];
+    const stats = perSubset.map((xs) => {
+      const sorted = sortNumbers(xs as number[]);
+      return { p5: quantileOfNumbers(sorted, 5), p50: quantileOfNumbers(sorted, 50), p95: quantileOfNumbers(sorted, 95) };
+    });
+    const p50s = stats.map((x) => x.p50);
+    const top = output.better === 'higher' ? Math.max(...p50s) : Math.min(...p50s);
+    // Marked only when one subset is strictly best: common random numbers often make outputs the
+    // parameter does not touch exactly equal.
+    const best = subsets.length > 1 && output.better && p50s.filter((v) => v === top).length === 1 ? p50s.indexOf(top) : -1;
+    const show = (v: number) => (output.percent ? percent(v) : Math.abs(v) >= 1000 ? compactNumber(v) : Number(v.toPrecision(3)).toString());
+    return [[
+      { text: output.name },
+      ...stats.map((x, i): Cell => ({ text: `${i === best ? '★ ' : ''}${show(x.p50)} (${show(x.p5)} – ${show(x.p95)})`, numeric: true, ...(i === best ? { tone: 'ok' as const } : {}) })),
+    ]];
+  });
+  return table({
+    id: 'subsets',
+    caption: `Outputs per subset: p50 (p5 – p95) across runs${subsets.length > 1 ? '; ★ the best p50 where higher or lower is better' : ''}. Every subset runs on the same random streams in run r (common random numbers).`,
+    columns: ['output', ...subsets.map((s) => s.label)],
+    rows,
+  });
+};
+
 export interface ReportInput {
   readonly scenarioSource: string;
   readonly seed: number;
@@ -147,22 +191,33 @@ export interface ReportInput {
 
 export const simulationReport = (i: ReportInput): string => {
   const first = i.subsets[0]!.scenario;
+  const yearEpochs = Math.round(epochsPerYear(i.subsets[0]!.params.epochLengthSeconds));
+  const windowed = first.epochs > 2 * yearEpochs;
+  const years = first.epochs / epochsPerYear(i.subsets[0]!.params.epochLengthSeconds);
   const charts = CHARTS.map((spec) =>
     lineChart({
       id: spec.id,
-      title: spec.title,
+      title: spec.steadyState && windowed ? `${spec.title}, from the end of year 1` : spec.title,
       xLabel: 'epoch',
       yLabel: spec.yLabel,
-      series: chartSeries(spec, i.subsets, i.quantiles),
+      series: chartSeries(spec, i.subsets, i.quantiles, spec.steadyState && windowed ? yearEpochs : 0),
+      ...(spec.references ? { references: i.subsets.flatMap(spec.references).filter((r, k, all) => all.findIndex((x) => x.y === r.y) === k) } : {}),
       ...(spec.format ? { yFormat: spec.format } : {}),
       ...(spec.clip !== undefined ? { yClipQuantile: spec.clip } : {}),
-      note: [spec.note, `Line: median (p50) across ${first.runs} runs; band: p5–p95.`].filter(Boolean).join(' '),
+      note: [
+        spec.note,
+        spec.steadyState && windowed ? `Year 1 is left out: its first epochs' annualised rates reach thousands of percent and would hide the steady state (summary.json has every epoch).` : undefined,
+        `Line: median (p50) across ${first.runs} runs; band: p5–p95.`,
+      ]
+        .filter(Boolean)
+        .join(' '),
     }),
   );
   return page({
     title: `Corex tokenomics simulation — ${first.name}`,
-    lead: `${first.description} Seed ${i.seed}, ${first.runs} runs × ${first.epochs} epochs per subset, ${i.subsets.length} subset(s). Scenario: ${i.scenarioSource}.`,
+    lead: `${first.description} Horizon: ${first.epochs} epochs (${Number(years.toPrecision(3))} years). Seed ${i.seed}, ${first.runs} runs per subset, ${i.subsets.length} subset(s). Scenario: ${i.scenarioSource}.`,
     body: [
+      section('Outputs', subsetTable(i.subsets, i.outcomes)),
       section('Charts', grid(charts)),
       section(
         'Invariants',

@@ -7,7 +7,7 @@ import { activeStakeFor, keccakJcs, paramsForEpoch, type Command, type EventData
 import { postTasks, taskResults } from './buyers.ts';
 import { checkEpochClose, INVARIANTS, snapshotLedger, type InvariantName } from '../domain/invariants.ts';
 import { createSimLedger, type SimLedger } from './ledger.ts';
-import { prngFor } from './prng.ts';
+import { runStreams } from './prng.ts';
 import { createNetwork, epochWork, joinNodes, stepNetwork } from './network.ts';
 import { createStakingAgents, genesisDeposits, observeApr, stakingCommands } from './staking.ts';
 import { buybackCommand, epochsPerYear, nextPrice, revenueCommands } from './market.ts';
@@ -70,7 +70,7 @@ const TASK_REFUSALS_EXPECTED = new Set(['TOO_FEW_ELIGIBLE_NODES', 'FRAGMENT_CLOS
 export const simulateRun = (job: RunJob, callbacks: RunCallbacks, hooks: RunHooks = {}): RunOutcome => {
   const { subset, run } = job;
   const { scenario, params } = subset;
-  const rng = prngFor(job.seed, subset.index, run);
+  const rng = runStreams(job.seed, run);
   const ledger = createSimLedger(params);
   const state = ledger.state;
   const yearEpochs = epochsPerYear(params.epochLengthSeconds);
@@ -87,7 +87,7 @@ export const simulateRun = (job: RunJob, callbacks: RunCallbacks, hooks: RunHook
   const verifiers = Array.from({ length: scenario.verification.verifiers }, (_, i) => agentAddress('verifier', i));
   exec(verifiers.map((verifier) => ({ type: 'RegisterVerifier', verifier })));
   const net = createNetwork();
-  exec(joinNodes(net, scenario.network, rng, Math.min(scenario.network.initialNodes, scenario.network.maxNodes)));
+  exec(joinNodes(net, scenario.network, rng.network, Math.min(scenario.network.initialNodes, scenario.network.maxNodes)));
   const agents = createStakingAgents(scenario.staking);
   exec(genesisDeposits(agents, scenario.staking));
 
@@ -99,15 +99,16 @@ export const simulateRun = (job: RunJob, callbacks: RunCallbacks, hooks: RunHook
   let tasksPosted = 0;
   for (epoch = 0; epoch < scenario.epochs; epoch++) {
     ledger.now = ledger.startOf(epoch) + 1;
-    if (epoch > 0) exec(stepNetwork(net, scenario.network, rng));
-    exec(stakingCommands(agents, scenario.staking, state, net, rng, epoch));
-    const work = epochWork(net, scenario, rng, epoch, verifiers);
+    if (epoch > 0) exec(stepNetwork(net, scenario.network, rng.network));
+    exec(stakingCommands(agents, scenario.staking, state, net, rng.staking, epoch));
+    const work = epochWork(net, scenario, rng.work, epoch, verifiers);
     exec(work.commands);
-    exec(revenueCommands(scenario.marketplace, rng, epoch, work.verifiedUnits, net.active.map((n) => n.operator.address), yearEpochs));
+    exec(revenueCommands(scenario.marketplace, rng.demand, epoch, work.verifiedUnits, net.active.map((n) => n.operator.address), yearEpochs));
     if (scenario.tasks) {
-      // The salt stands for the log head a service would use: unknown before the epoch, fixed by the run.
-      const salt = keccakJcs(['sim', job.seed, subset.index, run, epoch]);
-      exec(postTasks(scenario.tasks, state, rng, epoch, scenario.marketplace.asset, salt, () => ++tasksPosted), TASK_REFUSALS_EXPECTED);
+      // The salt stands for the log head a service would use: unknown before the epoch, fixed by the
+      // run — and the same in every subset (common random numbers), as the other draws are.
+      const salt = keccakJcs(['sim', job.seed, run, epoch]);
+      exec(postTasks(scenario.tasks, state, rng.tasks, epoch, scenario.marketplace.asset, salt, () => ++tasksPosted), TASK_REFUSALS_EXPECTED);
       exec(taskResults(scenario.tasks, state, job.seed, epoch), TASK_REFUSALS_EXPECTED);
     }
     const buyback = buybackCommand(state, scenario.marketplace.asset, scenario.buyback.spendShare, price, epoch);
@@ -168,7 +169,7 @@ export const simulateRun = (job: RunJob, callbacks: RunCallbacks, hooks: RunHook
     recordHeadline(headline, row, work);
     burnedBefore = state.burnedWei;
     observeApr(agents, scenario.staking, stakingApr(closed.right, activeStake, price, yearEpochs));
-    price = nextPrice(price, scenario.price, rng, yearEpochs);
+    price = nextPrice(price, scenario.price, rng.price, yearEpochs);
     if (++sinceProgress === PROGRESS_EVERY_EPOCHS) {
       callbacks.onProgress?.(sinceProgress);
       sinceProgress = 0;

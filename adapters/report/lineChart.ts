@@ -45,6 +45,8 @@ export interface LineChartOptions {
    * rest; what lies above is clipped and the note says so.
    */
   readonly yClipQuantile?: number;
+  /** Horizontal reference lines (dashed), e.g. a supply cap; always inside the y range. */
+  readonly references?: readonly { readonly name: string; readonly y: number; readonly color?: string }[];
 }
 
 /** Tableau 10: distinguishable, and readable in greyscale print by lightness. */
@@ -91,6 +93,7 @@ export const lineChart = (o: LineChartOptions): Html => {
   // Reductions, not Math.min(...xs): a long series would exceed the call's argument slots.
   const xMin = xs.length ? xs.reduce((a, b) => Math.min(a, b)) : 0;
   const xMax = xs.length ? xs.reduce((a, b) => Math.max(a, b)) : 1;
+  const references = o.references ?? [];
   const values = yValues(o.series);
   let yLo = values.length ? values.reduce((a, b) => Math.min(a, b)) : 0;
   let yHi = values.length ? values.reduce((a, b) => Math.max(a, b)) : 1;
@@ -105,6 +108,10 @@ export const lineChart = (o: LineChartOptions): Html => {
   if (o.yFromZero ?? true) {
     yLo = Math.min(0, yLo);
     yHi = Math.max(0, yHi);
+  }
+  for (const r of references) {
+    yLo = Math.min(yLo, r.y);
+    yHi = Math.max(yHi, r.y);
   }
   const yTicks = niceTicks(yLo, yHi, 5);
   const xTicks = niceTicks(xMin, xMax, 6);
@@ -147,6 +154,11 @@ export const lineChart = (o: LineChartOptions): Html => {
       `<path class="series-line" data-series="${escapeHtml(s.name)}" d="${linePath(s.points, x, y)}" fill="none" stroke="${color}" stroke-width="1.6"${dash}/>`,
     );
   });
+  references.forEach((r, i) => {
+    const color = r.color ?? '#333';
+    const ry = fmt(y(r.y));
+    parts.push(`<line class="reference" data-series="${escapeHtml(r.name)}" x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${ry}" y2="${ry}" stroke="${color}" stroke-dasharray="${i === 0 ? '7 4' : '3 3'}" stroke-width="1.4"/>`);
+  });
   parts.push('</g>', '</svg>');
 
   const legend = o.series
@@ -155,7 +167,10 @@ export const lineChart = (o: LineChartOptions): Html => {
       const dash = s.dash ? ` stroke-dasharray="${s.dash}"` : '';
       return `<span style="display:inline-flex;align-items:center;gap:4px;margin-right:12px"><svg width="22" height="10" aria-hidden="true"><line x1="1" x2="21" y1="5" y2="5" stroke="${color}" stroke-width="2"${dash}/></svg>${escapeHtml(s.name)}</span>`;
     })
-    .join('');
+    .join('') +
+    references
+      .map((r, i) => `<span style="display:inline-flex;align-items:center;gap:4px;margin-right:12px"><svg width="22" height="10" aria-hidden="true"><line x1="1" x2="21" y1="5" y2="5" stroke="${r.color ?? '#333'}" stroke-width="2" stroke-dasharray="${i === 0 ? '7 4' : '3 3'}"/></svg>${escapeHtml(r.name)}</span>`)
+      .join('');
   const notes = [o.note, clipped ? `The y axis is cut at ${yFormat(yHi)}; higher values are clipped.` : undefined].filter(Boolean).join(' ');
   return raw(
     [

@@ -94,6 +94,17 @@ describe.skipIf(!browserChecks)('report.html in headless Chromium', () => {
     expect(widestBand).toBeGreaterThan(20);
     expect(await page.locator('table[data-table="invariants"] td.ok').count()).toBe(2 * 3 * INVARIANTS.length); // 2 subsets × 3 runs × every invariant
     expect(await page.locator('table[data-table="invariants"] td.bad').count()).toBe(0);
+    // The supply cap is drawn (one line: both subsets share the max supply), and the subsets are
+    // compared side by side; the lead states the horizon actually run.
+    expect(await page.locator('svg[data-chart="supply"] line.reference[data-series="max supply"]').count()).toBe(1);
+    expect(await page.locator('table[data-table="subsets"] thead th').allTextContents()).toEqual(['output', 'halfLifeEpochs=365', 'halfLifeEpochs=1461']);
+    // A shorter half-life mints more: circulating differs, and the price path (common random numbers) does not.
+    const cells = async (output: string) => page.locator('table[data-table="subsets"] tr', { hasText: output }).first().locator('td').allTextContents();
+    const circulating = await cells('circulating');
+    expect(circulating[1]).not.toBe(circulating[2]);
+    const price = await cells('finalPrice');
+    expect(price[1]).toBe(price[2]);
+    expect(await page.locator('p', { hasText: 'Horizon: 150 epochs (0.411 years)' }).count()).toBe(1);
 
     const png = await page.screenshot({ fullPage: true });
     writeFileSync(join(dir, 'report.png'), png);
