@@ -63,6 +63,8 @@ export const baselineScenario = {
   },
   price: { initial: 0.1, driftPerYear: 0.32, volatilityPerYear: 0.8 },
   buyback: { spendShare: 0.5 },
+  // Illustrative running costs per node-day in USDT (power, hosting, depreciation), for operator returns.
+  value: { hardwareCostPerEpoch: { gpu: 1.5, cpu: 0.3, edge: 0.05, storage: 0.2, bandwidth: 0.1 } },
 };
 
 export type ScenarioJson = typeof baselineScenario;

@@ -37,6 +37,14 @@ export interface RunHeadline {
   stakingAprYear1: number | null;
   stakingRatioYear4: number | null;
   stakingAprYear4: number | null;
+  /** The value side (value.ts): at the horizon, and means over the epochs. */
+  finalMarketCap: number;
+  finalRealYield: number;
+  finalInflationaryYield: number;
+  meanRevenueToEmission: number;
+  /** Mean over epochs of the operators' return on hardware cost (0 without a cost model). */
+  meanOperatorReturn: number;
+  meanOperatorReturnByClass: Record<'gpu' | 'cpu' | 'edge' | 'storage' | 'bandwidth', number>;
 }
 
 /** The running headline plus what it needs to know about the parameters. */
@@ -72,6 +80,12 @@ export const createHeadline = (params: ProtocolParams): HeadlineAccumulator => (
   stakingAprYear1: null,
   stakingRatioYear4: null,
   stakingAprYear4: null,
+  finalMarketCap: 0,
+  finalRealYield: 0,
+  finalInflationaryYield: 0,
+  meanRevenueToEmission: 0,
+  meanOperatorReturn: 0,
+  meanOperatorReturnByClass: { gpu: 0, cpu: 0, edge: 0, storage: 0, bandwidth: 0 },
 });
 
 /** Folds one epoch into the headline; running means are updated incrementally. */
@@ -97,6 +111,13 @@ export const recordHeadline = (h: HeadlineAccumulator, row: EpochRow, work: Epoc
   h.meanEdgeShare += (row.edgeShare - h.meanEdgeShare) / n;
   h.nodeEpochs += row.nodes;
   h.contributions += work.contributingNodes;
+  h.finalMarketCap = row.value.marketCap;
+  h.finalRealYield = row.value.realYield;
+  h.finalInflationaryYield = row.value.inflationaryYield;
+  h.meanRevenueToEmission += (row.value.revenueToEmission - h.meanRevenueToEmission) / n;
+  h.meanOperatorReturn += (row.value.operatorReturnAll - h.meanOperatorReturn) / n;
+  for (const cls of Object.keys(h.meanOperatorReturnByClass) as (keyof RunHeadline['meanOperatorReturnByClass'])[])
+    h.meanOperatorReturnByClass[cls] += (row.value.operatorReturn[cls] - h.meanOperatorReturnByClass[cls]) / n;
   if (row.epoch + 1 === Math.round(h.epochsPerYear)) {
     h.stakingRatioYear1 = row.stakingRatio;
     h.stakingAprYear1 = row.stakingApr;

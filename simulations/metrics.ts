@@ -4,6 +4,7 @@
  */
 import type { Allocation, EventData } from '../domain/index.ts';
 import { ratio, weiToTokens } from './units.ts';
+import type { EpochValue } from './value.ts';
 
 export interface EpochRow {
   readonly epoch: number;
@@ -41,6 +42,8 @@ export interface EpochRow {
   readonly taskNodePay: bigint;
   /** Refunded to the buyers by the tasks settled (failed fragments and dust), in asset base units. */
   readonly taskRefunds: bigint;
+  /** The value side (value.ts): market cap, the yield's two parts, revenue against emission value, operator returns. */
+  readonly value: EpochValue;
 }
 
 export const SERIES_COLUMNS = [
@@ -67,6 +70,16 @@ export const SERIES_COLUMNS = [
   'taskFragmentsFailed',
   'taskNodePay',
   'taskRefunds',
+  'marketCap',
+  'realYield',
+  'inflationaryYield',
+  'revenueToEmission',
+  'operatorReturn',
+  'operatorReturnGpu',
+  'operatorReturnCpu',
+  'operatorReturnEdge',
+  'operatorReturnStorage',
+  'operatorReturnBandwidth',
 ] as const;
 
 /** Metrics of a row in column order (everything after subset, run, epoch). */
@@ -116,6 +129,16 @@ export const formatRow = (subset: number, run: number, r: EpochRow): string =>
     r.taskFragmentsFailed,
     r.taskNodePay,
     r.taskRefunds,
+    formatFloat(r.value.marketCap),
+    formatFloat(r.value.realYield),
+    formatFloat(r.value.inflationaryYield),
+    formatFloat(r.value.revenueToEmission),
+    formatFloat(r.value.operatorReturnAll),
+    formatFloat(r.value.operatorReturn.gpu),
+    formatFloat(r.value.operatorReturn.cpu),
+    formatFloat(r.value.operatorReturn.edge),
+    formatFloat(r.value.operatorReturn.storage),
+    formatFloat(r.value.operatorReturn.bandwidth),
   ].join(',');
 
 /** Gini of non-negative values: 0 for perfect equality, → 1 when one recipient takes everything. */
@@ -147,6 +170,7 @@ export interface RowInput {
   readonly price: number;
   readonly epochsPerYear: number;
   readonly tasksSettled: readonly EventData<'TaskSettled'>[];
+  readonly value: EpochValue;
 }
 
 /** The staking APR of a close, or undefined when no stake was active (the pool then stays unminted). */
@@ -194,5 +218,6 @@ export const epochRow = (i: RowInput): EpochRow => {
     taskFragmentsFailed: i.tasksSettled.reduce((n, t) => n + t.failed, 0),
     taskNodePay: i.tasksSettled.reduce((n, t) => n + t.nodePay.reduce((m, x) => m + x.amount, 0n), 0n),
     taskRefunds: i.tasksSettled.reduce((n, t) => n + t.refund, 0n),
+    value: i.value,
   };
 };

@@ -30,13 +30,16 @@ export interface Network {
   registered: number;
   /** Addresses of operators running edge devices. */
   readonly edgeOperators: Set<string>;
+  /** Each operator's hardware class, by address. */
+  readonly operatorClass: Map<string, HardwareClass>;
 }
 
-export const createNetwork = (): Network => ({ operators: [], active: [], registered: 0, edgeOperators: new Set() });
+export const createNetwork = (): Network => ({ operators: [], active: [], registered: 0, edgeOperators: new Set(), operatorClass: new Map() });
 
 const newOperator = (net: Network, model: NetworkModel, rng: Prng): SimOperator => {
   const operator = { address: agentAddress('operator', net.operators.length), hardwareClass: pickWeighted(rng, model.hardwareMix) };
   net.operators.push(operator);
+  net.operatorClass.set(operator.address, operator.hardwareClass);
   if (operator.hardwareClass === 'edge') net.edgeOperators.add(operator.address);
   return operator;
 };

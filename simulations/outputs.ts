@@ -31,6 +31,18 @@ export const OUTPUTS: readonly Output[] = [
   { name: 'revenue', description: 'marketplace revenue over the horizon (revenue asset)', better: 'higher', of: (h) => tokens(h.revenueTotal) },
   { name: 'finalPrice', description: 'CXT price at the horizon (revenue asset per CXT)', better: 'higher', of: (h) => h.finalPrice },
   { name: 'finalNodes', description: 'active nodes at the horizon', better: 'higher', of: (h) => h.finalNodes },
+  { name: 'finalMarketCap', description: 'circulating supply × price at the horizon (revenue asset)', better: 'higher', of: (h) => h.finalMarketCap },
+  { name: 'finalRealYield', percent: true, description: 'stakers’ revenue share / staked value at the horizon, per year', better: 'higher', of: (h) => h.finalRealYield },
+  { name: 'finalInflationaryYield', percent: true, description: 'staking emission / active stake at the horizon, per year', of: (h) => h.finalInflationaryYield },
+  { name: 'meanRevenueToEmission', description: 'mean over epochs of revenue / value of the CXT emitted (sustainable above 1)', better: 'higher', of: (h) => h.meanRevenueToEmission },
+  { name: 'meanOperatorReturn', percent: true, description: 'mean over epochs of operators’ earnings / hardware cost − 1', better: 'higher', of: (h) => h.meanOperatorReturn },
+  ...(['gpu', 'cpu', 'edge', 'storage', 'bandwidth'] as const).map((cls) => ({
+    name: `meanOperatorReturn${cls[0]!.toUpperCase()}${cls.slice(1)}`,
+    percent: true,
+    description: `the same for ${cls} operators`,
+    better: 'higher' as const,
+    of: (h: RunHeadline) => h.meanOperatorReturnByClass[cls],
+  })),
   { name: 'meanRewardGini', description: 'mean Gini of the CXT allocations per epoch', better: 'lower', of: (h) => h.meanRewardGini },
 ];
 

@@ -72,6 +72,43 @@ const CHARTS: readonly ChartSpec[] = [
   { id: 'price', title: 'CXT price', yLabel: 'asset per CXT', metrics: [{ metric: 'price', label: 'price' }] },
   { id: 'revenue', title: 'Marketplace revenue', yLabel: 'asset per epoch', metrics: [{ metric: 'revenue', label: 'gross revenue' }], clip: 0.995 },
   { id: 'nodes', title: 'Active nodes', yLabel: 'nodes', metrics: [{ metric: 'nodes', label: 'nodes' }] },
+  { id: 'market-cap', title: 'Market cap', yLabel: 'asset', metrics: [{ metric: 'marketCap', label: 'circulating × price' }] },
+  {
+    id: 'yield',
+    title: 'Staking yield: real against inflationary',
+    yLabel: 'per year',
+    metrics: [
+      { metric: 'realYield', label: 'real (revenue)' },
+      { metric: 'inflationaryYield', label: 'inflationary (emission)' },
+    ],
+    format: percent,
+    clip: 0.98,
+    steadyState: true,
+  },
+  {
+    id: 'revenue-to-emission',
+    title: 'Revenue against the value emitted',
+    yLabel: 'revenue / (minted × price)',
+    metrics: [{ metric: 'revenueToEmission', label: 'revenue / emission value' }],
+    clip: 0.98,
+    references: () => [{ name: 'break-even (1)', y: 1 }],
+    note: 'Above 1, buyers pay more for the work than the CXT emitted for it is worth at the epoch’s price.',
+  },
+  {
+    id: 'operator-return',
+    title: 'Operator return on hardware cost',
+    yLabel: 'earned / cost − 1',
+    metrics: [
+      { metric: 'operatorReturnGpu', label: 'gpu' },
+      { metric: 'operatorReturnCpu', label: 'cpu' },
+      { metric: 'operatorReturnEdge', label: 'edge' },
+    ],
+    format: percent,
+    clip: 0.98,
+    steadyState: true,
+    references: () => [{ name: 'break-even (0)', y: 0 }],
+    note: 'Earnings (CXT at the epoch’s price and revenue shares) against the scenario’s hardware cost per node; storage and bandwidth are in series.csv.',
+  },
 ];
 
 const chartSeries = (spec: ChartSpec, subsets: readonly Subset[], quantiles: readonly SubsetQuantiles[], fromEpoch: number): Series[] =>

@@ -12,6 +12,7 @@ import { createNetwork, epochWork, joinNodes, stepNetwork } from './network.ts';
 import { createStakingAgents, genesisDeposits, observeApr, stakingCommands } from './staking.ts';
 import { buybackCommand, epochsPerYear, nextPrice, revenueCommands } from './market.ts';
 import { epochRow, formatRow, stakingApr } from './metrics.ts';
+import { epochValue, HARDWARE_CLASSES } from './value.ts';
 import { agentAddress } from './agents.ts';
 import { AgentCommandRefused, InvariantFailure, type RunLocation } from './errors.ts';
 import { createHeadline, finishHeadline, recordHeadline, type RunHeadline } from './headline.ts';
@@ -149,6 +150,20 @@ export const simulateRun = (job: RunJob, callbacks: RunCallbacks, hooks: RunHook
     // The location already names the epoch; keep the check's own sentence.
     if (first) throw new InvariantFailure(where(), first.invariant, first.message.replace(/^epoch \d+: /, ''));
 
+    const nodesByClass = Object.fromEntries(HARDWARE_CLASSES.map((c) => [c, 0])) as Record<(typeof HARDWARE_CLASSES)[number], number>;
+    for (const n of net.active) nodesByClass[n.operator.hardwareClass]++;
+    const value = epochValue({
+      closed: closed.right,
+      allocations: state.lastAllocations,
+      cxtToken: params.cxtToken,
+      circulatingWei: state.mintedWei - state.burnedWei,
+      activeStakeWei: activeStake,
+      price,
+      epochsPerYear: yearEpochs,
+      operatorClass: net.operatorClass,
+      nodesByClass,
+      model: scenario.value,
+    });
     const row = epochRow({
       closed: closed.right,
       cxtToken: params.cxtToken,
@@ -164,6 +179,7 @@ export const simulateRun = (job: RunJob, callbacks: RunCallbacks, hooks: RunHook
       price,
       epochsPerYear: yearEpochs,
       tasksSettled,
+      value,
     });
     callbacks.onRow(formatRow(subset.index, run, row));
     recordHeadline(headline, row, work);

@@ -114,6 +114,15 @@ export const TasksCodec = strictObject('Tasks', {
   cheatRate: Probability,
 });
 
+/**
+ * What the network is worth to the people in it: the running cost of one node per epoch by
+ * hardware class, in whole units of the revenue asset (power, hosting, depreciation). Absent: no
+ * operator return is computed (its columns are 0).
+ */
+export const ValueCodec = strictObject('Value', {
+  hardwareCostPerEpoch: strictObject('HardwareCost', { gpu: NonNegative, cpu: NonNegative, edge: NonNegative, storage: NonNegative, bandwidth: NonNegative }),
+});
+
 export const ScenarioCodec = strictObject('Scenario', {
   name: t.string,
   description: t.string,
@@ -127,10 +136,11 @@ export const ScenarioCodec = strictObject('Scenario', {
   marketplace: MarketplaceCodec,
   price: PriceCodec,
   buyback: BuybackCodec,
-}, { tasks: TasksCodec });
+}, { tasks: TasksCodec, value: ValueCodec });
 
 export type Scenario = t.TypeOf<typeof ScenarioCodec>;
 export type NetworkModel = Scenario['network'];
 export type StakingModel = Scenario['staking'];
 export type MarketplaceModel = Scenario['marketplace'];
 export type TasksModel = NonNullable<Scenario['tasks']>;
+export type ValueModel = NonNullable<Scenario['value']>;

@@ -38,7 +38,7 @@ export type SensitivitySpec = t.TypeOf<typeof SensitivitySpecCodec>;
 export type Factor = t.TypeOf<typeof FactorCodec>;
 
 /** The outputs screened when the spec names none: the ones a decision on these parameters turns on. */
-export const DEFAULT_SENSITIVITY_OUTPUTS = ['stakingRatioYear1', 'stakingRatioYear4', 'stakingAprYear1', 'stakingAprYear4', 'finalInflation', 'circulating', 'buybackBurned'];
+export const DEFAULT_SENSITIVITY_OUTPUTS = ['stakingRatioYear1', 'stakingRatioYear4', 'stakingAprYear1', 'stakingAprYear4', 'finalInflation', 'circulating', 'meanOperatorReturn', 'buybackBurned'];
 
 export const decodeSensitivitySpec = (json: unknown, source: string): Required<SensitivitySpec> => {
   const decoded = SensitivitySpecCodec.decode(json);

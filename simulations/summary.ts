@@ -33,6 +33,8 @@ export const METRIC_DEFINITIONS = {
   nodes: 'active nodes (joined and not churned)',
   tasks:
     'tasksSettled, taskFragmentsFailed: tasks the close settled and their failed fragments; taskNodePay, taskRefunds: what those tasks paid the quorum operators and refunded the buyers, in base units of the marketplace asset (0 without scenario tasks)',
+  value:
+    'marketCap: circulating × price (revenue asset); realYield: stakers’ revenue share / (active stake × price), per year; inflationaryYield: staking pool minted / active stake, per year; revenueToEmission: gross revenue / (CXT minted × price), above 1 when buyers pay more than the emission is worth; operatorReturn (all, and per hardware class): (CXT allocated × price + revenue asset allocated) / (active nodes × scenario value.hardwareCostPerEpoch) − 1, 0 without a cost model',
   quantiles: 'type 7 (linear interpolation between order statistics) across runs; amounts floored to base units',
 } as const;
 

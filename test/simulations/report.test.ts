@@ -29,7 +29,7 @@ interface BrowserGlobals {
   document: { createElement(tag: 'canvas'): Canvas };
 }
 
-const CHARTS = ['supply', 'emission-burns', 'apr', 'staking-ratio', 'rewards', 'inflation', 'price', 'revenue', 'nodes'];
+const CHARTS = ['supply', 'emission-burns', 'apr', 'staking-ratio', 'rewards', 'inflation', 'price', 'revenue', 'nodes', 'market-cap', 'yield', 'revenue-to-emission', 'operator-return'];
 
 describe('report kit', () => {
   it('escapes every text it is given', () => {
