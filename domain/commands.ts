@@ -56,7 +56,12 @@ export const commandCodecs = {
   RegisterAsset: fieldsCmd('RegisterAsset'),
   /** salt: the log head when it is decided (the command handler sets it, as for CloseEpoch). */
   PostTask: cmd('PostTask', { ...commandFields.PostTask.required, salt: Hash32 }),
-  CloseEpoch: cmd('CloseEpoch', { epoch: Epoch, logHead: Hash32 }),
+  /**
+   * omitStateHash: a close with no log to anchor (the simulation, whose logHead is the zero hash)
+   * records no stateHash, which costs a snapshot of the whole state per close. Never set by the
+   * service (its close request carries only the epoch).
+   */
+  CloseEpoch: cmd('CloseEpoch', { epoch: Epoch, logHead: Hash32 }, { omitStateHash: t.literal(true) }),
   CreateDistribution: cmd('CreateDistribution', { throughEpoch: Epoch, logHead: Hash32 }),
   RecordDistributionPublished: cmd(
     'RecordDistributionPublished',

@@ -44,8 +44,11 @@ const configured = (state: LedgerState, now: number): E.Either<Refusal, Protocol
   return p ? E.right(p) : E.left(refuse('NOT_CONFIGURED', 'the protocol has no genesis configuration yet'));
 };
 
-const withParams = (state: LedgerState, now: number, f: (p: ProtocolParams) => Decision): Decision =>
-  E.chain(f)(configured(state, now));
+/** E.chain written out: fp-ts's curried form copies its arguments on every call, and every command passes here. */
+const withParams = (state: LedgerState, now: number, f: (p: ProtocolParams) => Decision): Decision => {
+  const p = configured(state, now);
+  return E.isLeft(p) ? p : f(p.right);
+};
 
 const configure = (c: CommandOf<'ConfigureProtocol'>, state: LedgerState, now: number): Decision => {
   const checked = checkParams(c.params);
@@ -195,7 +198,7 @@ const closeEpoch = (c: CommandOf<'CloseEpoch'>, state: LedgerState, now: number,
   if (now < end) return no('EPOCH_NOT_ENDED', `epoch ${c.epoch} ends at ${end} (unix seconds); it is now ${now}`);
   const s = settleEpoch(state, c.epoch);
   return ok(
-    event('EpochClosed', epochClosedData(s, c.logHead, stateHash(state))),
+    event('EpochClosed', epochClosedData(s, c.logHead, c.omitStateHash ? undefined : stateHash(state))),
     ...s.tierChanges.map((t) => event('TierChanged', { account: t.account, from: t.from, to: t.to, epoch: c.epoch + 1 })),
     ...taskCloseEvents(s.tasks, c.epoch, c.logHead),
   );

@@ -281,7 +281,7 @@ const computeSettlement = (state: LedgerState, epoch: number): Settlement => {
  * The EpochClosed data a settlement is recorded as; `logHead` is the hash of the event before it and
  * `stateHash` that of the state the settlement was computed on (snapshot.ts).
  */
-export const epochClosedData = (s: Settlement, logHead: string, stateHash: string): EventData<'EpochClosed'> => {
+export const epochClosedData = (s: Settlement, logHead: string, stateHash: string | undefined): EventData<'EpochClosed'> => {
   const pool = (o: PoolOutcome) => ({ budget: o.budgetWei, minted: o.mintedWei });
   return {
     epoch: s.epoch,
@@ -300,6 +300,6 @@ export const epochClosedData = (s: Settlement, logHead: string, stateHash: strin
     recipients: s.allocations.length,
     logHead,
     expired: s.expiredContributionIds.length,
-    stateHash,
+    ...(stateHash === undefined ? {} : { stateHash }),
   };
 };

@@ -1,7 +1,7 @@
 /**
  * The simulation's ledger: the domain's decide → evolve over an in-memory state with an explicit
  * clock, exactly as the service runs commands, minus storage and the hash chain (closes record the
- * zero log head: nothing in the tokenomics depends on it).
+ * zero log head and no stateHash: nothing in the tokenomics depends on them).
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { decide, evolve, initialState, ZERO_HASH, type Command, type CorexEvent, type EventData, type LedgerState, type ProtocolParams, type Refusal } from '../domain/index.ts';
@@ -43,7 +43,7 @@ export const createSimLedger = (params: ProtocolParams): SimLedger => {
         const closed = events.find((e) => e.type === 'EpochClosed');
         if (closed?.type !== 'EpochClosed') throw new Error(`closing epoch ${epoch} recorded no EpochClosed`);
         return closed.data;
-      })(ledger.attempt({ type: 'CloseEpoch', epoch, logHead: ZERO_HASH }));
+      })(ledger.attempt({ type: 'CloseEpoch', epoch, logHead: ZERO_HASH, omitStateHash: true }));
     },
   };
   return ledger;
