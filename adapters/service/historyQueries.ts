@@ -7,6 +7,7 @@
 import { contributionKey, verdictKey as verdictKeyOf, type LedgerState } from '../../domain/index.ts';
 import type { EventStore, StoredEvent } from '../eventStore/port.ts';
 import { TREASURY_STREAM, accountStream } from '../ledger/streams.ts';
+import { cursorKey } from './cursor.ts';
 import type { Json } from '../http/ports.ts';
 
 export type HistoryStore = Pick<EventStore, 'readByIds' | 'readStream'>;
@@ -17,8 +18,8 @@ const STAKE_TYPES = new Set(['StakeDeposited', 'UnstakeRequested', 'StakeWithdra
 /** What a record shows of its envelope: where it is in the log, and when it was written. */
 const at = (e: StoredEvent) => ({ position: e.position, recordedAt: e.recordedAt });
 
-/** Cursors are the last stream version of a page, as the opaque cursor's JSON array. */
-const versionAfter = (after: string | undefined): number => (after === undefined ? 0 : Number((JSON.parse(after) as string[])[0]));
+/** Cursors carry the last stream version of a page. */
+const versionAfter = (after: string | undefined): number => (after === undefined ? 0 : Number(cursorKey(after)));
 
 /**
  * A page of one stream's events of some types. Streams hold other events too (the treasury

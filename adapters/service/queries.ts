@@ -11,21 +11,13 @@ import {
   type NodeState,
   type StoredEvent,
 } from '../../domain/index.ts';
-import {
-  RECEIPT_CSV_COLUMNS,
-  accountView,
-  emptyReceiptDocument,
-  governanceWeightAt,
-  nodeAssignments,
-  receiptCsvLines,
-  stakeBreakdown,
-  supplyView,
-  taskDocument,
-} from '../../projections/index.ts';
+import { accountView, governanceWeightAt, nodeAssignments, stakeBreakdown, supplyView, taskDocument } from '../../projections/index.ts';
 import { createHistoryQueries, type HistoryStore } from './historyQueries.ts';
+import { createReceiptQueries, type ReceiptSource } from './receiptQueries.ts';
+import { cursorKey } from './cursor.ts';
 import type { LedgerView } from './ledgerView.ts';
 import type { QueryPort } from '../http/ports.ts';
-import type { IndexedTree, TreeCache } from './treeCache.ts';
+import { leavesOf, type IndexedTree, type TreeCache } from './treeCache.ts';
 
 type Json = Record<string, unknown>;
 
@@ -77,13 +69,6 @@ export type SettledTaskLookup = (taskId: string) => Promise<Json | undefined>;
 /** A page of the log as stored (the event store's readAll). */
 export type EventPages = (fromPosition: number, limit: number) => Promise<readonly StoredEvent[]>;
 
-/** The receipts table of the read models, and how far those tables are. */
-export interface ReceiptSource {
-  receipts(address: string, fromEpoch: number, limit: number): Promise<Record<string, unknown>[]>;
-  epochReceipts(epoch: number, afterAddress: string, limit: number): Promise<Record<string, unknown>[]>;
-  checkpoint(): Promise<number>;
-}
-
 /** Where the answers that are not in the ledger state come from: the read models and the log. */
 export interface QuerySources {
   readonly settledTask?: SettledTaskLookup;
@@ -110,14 +95,11 @@ const taskSummary = (doc: Record<string, unknown>): Json => {
   };
 };
 
-const CSV_PAGE = 1000;
-
 const nodeJson = (n: NodeState): Json => ({ nodeId: n.nodeId, operator: n.operator, signer: n.signer, hardwareClass: n.hardwareClass, region: n.region ?? null });
 
 export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => number, sources: QuerySources = {}): Queries => {
   const { settledTask = async () => undefined, eventPages = async () => [], receipts: receiptTable, taskPages = async () => [] } = sources;
   const history = createHistoryQueries(sources.history ?? NO_HISTORY);
-  const firstOf = (cursor: string | undefined): string => (cursor === undefined ? '' : (JSON.parse(cursor) as string[])[0]!);
   const treeOf = async (d: DistributionState | undefined) => (d === undefined ? undefined : trees.get(d));
 
   const distributionJson = (d: DistributionState): Json => describeDistribution(view, d);
@@ -134,71 +116,12 @@ export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => n
       contract: d.published?.contract ?? null,
       validAt: d.published?.validAt ?? null,
       treeAvailable: tree !== undefined,
-      claims: (tree?.byAccount.get(account) ?? []).map((i) => {
-        const v = tree!.tree.values[i]!;
-        return { token: v.token, cumulative: s(v.amount), claimed: s(claimed.get(v.token) ?? 0n), proof: tree!.tree.proof(i) };
-      }),
-    };
-  };
-
-  /** The last closed epoch whose receipts the read models hold (they follow the ledger by a tick). */
-  const receiptsThroughEpoch = async (state: LedgerState): Promise<number> => {
-    const checkpoint = receiptTable ? await receiptTable.checkpoint() : 0;
-    let epoch = state.lastClosedEpoch;
-    while (epoch >= 0 && (view.epochRecord(epoch)?.position ?? Infinity) > checkpoint) epoch -= 1;
-    return epoch;
-  };
-
-  /** The first distribution that includes `epoch` (not revoked): the leaf the epoch's allocation rolls into. */
-  const rollsInto = async (state: LedgerState, epoch: number, address: string): Promise<Json | null> => {
-    const d = state.distributions.find((x) => x.throughEpoch >= epoch && x.status !== 'revoked');
-    if (d === undefined) return null;
-    const tree = await treeOf(d);
-    return {
-      seq: d.seq,
-      status: d.status,
-      throughEpoch: d.throughEpoch,
-      root: d.root,
-      contract: d.published?.contract ?? null,
-      treeAvailable: tree !== undefined,
-      leaves: (tree?.byAccount.get(address) ?? []).map((i) => {
-        const v = tree!.tree.values[i]!;
-        return { token: v.token, cumulative: s(v.amount), proof: tree!.tree.proof(i) };
-      }),
+      claims: leavesOf(tree, account).map((l) => ({ token: l.token, cumulative: l.cumulative, claimed: s(claimed.get(l.token) ?? 0n), proof: l.proof })),
     };
   };
 
   return {
-    async receipt(address, epoch) {
-      const state = await view.fresh();
-      if (view.epochRecord(epoch) === undefined) return { status: 'not-found', detail: `epoch ${epoch} is not closed: its receipts are written at its close` };
-      if ((await receiptsThroughEpoch(state)) < epoch) return { status: 'catching-up', detail: `the receipts of epoch ${epoch} are being written; retry in a moment` };
-      const [doc] = (await receiptTable?.receipts(address, epoch, 1)) ?? [];
-      const receipt = doc !== undefined && doc['epoch'] === epoch ? doc : emptyReceiptDocument(address, epoch);
-      return { status: 'ok', body: { ...receipt, distribution: await rollsInto(state, epoch, address) } };
-    },
-
-    async receipts(address, fromEpoch, limit) {
-      const state = await view.fresh();
-      const throughEpoch = await receiptsThroughEpoch(state);
-      const rows = (await receiptTable?.receipts(address, fromEpoch, limit + 1)) ?? [];
-      const page = rows.slice(0, limit).filter((r) => Number(r['epoch']) <= throughEpoch);
-      return {
-        account: address,
-        receiptsThroughEpoch: throughEpoch,
-        receipts: page,
-        nextFromEpoch: rows.length > limit ? Number(rows[limit]!['epoch']) : null,
-      };
-    },
-
-    async epochReceipts(epoch, after, limit) {
-      const state = await view.fresh();
-      if (view.epochRecord(epoch) === undefined) return { status: 'not-found', detail: `epoch ${epoch} is not closed: its receipts are written at its close` };
-      if ((await receiptsThroughEpoch(state)) < epoch) return { status: 'catching-up', detail: `the receipts of epoch ${epoch} are being written; retry in a moment` };
-      const rows = (await receiptTable?.epochReceipts(epoch, firstOf(after), limit + 1)) ?? [];
-      const page = rows.slice(0, limit);
-      return { status: 'ok', body: { epoch, receipts: page, next: rows.length > limit ? JSON.stringify([page.at(-1)!['account']]) : null } };
-    },
+    ...createReceiptQueries(view, treeOf, receiptTable),
 
     async contribution(contributionId) {
       return history.contribution(await view.fresh(), contributionId);
@@ -209,23 +132,9 @@ export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => n
     stakeHistory: (address, after, limit) => history.stakeHistory(address, after, limit),
 
     async tasks(after, limit) {
-      const rows = await taskPages(firstOf(after), limit + 1);
+      const rows = await taskPages(cursorKey(after), limit + 1);
       const page = rows.slice(0, limit);
       return { tasks: page.map(taskSummary), next: rows.length > limit ? JSON.stringify([page.at(-1)!['taskId']]) : null };
-    },
-
-    async receiptsCsv(address) {
-      const state = await view.fresh();
-      const throughEpoch = await receiptsThroughEpoch(state);
-      const cxtToken = genesisParams(state)?.cxtToken ?? '';
-      const lines = [RECEIPT_CSV_COLUMNS.join(',')];
-      for (let from = 0; from <= throughEpoch; ) {
-        const rows = (await receiptTable?.receipts(address, from, CSV_PAGE)) ?? [];
-        for (const r of rows) if (Number(r['epoch']) <= throughEpoch) for (const line of receiptCsvLines(r, cxtToken)) lines.push(line.join(','));
-        if (rows.length < CSV_PAGE) break;
-        from = Number(rows[rows.length - 1]!['epoch']) + 1;
-      }
-      return `${lines.join('\n')}\n`;
     },
 
     async account(address) {

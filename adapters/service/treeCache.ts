@@ -13,6 +13,13 @@ export interface IndexedTree {
   readonly byAccount: ReadonlyMap<string, readonly number[]>;
 }
 
+/** An account's leaves in a tree, each with its proof, as claim() takes them (amounts as decimal strings). */
+export const leavesOf = (tree: IndexedTree | undefined, account: string): { token: string; cumulative: string; proof: string[] }[] =>
+  (tree?.byAccount.get(account) ?? []).map((i) => {
+    const v = tree!.tree.values[i]!;
+    return { token: v.token, cumulative: v.amount.toString(), proof: tree!.tree.proof(i) };
+  });
+
 export type DumpSource = (d: DistributionState) => Promise<StandardMerkleDump | undefined>;
 
 export interface TreeCache {
