@@ -17,8 +17,8 @@ import type { BenchContext } from './run.ts';
 
 const NODES = 10_000;
 const HORIZON_EPOCHS = 3650;
-/** main before issue 14, this bench's earlier slices (README, "Simulation"). */
-const BEFORE = '90,000–99,000';
+/** main before issue 14 as its README gave it: 40-epoch slices, on the faster machine of that session. */
+const BEFORE = '90,359 (40-epoch slice)';
 
 const DIST_RUNNER = fileURLToPath(new URL('../../dist/simulations/runner.js', import.meta.url));
 const loadSimulate = async (): Promise<{ simulate: typeof Simulate; modules: string }> =>
@@ -59,7 +59,7 @@ export default async function simulationBench(ctx: BenchContext): Promise<string
       `Command: \`npm run bench -- simulation\`${ctx.quick ? ' (BENCH_QUICK=1: 40 epochs of the headline case)' : ''}. The headline case: baseline scenario at ${fmt(NODES)} nodes, ` +
         `${epochs === HORIZON_EPOCHS ? `the whole ${fmt(HORIZON_EPOCHS)}-epoch horizon` : `${epochs} epochs`}, 1 run on 1 worker thread, whole pipeline including every invariant at every close and the output files; modules: ${modules}.`,
       '',
-      '| case | node-epochs | wall time | node-epochs/s per core | before issue 14 |',
+      '| case | node-epochs | wall time | node-epochs/s per core | main before issue 14 (its README) |',
       '|---|---:|---:|---:|---:|',
       `| ${fmt(NODES)} nodes × ${fmt(epochs)} epochs × 1 run | ${fmt(one.nodeEpochs)} | ${one.seconds.toFixed(1)} s | ${fmt(one.rate)} | ${BEFORE} |`,
       '',
