@@ -7,6 +7,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { browserChecksEnabled, launchChromium } from '../support/chromium.ts';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../adapters/cli/main.ts';
 import type { CliIo } from '../../adapters/cli/command.ts';
@@ -68,6 +70,23 @@ describe('sensitivity analysis', () => {
     const html = readFileSync(join(dir, 'sensitivity.html'), 'utf8');
     expect(html.match(/data-chart="tornado-/g)).toHaveLength(2);
     expect(html).toContain('data-table="morris-circulating"');
+    if (browserChecksEnabled('sensitivity report')) {
+      // In Chromium: each tornado draws a bar per factor, and the influential ones have width.
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        await page.goto(pathToFileURL(join(dir, 'sensitivity.html')).href);
+        const widths = await page.locator('svg[data-chart="tornado-circulating"] rect[data-factor]').evaluateAll((rects) =>
+          Object.fromEntries(rects.map((r) => [r.getAttribute('data-factor'), Number(r.getAttribute('width'))])),
+        );
+        expect(Object.keys(widths).sort()).toEqual(['buyback.spendShare', 'halfLifeEpochs', 'verification.verifiers']);
+        expect(widths['halfLifeEpochs']).toBeGreaterThan(100);
+        expect(widths['verification.verifiers']).toBe(1);
+        expect((await page.screenshot({ fullPage: true })).length).toBeGreaterThan(10_000);
+      } finally {
+        await browser.close();
+      }
+    }
 
     writeFileSync(spec, JSON.stringify({ ...SPEC, factors: [{ key: 'halfLifeEpochs', min: 5, max: 1 }] }));
     expect(await main(['simulate', '--sensitivity', spec, '--out', dir], io)).toBe(1);
