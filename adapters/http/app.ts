@@ -81,6 +81,17 @@ export const createHttpApp = async (deps: HttpDeps, options: HttpAppOptions = {}
     frameworkErrors,
     clientErrorHandler,
   }) as unknown as FastifyInstance;
+  // A graceful stop closes the connections idle when it begins; a request in flight then finishes
+  // on a keep-alive connection that would sit idle until the keep-alive timeout (72 s) held the
+  // stop. Answers sent once the stop has begun close their connection instead.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
   app.removeContentTypeParser('text/plain');
   // Our own JSON parser (jsonBody.ts) refuses duplicate keys, NUL, lone surrogates and
   // __proto__/constructor keys; reading as a string keeps fastify's bodyLimit.

@@ -22,9 +22,7 @@ const readOrBundle = async (): Promise<WebAssets> => {
   }
   const { bundleWeb } = (await import(new URL('bundle.mjs', WEB_DIR).href)) as { bundleWeb: () => Promise<WebAssets> };
   const assets = await bundleWeb();
-  // esbuild keeps a child process for later builds; a service makes none. Left running, a stop
-  // with requests in flight took 70 s instead of 5 (test/service/shutdown.test.ts; the exact
-  // mechanism was not found: the time matches fastify's 72 s keep-alive timeout).
+  // esbuild keeps a child process for later builds; a service makes none.
   (await import('esbuild')).stop();
   return assets;
 };
