@@ -47,10 +47,10 @@ export interface LedgerSnapshot {
   readonly bondedWei: ReadonlyMap<string, bigint>;
   /** account → amount still unbonding or unbonded but not withdrawn. */
   readonly unbondingWei: ReadonlyMap<string, bigint>;
-  /** "account|token" → cumulative allocation. */
-  readonly cumulativeWei: ReadonlyMap<string, bigint>;
-  /** "account|token" → claimed on-chain. */
-  readonly claimedWei: ReadonlyMap<string, bigint>;
+  /** account → token → cumulative allocation (copies of the accounts' own maps). */
+  readonly cumulativeWei: ReadonlyMap<string, ReadonlyMap<string, bigint>>;
+  /** account → token → claimed on-chain. */
+  readonly claimedWei: ReadonlyMap<string, ReadonlyMap<string, bigint>>;
   readonly assets: ReadonlyMap<string, AssetTotals>;
 }
 
@@ -59,15 +59,17 @@ const leaf = (account: string, token: string): string => `${account}|${token}`;
 export const snapshotLedger = (state: LedgerState): LedgerSnapshot => {
   const bondedWei = new Map<string, bigint>();
   const unbondingWei = new Map<string, bigint>();
-  const cumulativeWei = new Map<string, bigint>();
-  const claimedWei = new Map<string, bigint>();
+  // Per account a copy of its own map (a native copy), not one string key per leaf: a close of a
+  // long simulation snapshots every account that ever earned, twice.
+  const cumulativeWei = new Map<string, ReadonlyMap<string, bigint>>();
+  const claimedWei = new Map<string, ReadonlyMap<string, bigint>>();
   for (const a of state.accounts.values()) {
     if (a.bondedWei !== 0n) bondedWei.set(a.account, a.bondedWei);
     let unbonding = 0n;
     for (const u of a.unbonding) unbonding += u.amountWei;
     if (unbonding !== 0n) unbondingWei.set(a.account, unbonding);
-    for (const [token, amount] of a.cumulativeWei) cumulativeWei.set(leaf(a.account, token), amount);
-    for (const [token, amount] of a.claimedWei) claimedWei.set(leaf(a.account, token), amount);
+    if (a.cumulativeWei.size > 0) cumulativeWei.set(a.account, new Map(a.cumulativeWei));
+    if (a.claimedWei.size > 0) claimedWei.set(a.account, new Map(a.claimedWei));
   }
   const assets = new Map<string, AssetTotals>();
   for (const [asset, l] of state.assets) assets.set(asset, { ...l });
@@ -197,24 +199,34 @@ const checkBurned = ({ after }: CloseCheckInput, report: Report): void => {
 
 /** §9.5 per close: every cumulative amount grows by exactly its allocation, never shrinks, never vanishes. */
 const checkCumulative = ({ before, after, allocations }: CloseCheckInput, report: Report): void => {
-  const allocated = new Map<string, bigint>();
-  for (const a of allocations) allocated.set(leaf(a.account, a.token), (allocated.get(leaf(a.account, a.token)) ?? 0n) + a.amountWei);
-  for (const [key, was] of before.cumulativeWei) {
-    const now = after.cumulativeWei.get(key) ?? 0n;
-    if (now < was) report('cumulative-monotonic', `cumulative of ${key} fell from ${was} to ${now}`);
-    else if (now - was !== (allocated.get(key) ?? 0n))
-      report('cumulative-monotonic', `cumulative of ${key} grew by ${now - was} but the close allocated ${allocated.get(key) ?? 0n}`);
+  const allocated = new Map<string, Map<string, bigint>>();
+  for (const a of allocations) {
+    let tokens = allocated.get(a.account);
+    if (!tokens) allocated.set(a.account, (tokens = new Map()));
+    tokens.set(a.token, (tokens.get(a.token) ?? 0n) + a.amountWei);
   }
-  for (const [key, now] of after.cumulativeWei)
-    if (!before.cumulativeWei.has(key) && now !== (allocated.get(key) ?? 0n))
-      report('cumulative-monotonic', `new cumulative of ${key} is ${now} but the close allocated ${allocated.get(key) ?? 0n}`);
+  const allocatedTo = (account: string, token: string): bigint => allocated.get(account)?.get(token) ?? 0n;
+  for (const [account, tokens] of before.cumulativeWei)
+    for (const [token, was] of tokens) {
+      const now = after.cumulativeWei.get(account)?.get(token) ?? 0n;
+      if (now < was) report('cumulative-monotonic', `cumulative of ${leaf(account, token)} fell from ${was} to ${now}`);
+      else if (now - was !== allocatedTo(account, token))
+        report('cumulative-monotonic', `cumulative of ${leaf(account, token)} grew by ${now - was} but the close allocated ${allocatedTo(account, token)}`);
+    }
+  for (const [account, tokens] of after.cumulativeWei) {
+    const was = before.cumulativeWei.get(account);
+    for (const [token, now] of tokens)
+      if (!was?.has(token) && now !== allocatedTo(account, token))
+        report('cumulative-monotonic', `new cumulative of ${leaf(account, token)} is ${now} but the close allocated ${allocatedTo(account, token)}`);
+  }
 };
 
 const checkClaimed = ({ after }: CloseCheckInput, report: Report): void => {
-  for (const [key, claimed] of after.claimedWei) {
-    const cumulative = after.cumulativeWei.get(key) ?? 0n;
-    if (claimed > cumulative) report('claimed-le-cumulative', `${key} claimed ${claimed} of a cumulative ${cumulative}`);
-  }
+  for (const [account, tokens] of after.claimedWei)
+    for (const [token, claimed] of tokens) {
+      const cumulative = after.cumulativeWei.get(account)?.get(token) ?? 0n;
+      if (claimed > cumulative) report('claimed-le-cumulative', `${leaf(account, token)} claimed ${claimed} of a cumulative ${cumulative}`);
+    }
 };
 
 /** Per task settled: budget = Σ node pay + fee + refund, to the base unit, none negative. */

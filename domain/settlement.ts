@@ -104,11 +104,20 @@ export const workWeight = (p: ProtocolParams, units: number, kind: UnpaidWork['k
  */
 const computeWeights = (state: LedgerState, p: ProtocolParams, work: readonly UnpaidWork[]): Map<string, bigint> => {
   type UnitSums = Record<UnpaidWork['kind'], number>;
-  const zero = (): UnitSums => ({ compute: 0, training: 0, data: 0 });
-  const unitsByNode = new Map<string, { units: UnitSums; carried?: Record<UnpaidWork['kind'], bigint> }>();
+  // Per operator, in the order of its first item (as the per-item sum would meet them): units by
+  // kind as plain numbers, moved into a bigint before they could pass 2^53.
+  const byOperator = new Map<string, { units: UnitSums; carried?: Record<UnpaidWork['kind'], bigint> }>();
+  let lastNodeId: string | undefined;
+  let lastOperator: string | undefined;
   for (const w of work) {
-    let sums = unitsByNode.get(w.nodeId);
-    if (!sums) unitsByNode.set(w.nodeId, (sums = { units: zero() }));
+    // A node's items usually come together: one lookup per run of them.
+    if (w.nodeId !== lastNodeId) {
+      lastNodeId = w.nodeId;
+      lastOperator = state.nodes.get(w.nodeId)?.operator;
+    }
+    if (lastOperator === undefined) continue;
+    let sums = byOperator.get(lastOperator);
+    if (!sums) byOperator.set(lastOperator, (sums = { units: { compute: 0, training: 0, data: 0 } }));
     if (sums.units[w.kind] + w.units > Number.MAX_SAFE_INTEGER) {
       sums.carried ??= { compute: 0n, training: 0n, data: 0n };
       sums.carried[w.kind] += BigInt(sums.units[w.kind]);
@@ -116,18 +125,13 @@ const computeWeights = (state: LedgerState, p: ProtocolParams, work: readonly Un
     }
     sums.units[w.kind] += w.units;
   }
-  // Operators in the order of their first item, as the per-item sum would meet them.
-  const kindWeighted = new Map<string, bigint>();
-  for (const [nodeId, { units, carried }] of unitsByNode) {
-    const node = state.nodes.get(nodeId);
-    if (!node) continue;
-    let sum = kindWeighted.get(node.operator) ?? 0n;
+  const weights = new Map<string, bigint>();
+  for (const [operator, { units, carried }] of byOperator) {
+    let sum = 0n;
     for (const kind of Object.keys(units) as Array<UnpaidWork['kind']>)
       if (units[kind] > 0 || carried !== undefined) sum += ((carried?.[kind] ?? 0n) + BigInt(units[kind])) * BigInt(p.kindWeightBps[kind]);
-    kindWeighted.set(node.operator, sum);
+    weights.set(operator, sum * BigInt(tierBps(p, state.accounts.get(operator)?.tier ?? p.tiers[0]!.name)));
   }
-  const weights = new Map<string, bigint>();
-  for (const [operator, sum] of kindWeighted) weights.set(operator, sum * BigInt(tierBps(p, state.accounts.get(operator)?.tier ?? p.tiers[0]!.name)));
   return weights;
 };
 

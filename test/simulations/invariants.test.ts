@@ -84,17 +84,30 @@ describe('checkEpochClose', () => {
 
   it('cumulative-monotonic: a cumulative amount that shrinks', () => {
     const input = soundClose();
-    const cumulative = new Map(input.after.cumulativeWei);
+    const [account, tokens] = [...input.after.cumulativeWei][0]!;
+    const [token, value] = [...tokens][0]!;
     const before = new Map(input.before.cumulativeWei);
-    const [key, value] = [...cumulative][0]!;
-    before.set(key, value + 1n);
+    before.set(account, new Map([...(before.get(account) ?? []), [token, value + 1n]]));
     expect(names({ ...input, before: { ...input.before, cumulativeWei: before } })).toContain('cumulative-monotonic');
+  });
+
+  it('cumulative-monotonic: a leaf the close did not allocate to appears, or one grows by more than its allocation', () => {
+    const input = soundClose();
+    const appeared = new Map(input.after.cumulativeWei);
+    appeared.set('0x00000000000000000000000000000000000000aa', new Map([['0xtoken', 5n]]));
+    expect(names(withAfter(input, { cumulativeWei: appeared }))).toEqual(['cumulative-monotonic']);
+    const [account, tokens] = [...input.after.cumulativeWei][0]!;
+    const [token, value] = [...tokens][0]!;
+    const grown = new Map(input.after.cumulativeWei);
+    grown.set(account, new Map([...tokens, [token, value + 1n]]));
+    expect(names(withAfter(input, { cumulativeWei: grown }))).toEqual(['cumulative-monotonic']);
   });
 
   it('claimed-le-cumulative: a claim above the cumulative amount', () => {
     const input = soundClose();
-    const [key, value] = [...input.after.cumulativeWei][0]!;
-    expect(names(withAfter(input, { claimedWei: new Map([[key, value + 1n]]) }))).toEqual(['claimed-le-cumulative']);
+    const [account, tokens] = [...input.after.cumulativeWei][0]!;
+    const [token, value] = [...tokens][0]!;
+    expect(names(withAfter(input, { claimedWei: new Map([[account, new Map([[token, value + 1n]])]]) }))).toEqual(['claimed-le-cumulative']);
   });
 });
 
