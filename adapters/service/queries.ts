@@ -14,6 +14,7 @@ import {
 import { accountView, governanceWeightAt, nodeAssignments, stakeBreakdown, supplyView, taskDocument } from '../../projections/index.ts';
 import { createHistoryQueries, type HistoryStore } from './historyQueries.ts';
 import { createReceiptQueries, type ReceiptSource } from './receiptQueries.ts';
+import { activeDistribution, pendingDistribution } from './liveDistributions.ts';
 import { cursorKey } from './cursor.ts';
 import type { LedgerView } from './ledgerView.ts';
 import type { QueryPort } from '../http/ports.ts';
@@ -25,15 +26,6 @@ type Json = Record<string, unknown>;
 export type Queries = QueryPort;
 
 const s = (v: bigint): string => v.toString();
-
-/** The distribution whose root the distributor pays against (at most one is active). */
-export const activeDistribution = (state: LedgerState): DistributionState | undefined => state.distributions.find((d) => d.status === 'active');
-
-/** The newest distribution still on its way (created or proposed), after the active one. */
-export const pendingDistribution = (state: LedgerState): DistributionState | undefined => {
-  const activeSeq = activeDistribution(state)?.seq ?? 0;
-  return [...state.distributions].reverse().find((d) => d.seq > activeSeq && (d.status === 'created' || d.status === 'published'));
-};
 
 const leafAmounts = (tree: IndexedTree | undefined, account: string): Map<string, bigint> => {
   const amounts = new Map<string, bigint>();

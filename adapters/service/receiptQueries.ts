@@ -7,6 +7,7 @@ import { genesisParams, type DistributionState, type LedgerState } from '../../d
 import { RECEIPT_CSV_COLUMNS, emptyReceiptDocument, receiptCsvLines } from '../../projections/index.ts';
 import type { Json, Lookup, QueryPort } from '../http/ports.ts';
 import { cursorKey } from './cursor.ts';
+import { activeDistribution, pendingDistribution } from './liveDistributions.ts';
 import type { LedgerView } from './ledgerView.ts';
 import { leavesOf, type IndexedTree } from './treeCache.ts';
 
@@ -39,9 +40,14 @@ export const createReceiptQueries = (
     return undefined;
   };
 
-  /** The first distribution that includes `epoch` (not revoked): the leaf the epoch's allocation rolls into. */
+  /**
+   * The leaf the epoch's allocation rolls into and can be claimed through: the active distribution
+   * if it includes the epoch, else the pending one if it does, else none yet. Only these two, the
+   * trees the cache keeps: an older distribution's leaf is superseded, and loading its tree (every
+   * node rebuilt and proved) on a public read of any old epoch would be the costliest request there is.
+   */
   const rollsInto = async (state: LedgerState, epoch: number, address: string): Promise<Json | null> => {
-    const d = state.distributions.find((x) => x.throughEpoch >= epoch && x.status !== 'revoked');
+    const d = [activeDistribution(state), pendingDistribution(state)].find((x) => x !== undefined && x.throughEpoch >= epoch);
     if (d === undefined) return null;
     const tree = await treeOf(d);
     return {

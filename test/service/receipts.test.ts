@@ -147,6 +147,17 @@ describe('reward receipts over HTTP', () => {
     expect(st.staking).toMatchObject({ activeStake: cxt(5_000).toString(), totalActiveStake: cxt(6_000).toString() });
   });
 
+  it('points a receipt at the distribution to claim it through: the newest pending one, not the one it first appeared in', async () => {
+    const distributions = (await get('/v1/distributions')).distributions as Body[];
+    const pending = distributions.filter((d) => d.status === 'created' || d.status === 'published').at(-1)!;
+    expect(pending.seq).toBeGreaterThan(1);
+    const receipt = await get(`/v1/accounts/${addr(operator)}/epochs/0`);
+    expect(receipt.distribution).toMatchObject({ seq: pending.seq, root: pending.root });
+    // Its leaf is cumulative: at least what epoch 0 paid.
+    const cxtLeaf = receipt.distribution.leaves.find((l: Body) => l.token === h.service.chain.cxtToken);
+    expect(BigInt(cxtLeaf.cumulative)).toBeGreaterThanOrEqual(BigInt(totalsOf(receipt)[h.service.chain.cxtToken]!));
+  });
+
   it('lists the receipts by epoch, and the CSV carries the same totals', async () => {
     const list = await get(`/v1/accounts/${addr(operator)}/epochs?limit=1`);
     expect(list).toMatchObject({ account: addr(operator), receiptsThroughEpoch: 2, nextFromEpoch: 1 });

@@ -29,7 +29,7 @@ export const registerReceipts = (app: FastifyInstance, deps: HttpDeps): void => 
     tag: 'accounts',
     summary: 'The account’s reward receipt for a closed epoch: how the settlement paid it, and the leaf (with proof) it rolls into',
     description:
-      'Compute: work per node, tier bps, weight and boosted weight against the close’s total; staking: active stake against the total; verdicts paid; revenue shares per asset; task pay and refunds; stake slashed; totals per token (the close’s allocation to the account, exactly). `distribution` is the first distribution including the epoch (null until one is created); a newer active one supersedes it for claiming (GET /v1/accounts/:address/proofs). An account the close did not pay answers an empty receipt.',
+      'Compute: work per node, tier bps, weight and boosted weight against the close’s total; staking: active stake against the total; verdicts paid; revenue shares per asset; task pay and refunds; stake slashed; totals per token (the close’s allocation to the account, exactly). `distribution` is the distribution to claim it through: the active one if it includes the epoch, else the pending one if it does, else null (the epoch rolls into a later one). An account the close did not pay answers an empty receipt.',
     params: params.accountEpoch,
     responses: { 200: 'The receipt' },
     handler: async ({ params: p }, _req, reply) => answer(reply, await q.receipt(p.address, p.epoch)),
