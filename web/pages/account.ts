@@ -7,6 +7,7 @@ import { el, facts, link, section, table } from '../dom.ts';
 import { amount, percent } from '../format.ts';
 import { connect, sendAndWait, wallet } from '../wallet.ts';
 
+/** The receipts shown: the latest this many epochs (the CSV has every one). */
 const RECEIPT_PAGE = 1000;
 const STAKE_PAGE = 20;
 const STAKE_CHANGE: Record<string, string> = { StakeDeposited: 'deposit', UnstakeRequested: 'unstake request', StakeWithdrawn: 'withdrawal' };
@@ -96,7 +97,7 @@ export const accountPage = async (ctx: Context, address: string): Promise<HTMLEl
   const [a, proofs, receipts, stake] = await Promise.all([
     api(`/v1/accounts/${address}`),
     api(`/v1/accounts/${address}/proofs`),
-    api(`/v1/accounts/${address}/epochs?limit=${RECEIPT_PAGE}`),
+    api(`/v1/accounts/${address}/epochs?fromEpoch=${Math.max(0, Number(ctx.info.lastClosedEpoch) - RECEIPT_PAGE + 1)}&limit=${RECEIPT_PAGE}`),
     api(`/v1/accounts/${address}/stake?limit=${STAKE_PAGE}`),
   ]);
   const cxt = ctx.token(ctx.info.contracts.cxtToken);
@@ -138,7 +139,7 @@ export const accountPage = async (ctx: Context, address: string): Promise<HTMLEl
     ),
     section(
       'Receipts',
-      el('p', {}, 'What each close paid this account, and from which pool. ', link(`/v1/accounts/${address}/epochs.csv`, 'Download every epoch as CSV'), '.'),
+      el('p', {}, `What each close paid this account, and from which pool (the latest ${RECEIPT_PAGE.toLocaleString('en')} epochs at most). `, link(`/v1/accounts/${address}/epochs.csv`, 'Download every epoch as CSV'), '.'),
       list.length > 0
         ? stackedBars(`${cxt.symbol} paid per epoch by pool`, list.map((r) => r.epoch), [
             { name: 'compute', values: list.map((r) => cxtOf(r, (x) => x.compute?.paid)) },
