@@ -6,6 +6,7 @@ import type { ProtocolParams } from '../domain/index.ts';
 import type { EpochRow } from './metrics.ts';
 import type { EpochWork } from './network.ts';
 import { ratio } from './units.ts';
+import { epochsPerYear } from './market.ts';
 
 export interface RunHeadline {
   epochs: number;
@@ -53,7 +54,7 @@ export type HeadlineAccumulator = RunHeadline & { readonly maxSupply: bigint; re
 export const createHeadline = (params: ProtocolParams): HeadlineAccumulator => ({
   maxSupply: params.maxSupply,
   halfLifeEpochs: params.halfLifeEpochs,
-  epochsPerYear: (365 * 86_400) / params.epochLengthSeconds,
+  epochsPerYear: epochsPerYear(params.epochLengthSeconds),
   epochs: 0,
   mintedTotal: 0n,
   burnedTotal: 0n,

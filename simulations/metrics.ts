@@ -173,13 +173,31 @@ export interface RowInput {
   readonly value: EpochValue;
 }
 
-/** The staking APR of a close, or undefined when no stake was active (the pool then stays unminted). */
-export const stakingApr = (closed: EventData<'EpochClosed'>, activeStake: bigint, price: number, epochsPerYear: number): number | undefined => {
+/**
+ * A close's staking yield in its two parts, annualised, or undefined when no stake was active (the
+ * pool then stays unminted): inflationary (the staking pool's emission / active stake) and real
+ * (the stakers' revenue share valued in CXT at the epoch price / active stake).
+ */
+export const stakingYield = (
+  closed: EventData<'EpochClosed'>,
+  activeStake: bigint,
+  price: number,
+  epochsPerYear: number,
+): { readonly inflationary: number; readonly real: number } | undefined => {
   if (activeStake === 0n) return undefined;
+  const stake = weiToTokens(activeStake);
   let stakersRevenue = 0;
   for (const r of closed.revenue) stakersRevenue += weiToTokens(r.stakers);
-  const rewardCxt = weiToTokens(closed.pools.staking.minted) + (price > 0 ? stakersRevenue / price : 0);
-  return (rewardCxt / weiToTokens(activeStake)) * epochsPerYear;
+  return {
+    inflationary: (weiToTokens(closed.pools.staking.minted) / stake) * epochsPerYear,
+    real: price > 0 ? (stakersRevenue / price / stake) * epochsPerYear : 0,
+  };
+};
+
+/** The staking APR of a close: its inflationary plus its real yield; undefined without active stake. */
+export const stakingApr = (closed: EventData<'EpochClosed'>, activeStake: bigint, price: number, epochsPerYear: number): number | undefined => {
+  const y = stakingYield(closed, activeStake, price, epochsPerYear);
+  return y && y.inflationary + y.real;
 };
 
 export const epochRow = (i: RowInput): EpochRow => {

@@ -11,7 +11,7 @@ import { runStreams } from './prng.ts';
 import { createNetwork, epochWork, joinNodes, stepNetwork } from './network.ts';
 import { createStakingAgents, genesisDeposits, observeApr, stakingCommands } from './staking.ts';
 import { buybackCommand, epochsPerYear, nextPrice, revenueCommands } from './market.ts';
-import { epochRow, formatRow, stakingApr } from './metrics.ts';
+import { epochRow, formatRow } from './metrics.ts';
 import { epochValue, HARDWARE_CLASSES } from './value.ts';
 import { agentAddress } from './agents.ts';
 import { AgentCommandRefused, InvariantFailure, type RunLocation } from './errors.ts';
@@ -184,7 +184,8 @@ export const simulateRun = (job: RunJob, callbacks: RunCallbacks, hooks: RunHook
     callbacks.onRow(formatRow(subset.index, run, row));
     recordHeadline(headline, row, work);
     burnedBefore = state.burnedWei;
-    observeApr(agents, scenario.staking, stakingApr(closed.right, activeStake, price, yearEpochs));
+    // The row's APR is the close's (0 without active stake, which stakers do not observe as a rate).
+    observeApr(agents, scenario.staking, activeStake === 0n ? undefined : row.stakingApr);
     price = nextPrice(price, scenario.price, rng.price, yearEpochs);
     if (++sinceProgress === PROGRESS_EVERY_EPOCHS) {
       callbacks.onProgress?.(sinceProgress);

@@ -5,6 +5,7 @@
  * cost, by class. Display arithmetic on floats, after the domain has settled in base units.
  */
 import type { Allocation, EventData, HardwareClass } from '../domain/index.ts';
+import { stakingYield } from './metrics.ts';
 import type { ValueModel } from './scenario.ts';
 import { weiToTokens } from './units.ts';
 
@@ -13,9 +14,8 @@ export const HARDWARE_CLASSES = ['gpu', 'cpu', 'edge', 'storage', 'bandwidth'] a
 export interface EpochValue {
   /** Circulating supply × price, in revenue-asset units. */
   readonly marketCap: number;
-  /** Stakers' revenue share / (active stake × price), annualised. */
+  /** The two parts of the staking APR (metrics.ts stakingYield); 0 without active stake. */
   readonly realYield: number;
-  /** Staking pool minted / active stake, annualised. */
   readonly inflationaryYield: number;
   /** Gross revenue / (CXT minted × price): above 1, buyers pay more than the emission is worth. */
   readonly revenueToEmission: number;
@@ -43,13 +43,9 @@ export interface ValueInput {
 const zeroByClass = (): Record<HardwareClass, number> => ({ gpu: 0, cpu: 0, edge: 0, storage: 0, bandwidth: 0 });
 
 export const epochValue = (i: ValueInput): EpochValue => {
-  const stake = weiToTokens(i.activeStakeWei);
-  let stakersRevenue = 0;
   let gross = 0;
-  for (const r of i.closed.revenue) {
-    stakersRevenue += weiToTokens(r.stakers);
-    gross += weiToTokens(r.gross);
-  }
+  for (const r of i.closed.revenue) gross += weiToTokens(r.gross);
+  const yields = stakingYield(i.closed, i.activeStakeWei, i.price, i.epochsPerYear);
   const emissionValue = weiToTokens(i.closed.minted) * i.price;
   const earned = zeroByClass();
   for (const a of i.allocations) {
@@ -68,8 +64,8 @@ export const epochValue = (i: ValueInput): EpochValue => {
   }
   return {
     marketCap: weiToTokens(i.circulatingWei) * i.price,
-    realYield: stake > 0 && i.price > 0 ? (stakersRevenue / i.price / stake) * i.epochsPerYear : 0,
-    inflationaryYield: stake > 0 ? (weiToTokens(i.closed.pools.staking.minted) / stake) * i.epochsPerYear : 0,
+    realYield: yields?.real ?? 0,
+    inflationaryYield: yields?.inflationary ?? 0,
     revenueToEmission: emissionValue > 0 ? gross / emissionValue : 0,
     operatorReturn,
     operatorReturnAll: costAll > 0 ? earnedAll / costAll - 1 : 0,
