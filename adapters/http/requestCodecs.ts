@@ -116,6 +116,12 @@ const taskFragment = describedObject('TaskFragment', { fragmentId: Id, units: Po
 /** The opaque form of a page position (what `Cursor` decodes back). */
 export const encodeCursor = (position: string): string => Buffer.from(position, 'utf8').toString('base64url');
 
+/** A page as the API answers it: its `next` position made opaque (or null at the end). */
+export const withOpaqueNext = <P extends { readonly next?: unknown }>(page: P): P & { next: string | null } => ({
+  ...page,
+  next: typeof page.next === 'string' ? encodeCursor(page.next) : null,
+});
+
 export const Cursor = describeScalar(
   new t.Type<string, string, unknown>(
     'Cursor',

@@ -92,6 +92,16 @@ const nodeJson = (n: NodeState): Json => ({ nodeId: n.nodeId, operator: n.operat
 export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => number, sources: QuerySources = {}): Queries => {
   const { settledTask = async () => undefined, eventPages = async () => [], receipts: receiptTable, taskPages = async () => [] } = sources;
   const history = createHistoryQueries(sources.history ?? NO_HISTORY);
+  // Counting stakers walks every account: once per state version, not once per /v1/supply.
+  let stakers = { folded: -1, count: 0 };
+  const stakersOf = (state: LedgerState): number => {
+    if (stakers.folded !== state.eventsFolded) {
+      let count = 0;
+      for (const a of state.accounts.values()) if (a.bondedWei > 0n) count++;
+      stakers = { folded: state.eventsFolded, count };
+    }
+    return stakers.count;
+  };
   const treeOf = async (d: DistributionState | undefined) => (d === undefined ? undefined : trees.get(d));
 
   const distributionJson = (d: DistributionState): Json => describeDistribution(view, d);
@@ -217,7 +227,7 @@ export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => n
         circulating: s(v.circulatingWei),
         remaining: s(v.remainingWei),
         staked: s(v.stakedWei),
-        stakers: [...state.accounts.values()].filter((a) => a.bondedWei > 0n).length,
+        stakers: stakersOf(state),
         lastClosedEpoch: v.lastClosedEpoch,
         currentEpoch: recordingEpoch(state, clock()),
       };

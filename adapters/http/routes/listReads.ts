@@ -7,10 +7,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../ports.ts';
 import { problems, sendProblem } from '../problem.ts';
-import { encodeCursor, params, queries } from '../requestCodecs.ts';
+import { params, queries, withOpaqueNext } from '../requestCodecs.ts';
 import { defineRoute } from '../route.ts';
-
-const opaque = (cursor: unknown): string | null => (typeof cursor === 'string' ? encodeCursor(cursor) : null);
 
 export const registerListReads = (app: FastifyInstance, deps: HttpDeps): void => {
   const { tokens, queries: q } = deps;
@@ -22,10 +20,7 @@ export const registerListReads = (app: FastifyInstance, deps: HttpDeps): void =>
     summary: 'Registered nodes in node id order, all or one operator’s, paged',
     query: queries.nodes,
     responses: { 200: 'Nodes; `next` is the cursor of the following page, or null' },
-    handler: async ({ query }) => {
-      const page = await q.nodes(query.operator, query.after, query.limit ?? 100);
-      return { ...page, next: opaque(page.next) };
-    },
+    handler: async ({ query }) => withOpaqueNext(await q.nodes(query.operator, query.after, query.limit ?? 100)),
   });
 
   defineRoute(app, tokens, {
@@ -59,10 +54,7 @@ export const registerListReads = (app: FastifyInstance, deps: HttpDeps): void =>
     description: 'RevenueRecorded and TokensBurned as stored (amounts in base units of their asset), with their log position.',
     query: queries.page,
     responses: { 200: 'Records; `next` is the cursor of the following page, or null' },
-    handler: async ({ query }) => {
-      const page = await q.revenue(query.after, query.limit ?? 100);
-      return { ...page, next: opaque(page.next) };
-    },
+    handler: async ({ query }) => withOpaqueNext(await q.revenue(query.after, query.limit ?? 100)),
   });
 
   defineRoute(app, tokens, {
@@ -74,10 +66,7 @@ export const registerListReads = (app: FastifyInstance, deps: HttpDeps): void =>
     params: params.address,
     query: queries.page,
     responses: { 200: 'Changes; `next` is the cursor of the following page, or null' },
-    handler: async ({ params: p, query }) => {
-      const page = await q.stakeHistory(p.address, query.after, query.limit ?? 100);
-      return { ...page, next: opaque(page.next) };
-    },
+    handler: async ({ params: p, query }) => withOpaqueNext(await q.stakeHistory(p.address, query.after, query.limit ?? 100)),
   });
 
   defineRoute(app, tokens, {
@@ -87,10 +76,7 @@ export const registerListReads = (app: FastifyInstance, deps: HttpDeps): void =>
     summary: 'Tasks, open and settled, in task id order, paged (from the read models)',
     query: queries.page,
     responses: { 200: 'Task summaries; `next` is the cursor of the following page, or null' },
-    handler: async ({ query }) => {
-      const page = await q.tasks(query.after, query.limit ?? 100);
-      return { ...page, next: opaque(page.next) };
-    },
+    handler: async ({ query }) => withOpaqueNext(await q.tasks(query.after, query.limit ?? 100)),
   });
 
   defineRoute(app, tokens, {

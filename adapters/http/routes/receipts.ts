@@ -2,12 +2,10 @@
  * Reward receipts (issue 13): why an account got what it got at one close — read from the
  * receipts table the read models keep, which takes them from the close's own settlement.
  */
-import type { FastifyInstance } from 'fastify';
-import type { HttpDeps } from '../ports.ts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { HttpDeps, Lookup } from '../ports.ts';
 import { problems, sendProblem } from '../problem.ts';
-import type { FastifyReply } from 'fastify';
-import type { Lookup } from '../ports.ts';
-import { encodeCursor, params, queries } from '../requestCodecs.ts';
+import { params, queries, withOpaqueNext } from '../requestCodecs.ts';
 import { defineRoute } from '../route.ts';
 
 /** The read models follow the ledger by one scheduler tick: a receipt being written is worth a retry. */
@@ -46,7 +44,7 @@ export const registerReceipts = (app: FastifyInstance, deps: HttpDeps): void => 
     responses: { 200: 'Receipts; `next` is the cursor of the following page, or null' },
     handler: async ({ params: p, query }, _req, reply) => {
       const r = await q.epochReceipts(p.epoch, query.after, query.limit ?? 100);
-      return answer(reply, r.status === 'ok' ? { status: 'ok', body: { ...r.body, next: typeof r.body['next'] === 'string' ? encodeCursor(r.body['next']) : null } } : r);
+      return answer(reply, r.status === 'ok' ? { status: 'ok', body: withOpaqueNext(r.body) } : r);
     },
   });
 

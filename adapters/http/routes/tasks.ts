@@ -8,7 +8,7 @@ import { ZERO_HASH } from '../../../domain/index.ts';
 import { replyToCommand } from '../commandReply.ts';
 import type { HttpDeps } from '../ports.ts';
 import { problems, sendProblem } from '../problem.ts';
-import { bodies, encodeCursor, params, queries } from '../requestCodecs.ts';
+import { bodies, params, queries, withOpaqueNext } from '../requestCodecs.ts';
 import { defineRoute } from '../route.ts';
 
 export const registerTaskRoutes = (app: FastifyInstance, deps: HttpDeps): void => {
@@ -48,10 +48,6 @@ export const registerTaskRoutes = (app: FastifyInstance, deps: HttpDeps): void =
     params: params.nodeId,
     query: queries.page,
     responses: { 200: 'Seats ordered by task and fragment; `next` is the cursor of the following page, or null' },
-    handler: async ({ params: p, query }) => {
-      const page = await q.assignments(p.nodeId, query.after, query.limit ?? 100);
-      const next = page.next as string | null;
-      return { ...page, next: next === null ? null : encodeCursor(next) };
-    },
+    handler: async ({ params: p, query }) => withOpaqueNext(await q.assignments(p.nodeId, query.after, query.limit ?? 100)),
   });
 };
