@@ -174,7 +174,6 @@ export const createProjectionRunner = ({
       }
     }
     // What the tables already hold is folded for its state only: its receipts are written.
-    const keep = models.receipts;
     models.receipts = null;
     while (folded < through) {
       const page = await store.readAll({ fromPosition: folded + 1, maxCount: Math.min(batchSize, through - folded) });
@@ -185,7 +184,7 @@ export const createProjectionRunner = ({
     }
     models.epochs.clear();
     models.settledTasks.clear();
-    models.receipts = keep && [];
+    models.receipts = withReceipts ? [] : null;
   };
 
   /** The page after `position`, already asked for: awaited later, so a failure must not go unhandled meanwhile. */
