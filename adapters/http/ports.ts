@@ -33,8 +33,8 @@ export interface QueryPort {
   stakeHistory(address: string, after: string | undefined, limit: number): Promise<Json>;
   /** Tasks (open and settled) in task id order, a page after the `after` cursor. */
   tasks(after: string | undefined, limit: number): Promise<Json>;
-  /** Every receipt of the account, one CSV line per epoch and token. */
-  receiptsCsv(address: string): Promise<string>;
+  /** Every receipt of the account, one CSV line per epoch and token, in chunks. */
+  receiptsCsv(address: string): Promise<AsyncIterable<string>>;
   account(address: string): Promise<Json>;
   proofs(address: string): Promise<Json>;
   epochs(fromEpoch: number, limit: number): Promise<Json>;

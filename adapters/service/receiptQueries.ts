@@ -97,14 +97,18 @@ export const createReceiptQueries = (
       const state = await view.fresh();
       const throughEpoch = await receiptsThroughEpoch(state);
       const cxtToken = genesisParams(state)?.cxtToken ?? '';
-      const lines = [RECEIPT_CSV_COLUMNS.join(',')];
-      for (let from = 0; from <= throughEpoch; ) {
-        const rows = (await receiptTable?.receipts(address, from, CSV_PAGE)) ?? [];
-        for (const r of rows) if (Number(r['epoch']) <= throughEpoch) for (const line of receiptCsvLines(r, cxtToken)) lines.push(line.join(','));
-        if (rows.length < CSV_PAGE) break;
-        from = Number(rows[rows.length - 1]!['epoch']) + 1;
-      }
-      return `${lines.join('\n')}\n`;
+      // A page of receipts at a time: the answer streams, it is never held whole in memory.
+      return (async function* lines() {
+        yield `${RECEIPT_CSV_COLUMNS.join(',')}\n`;
+        for (let from = 0; from <= throughEpoch; ) {
+          const rows = (await receiptTable?.receipts(address, from, CSV_PAGE)) ?? [];
+          let chunk = '';
+          for (const r of rows) if (Number(r['epoch']) <= throughEpoch) for (const line of receiptCsvLines(r, cxtToken)) chunk += `${line.join(',')}\n`;
+          if (chunk) yield chunk;
+          if (rows.length < CSV_PAGE) break;
+          from = Number(rows[rows.length - 1]!['epoch']) + 1;
+        }
+      })();
     },
   };
 };

@@ -2,6 +2,7 @@
  * Reward receipts (issue 13): why an account got what it got at one close — read from the
  * receipts table the read models keep, which takes them from the close's own settlement.
  */
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { HttpDeps, Lookup } from '../ports.ts';
 import { problems, sendProblem } from '../problem.ts';
@@ -72,6 +73,6 @@ export const registerReceipts = (app: FastifyInstance, deps: HttpDeps): void => 
       reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="cxt-receipts-${p.address}.csv"`)
-        .send(await q.receiptsCsv(p.address)),
+        .send(Readable.from(await q.receiptsCsv(p.address))),
   });
 };
