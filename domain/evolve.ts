@@ -18,6 +18,7 @@ import {
 } from './state.ts';
 import { settleEpoch, type Settlement } from './settlement.ts';
 import { forgetCanonicalSnapshot } from './snapshot.ts';
+import { accountIndex, settleStakeIndex } from './accountIndex.ts';
 import { applyTaskOutcomes, fragmentAccepted, fragmentAssigned, taskPosted, taskResultRecorded, taskResultRejected } from './taskEvolve.ts';
 
 const accountOf = (state: LedgerState, account: string): AccountState => {
@@ -26,6 +27,7 @@ const accountOf = (state: LedgerState, account: string): AccountState => {
     const p = genesisParams(state);
     a = newAccount(account, p ? entryTier(p) : 'bronze');
     state.accounts.set(account, a);
+    accountIndex(state).unevaluated.add(account);
   }
   return a;
 };
@@ -43,6 +45,7 @@ const changeStake = (state: LedgerState, account: string, epoch: number, deltaWe
   const a = accountOf(state, account);
   a.bondedWei += deltaWei;
   state.stakedWei += deltaWei;
+  accountIndex(state).staked.add(account);
   // A change in an already-closed epoch (possible only through a racing writer) is folded at once.
   if (epoch <= state.lastClosedEpoch) a.settledStakeWei += deltaWei;
   else a.pendingChanges.push(slash ? { epoch, deltaWei, slash: true } : { epoch, deltaWei });
@@ -65,7 +68,10 @@ const resetTenure = (state: LedgerState, account: string, epoch: number): void =
   const a = accountOf(state, account);
   a.tenureEpochs = 0;
   if (epoch <= state.lastClosedEpoch) a.settledTenureEpochs = 0;
-  else a.pendingTenureResets.push(epoch);
+  else {
+    a.pendingTenureResets.push(epoch);
+    accountIndex(state).tenureResets.add(account);
+  }
 };
 
 /**
@@ -113,6 +119,11 @@ const withoutPaid = (unpaid: readonly UnpaidWork[], paid: readonly UnpaidWork[])
 
 /** Applies a settlement computed by settleEpoch to the state. */
 export const applySettlement = (state: LedgerState, s: Settlement): void => {
+  // The settlement evaluated the tier of every account there was under these parameters; accounts
+  // created from here on (a first allocation) wait for the next close.
+  const index = accountIndex(state);
+  index.unevaluated.clear();
+  index.tierParams = s.params;
   state.mintedWei += s.mintedWei;
   for (const alloc of s.allocations) {
     const a = accountOf(state, alloc.account);
@@ -136,18 +147,31 @@ export const applySettlement = (state: LedgerState, s: Settlement): void => {
     l.stakersWei += r.stakersWei;
     l.buybackBudgetWei += r.buybackWei;
   }
-  for (const [operator, tenure] of s.tenureUpdates) accountOf(state, operator).settledTenureEpochs = tenure;
-  // Stake changes up to this epoch are final: fold them so later closes stay cheap.
-  for (const a of state.accounts.values()) {
-    if (a.pendingTenureResets.length > 0) a.pendingTenureResets = a.pendingTenureResets.filter((epoch) => epoch > s.epoch);
+  // Only the accounts the close can change (accountIndex.ts): an account with no stake and no
+  // pending reset already has tenureEpochs = settledTenureEpochs and nothing to fold.
+  for (const [operator, tenure] of s.tenureUpdates) {
+    const a = accountOf(state, operator);
+    a.settledTenureEpochs = tenure;
+    a.tenureEpochs = a.pendingTenureResets.length > 0 ? 0 : tenure;
+  }
+  for (const account of index.tenureResets) {
+    const a = state.accounts.get(account)!;
+    a.pendingTenureResets = a.pendingTenureResets.filter((epoch) => epoch > s.epoch);
     a.tenureEpochs = a.pendingTenureResets.length > 0 ? 0 : a.settledTenureEpochs;
-    if (a.pendingChanges.length === 0) continue;
-    const keep = [];
-    for (const c of a.pendingChanges) {
-      if (c.epoch <= s.epoch) a.settledStakeWei += c.deltaWei;
-      else keep.push(c);
+    if (a.pendingTenureResets.length === 0) index.tenureResets.delete(account);
+  }
+  // Stake changes up to this epoch are final: fold them so later closes stay cheap.
+  for (const account of index.staked) {
+    const a = state.accounts.get(account)!;
+    if (a.pendingChanges.length > 0) {
+      const keep = [];
+      for (const c of a.pendingChanges) {
+        if (c.epoch <= s.epoch) a.settledStakeWei += c.deltaWei;
+        else keep.push(c);
+      }
+      a.pendingChanges = keep;
     }
-    a.pendingChanges = keep;
+    settleStakeIndex(index, a);
   }
   state.lastClosedEpoch = s.epoch;
   state.lastAllocations = [...s.allocations];

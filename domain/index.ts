@@ -15,6 +15,7 @@ export * from './boost.ts';
 export * from './tiers.ts';
 export * from './revenue.ts';
 export * from './state.ts';
+export * from './accountIndex.ts';
 export * from './settlement.ts';
 export * from './evolve.ts';
 export * from './decide.ts';

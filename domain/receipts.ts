@@ -10,6 +10,7 @@ import type { LedgerState } from './state.ts';
 import type { Settlement } from './settlement.ts';
 import { tierBps } from './tiers.ts';
 import { workWeight } from './settlement.ts';
+import { accountIndex } from './accountIndex.ts';
 
 export interface NodeWork {
   readonly nodeId: string;
@@ -73,7 +74,9 @@ export const rewardReceipt = (s: Settlement, state: LedgerState, account: string
 export const rewardReceipts = (s: Settlement, state: LedgerState): Map<string, RewardReceipt> => {
   const work = workByOperator(s, state);
   const accounts = new Set(s.allocations.map((a) => a.account));
-  for (const a of state.accounts.values()) if (a.pendingChanges.some((c) => c.slash && c.epoch === s.epoch)) accounts.add(a.account);
+  // A slash is a pending stake change, so only staked accounts can have one.
+  for (const account of accountIndex(state).staked)
+    if (state.accounts.get(account)!.pendingChanges.some((c) => c.slash && c.epoch === s.epoch)) accounts.add(account);
   return new Map([...accounts].sort().map((account) => [account, receiptWith(s, state, account, work)]));
 };
 

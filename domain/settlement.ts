@@ -15,6 +15,7 @@ import { splitRevenue, type RevenueSplitResult } from './revenue.ts';
 import { keccakJcs } from './hashChain.ts';
 import { createKeccak256Sponge } from './merkle/keccakSponge.ts';
 import { taskCloseOutcomes, type TaskCloseOutcomes } from './taskSettlement.ts';
+import { accountIndex, tierCandidates } from './accountIndex.ts';
 
 export interface PoolOutcome {
   readonly budgetWei: bigint;
@@ -166,10 +167,12 @@ const computeSettlement = (state: LedgerState, epoch: number): Settlement => {
   const budgets: PoolBudgets = splitBudget(budgetWei, p);
   const ledger = new Map<string, Allocation>();
 
+  // Only accounts with stake, not every account ever seen (accountIndex.ts).
+  const index = accountIndex(state);
   const activeStakes = new Map<string, bigint>();
-  for (const a of state.accounts.values()) {
-    const stake = activeStakeFor(a, epoch);
-    if (stake > 0n) activeStakes.set(a.account, stake);
+  for (const account of index.staked) {
+    const stake = activeStakeFor(state.accounts.get(account)!, epoch);
+    if (stake > 0n) activeStakes.set(account, stake);
   }
   const totalStakeWei = sumValues(activeStakes);
 
@@ -231,14 +234,14 @@ const computeSettlement = (state: LedgerState, epoch: number): Settlement => {
   // verdict) never counts, even with work in it. Only resets recorded in epochs ≤ e count, so a
   // slash recorded in a later epoch before this (late) close does not change its outcome.
   const tenureUpdates = new Map<string, number>();
-  for (const a of state.accounts.values()) {
-    if (a.pendingTenureResets.some((r) => r <= epoch)) tenureUpdates.set(a.account, 0);
+  for (const account of index.tenureResets) {
+    if (state.accounts.get(account)!.pendingTenureResets.some((r) => r <= epoch)) tenureUpdates.set(account, 0);
   }
   for (const [operator, weight] of weights) {
     if (weight > 0n && !tenureUpdates.has(operator)) tenureUpdates.set(operator, (state.accounts.get(operator)?.settledTenureEpochs ?? 0) + 1);
   }
   const tierChanges: TierChange[] = [];
-  for (const a of state.accounts.values()) {
+  for (const a of tierCandidates(state, p, tenureUpdates)) {
     const tenure = tenureUpdates.get(a.account) ?? a.settledTenureEpochs;
     const to = evaluateTier(p, stakeAtEndOf(a, epoch), tenure);
     if (to !== a.tier) tierChanges.push({ account: a.account, from: a.tier, to });

@@ -157,6 +157,23 @@ describe('tiers for every account the ledger knows', () => {
     expect(promoted).toContain(PROVIDER);
   });
 
+  it('evaluates an account first seen after a close at the next close (a close looks only at accounts it can change)', () => {
+    const USDC = address(0xa55e7);
+    const PROVIDER = address(0x71);
+    const LATE_VERIFIER = address(0x72);
+    const open = [
+      { name: 'bronze' as const, minStake: 0n, minTenureEpochs: 0, bps: 10_000 },
+      { name: 'silver' as const, minStake: 0n, minTenureEpochs: 0, bps: 11_000 },
+    ];
+    const s = scenario({ tiers: open }).asset(USDC).at(0).verifier(V);
+    expect(tierChanges(s.close(0)).map((c) => c.account)).toEqual([V]);
+    // No stake, no work, no tenure: only being new makes these two candidates for the close of 1.
+    s.at(1).verifier(LATE_VERIFIER);
+    s.run({ type: 'RecordRevenue', revenueId: 'r1', source: 'api', asset: USDC, gross: 10n, provider: PROVIDER });
+    expect(tierChanges(s.close(1)).map((c) => c.account).sort()).toEqual([PROVIDER, LATE_VERIFIER].sort());
+    expect(tierChanges(s.at(2).close(2))).toEqual([]);
+  });
+
   it('an account holding a tier that a parameter change removed weighs at the first tier until re-evaluated', () => {
     const s = quick().at(0).node('n1', OP).stake(OP, cxt(150));
     s.work('c0', 'n1', 10).close(0);
