@@ -26,8 +26,10 @@ export interface ContractArtifact {
   readonly abi: InterfaceAbi;
   /** 0x-prefixed creation code. */
   readonly bytecode: string;
-  /** 0x-prefixed runtime code, what eth_getCode returns after deployment. */
+  /** 0x-prefixed runtime code, what eth_getCode returns after deployment (immutables as zeros). */
   readonly deployedBytecode: string;
+  /** Where the constructor writes immutables into the runtime code: byte ranges, per immutable's AST id. */
+  readonly immutableReferences: Readonly<Record<string, ReadonlyArray<{ readonly start: number; readonly length: number }>>>;
 }
 
 export interface CompiledContracts {
@@ -75,7 +77,7 @@ const solcPackageVersion = (): string => (require('solc/package.json') as { vers
 
 interface SolcOutput {
   errors?: { severity: 'error' | 'warning' | 'info'; formattedMessage: string }[];
-  contracts?: Record<string, Record<string, { abi: InterfaceAbi; evm: { bytecode: { object: string }; deployedBytecode: { object: string } } }>>;
+  contracts?: Record<string, Record<string, { abi: InterfaceAbi; evm: { bytecode: { object: string }; deployedBytecode: { object: string; immutableReferences?: ContractArtifact['immutableReferences'] } } }>>;
 }
 
 const standardInput = (roots: ReadonlyMap<string, string>): string =>
@@ -84,7 +86,7 @@ const standardInput = (roots: ReadonlyMap<string, string>): string =>
     sources: Object.fromEntries([...roots].map(([name, content]) => [name, { content }])),
     settings: {
       ...SETTINGS,
-      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
+      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.deployedBytecode.immutableReferences'] } },
     },
   });
 
@@ -96,6 +98,7 @@ const pickContract = (output: SolcOutput, name: ContractName): ContractArtifact 
     abi: unit.abi,
     bytecode: `0x${unit.evm.bytecode.object}`,
     deployedBytecode: `0x${unit.evm.deployedBytecode.object}`,
+    immutableReferences: unit.evm.deployedBytecode.immutableReferences ?? {},
   };
 };
 

@@ -34,6 +34,8 @@ export interface LocalChainOptions {
   readonly hardfork?: string;
   /** Timestamp of the genesis block (default: now). */
   readonly initialDate?: Date;
+  /** Also mine an empty block this often (default: only when a transaction arrives), as a real chain does. */
+  readonly blockTimeSeconds?: number;
 }
 
 export interface JsonRpcEndpoint {
@@ -64,7 +66,7 @@ const hardhatConfig = (o: LocalChainOptions): HardhatUserConfig => ({
       chainId: o.chainId ?? 31337,
       hardfork: o.hardfork ?? 'prague',
       accounts: { mnemonic: LOCAL_CHAIN_MNEMONIC, count: o.accounts ?? 10, accountsBalance: (o.balance ?? 10n ** 22n).toString() },
-      mining: { auto: true, interval: 0 },
+      mining: { auto: true, interval: (o.blockTimeSeconds ?? 0) * 1000 },
       // Automined blocks would otherwise each take their own second, running the chain's clock ahead
       // of the wall clock by one second per block in a busy second — and a timelock with it.
       allowBlocksWithSameTimestamp: true,
@@ -152,17 +154,19 @@ export interface Deployment {
   readonly blockNumber: number;
 }
 
-const deploy = async (signer: Signer, name: 'CumulativeMerkleDistributor' | 'TestToken', args: unknown[]): Promise<Deployment> => {
+/** `confirmations`: blocks on top of the deployment's block before it counts (0: mined is enough). */
+const deploy = async (signer: Signer, name: 'CumulativeMerkleDistributor' | 'TestToken', args: unknown[], confirmations = 0): Promise<Deployment> => {
   const { abi, bytecode } = loadContracts().contracts[name];
   const contract = await new ContractFactory(abi, bytecode, signer).deploy(...args);
-  const receipt = await contract.deploymentTransaction()?.wait();
+  // ethers counts the including block as the first confirmation.
+  const receipt = await contract.deploymentTransaction()?.wait(confirmations + 1);
   if (receipt === null || receipt === undefined) throw new Error(`${name} deployment was not mined`);
   return { address: (await contract.getAddress()).toLowerCase(), txHash: receipt.hash, blockNumber: receipt.blockNumber };
 };
 
 /** Deploys the distributor from the signer; works on any chain, not only the local one. */
-export const deployDistributor = (signer: Signer, roles: DistributorRoles): Promise<Deployment> =>
-  deploy(signer, 'CumulativeMerkleDistributor', [roles.owner, roles.updater, roles.guardian, roles.timelock]);
+export const deployDistributor = (signer: Signer, roles: DistributorRoles, confirmations = 0): Promise<Deployment> =>
+  deploy(signer, 'CumulativeMerkleDistributor', [roles.owner, roles.updater, roles.guardian, roles.timelock], confirmations);
 
 /** Deploys a freely mintable ERC-20 (TestToken.sol). */
 export const deployTestToken = (signer: Signer, name: string, symbol: string, decimals = 18): Promise<Deployment> =>

@@ -16,6 +16,8 @@ export interface ChainRuntime {
   readonly wbnbToken?: string;
   /** First block worth scanning for distributor events. */
   readonly deployBlock: number;
+  /** Blocks on top of a claim's block before the indexer records it (0 on the embedded chain). */
+  readonly confirmations: number;
   /** JSON-RPC URL that wallets and claimers use. */
   readonly rpcUrl: string;
   /**

@@ -75,7 +75,7 @@ export const wireDistribution = async (input: DistributionWiringInput): Promise<
   await checkpoints.migrate();
   const updater = distributorClient(chain.distributor, chain.signer);
   const publisher = createPublisher({ handler: commands, ledger, treeStore, distributor: updater, chainId: chain.chainId, clock, fromBlock: chain.deployBlock });
-  const indexer = createClaimIndexer({ handler: commands, distributor: distributorClient(chain.distributor, chain.provider), checkpoints, fromBlock: chain.deployBlock });
+  const indexer = createClaimIndexer({ handler: commands, distributor: distributorClient(chain.distributor, chain.provider), checkpoints, fromBlock: chain.deployBlock, confirmations: chain.confirmations });
 
   /** Embedded chain: mint what the next proposal needs, so the local flow never stalls on funding. */
   const fundNext = async (): Promise<void> => {

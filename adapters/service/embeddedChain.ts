@@ -102,6 +102,8 @@ export const startEmbeddedChain = async (o: EmbeddedChainOptions): Promise<Chain
     cxtToken: deployment.cxt.address,
     wbnbToken: deployment.wbnb.address,
     deployBlock: deployment.deployBlock,
+    // Nothing reorganises an in-process chain.
+    confirmations: 0,
     rpcUrl: rpc.url,
     ensureFunded: async (token, requiredWei) => {
       if (!mintable.has(token.toLowerCase())) return false;

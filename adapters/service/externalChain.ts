@@ -7,6 +7,7 @@
 import { JsonRpcProvider, Wallet, WebSocketProvider, type Provider } from 'ethers';
 import { ConfigError, type ChainConfig } from './config.ts';
 import { withTimeout, type ChainRuntime } from './chainRuntime.ts';
+import { chainDefaults } from '../chain/chainDefaults.ts';
 
 const START_TIMEOUT_MS = 15_000;
 
@@ -38,7 +39,8 @@ export const connectExternalChain = async (c: Extract<ChainConfig, { kind: 'exte
     distributor: c.distributor,
     cxtToken: c.cxtToken,
     // Without a recorded deployment block the scan starts at 0; the checkpoint keeps later scans short.
-    deployBlock: 0,
+    deployBlock: c.fromBlock ?? 0,
+    confirmations: c.confirmations ?? chainDefaults(chainId).confirmations,
     rpcUrl: c.rpcUrl,
     ping: () => provider!.getBlockNumber(),
     close: async () => provider!.destroy(),

@@ -89,6 +89,14 @@ describe('the documented variables', () => {
     expect(ENV_VARIABLES.filter((v) => !documented.has(v))).toEqual([]);
   });
 
+  it('DISTRIBUTOR_FROM_BLOCK and CONFIRMATIONS go with a real chain; the deployment block alone is refused', () => {
+    const real = { RPC_URL: 'http://127.0.0.1:8545', PRIVATE_KEY: KEY, DISTRIBUTOR_ADDRESS: ADDR, CXT_TOKEN_ADDRESS: ADDR };
+    expect(loadConfig({ ...real, DISTRIBUTOR_FROM_BLOCK: '123', CONFIRMATIONS: '15' }).chain).toMatchObject({ kind: 'external', fromBlock: 123, confirmations: 15 });
+    expect(loadConfig(real).chain).not.toHaveProperty('confirmations');
+    expect(errorOf({ DISTRIBUTOR_FROM_BLOCK: '5' })).toContain('DISTRIBUTOR_FROM_BLOCK applies only to a real chain');
+    expect(errorOf({ ...real, CONFIRMATIONS: '1001' })).toContain('CONFIRMATIONS');
+  });
+
   it('SNAPSHOT_RETENTION sets how many snapshots are kept, from 1', () => {
     expect(loadConfig({ SNAPSHOT_RETENTION: '10' }).snapshotRetention).toBe(10);
     expect(loadConfig({}).snapshotRetention).toBeUndefined();

@@ -124,6 +124,38 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./task.ts')).taskShowCommand,
   },
   {
+    name: 'contract deploy',
+    summary: 'Deploy the CumulativeMerkleDistributor from the committed artifact and print the environment for cxt serve',
+    usage: [
+      'cxt contract deploy --rpc-url URL [--owner A] [--updater A] [--guardian A] [--timelock S] [--confirmations N]',
+      '                    [--keystore FILE] [--cxt-token A] [--out deployment.json]',
+      '',
+      '  The deployer key comes from PRIVATE_KEY, or from --keystore (an encrypted JSON keystore; the passphrase is',
+      '  asked on the terminal, or read from the first line of stdin) — never from a flag.',
+      '  --owner, --updater, --guardian  default: the deployer; --timelock seconds between proposal and acceptance (default 86400)',
+      '  --confirmations  blocks on top of the deployment before it counts (default per chain: Ethereum 12, BNB Chain 15,',
+      '                   local 0, any other 15)',
+      '  Prints the address and block, reads the contract back (code and roles), and the environment lines for cxt serve.',
+    ].join('\n'),
+    load: async () => (await import('./contract.ts')).contractDeployCommand,
+  },
+  {
+    name: 'contract verify',
+    summary: 'Check that the contract at an address is this release\'s distributor, and read its roles and timelock back',
+    usage: [
+      'cxt contract verify --rpc-url URL --address A [--owner A] [--updater A] [--guardian A] [--timelock S] [--json]',
+      '',
+      '  Exit 0: the runtime code equals the committed artifact\'s and every given role matches. Exit 1: it does not.',
+    ].join('\n'),
+    load: async () => (await import('./contract.ts')).contractVerifyCommand,
+  },
+  {
+    name: 'devchain',
+    summary: 'Run a local EVM (hardhat) as its own process on 127.0.0.1, to rehearse going live',
+    usage: 'cxt devchain [--port P (default 8545)] [--chain-id N (default 31337)] [--block-time S] [--accounts N]',
+    load: async () => (await import('./devchain.ts')).devchainCommand,
+  },
+  {
     name: 'asset register',
     summary: 'Register an ERC-20 that revenue and buybacks may be recorded in (checked on the configured chain)',
     usage: `cxt asset register --asset <address> [--data-dir DIR]   ${STORE_NOTE}; RPC_URL … selects a real chain`,

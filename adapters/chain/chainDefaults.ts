@@ -1,0 +1,37 @@
+/**
+ * What the service assumes about a chain it has not been told about: how many blocks on top make a
+ * transaction or a claim final enough to act on, and how it prices gas. Operators override both
+ * (`--confirmations`, CONFIRMATIONS); the table is in docs/service.md ("Going live").
+ *
+ * Why these numbers: BNB Chain produces a block every ~0.75–3 s and finalises in a few blocks with
+ * fast finality, but its own docs and most bridges wait 15; Ethereum finalises after two epochs (64+
+ * blocks, ~13 min), and 12 blocks is the common "safe" wait for indexing deposits; a local chain
+ * (hardhat, anvil) never reorganises unless told to, so it waits for nothing. A chain missing from the
+ * table gets the most cautious row.
+ */
+export interface ChainDefaults {
+  readonly name: string;
+  /** Blocks on top of a transaction's block before it is treated as final. */
+  readonly confirmations: number;
+  /** `eip1559`: maxFeePerGas/maxPriorityFeePerGas (type 2); `legacy`: gasPrice (type 0). */
+  readonly fees: 'eip1559' | 'legacy';
+}
+
+const TABLE: Readonly<Record<number, ChainDefaults>> = {
+  1: { name: 'Ethereum', confirmations: 12, fees: 'eip1559' },
+  11155111: { name: 'Sepolia', confirmations: 12, fees: 'eip1559' },
+  56: { name: 'BNB Chain', confirmations: 15, fees: 'legacy' },
+  97: { name: 'BNB Chain testnet', confirmations: 15, fees: 'legacy' },
+  31337: { name: 'local (hardhat)', confirmations: 0, fees: 'eip1559' },
+  1337: { name: 'local', confirmations: 0, fees: 'eip1559' },
+};
+
+const UNKNOWN: ChainDefaults = { name: 'unknown chain', confirmations: 15, fees: 'eip1559' };
+
+export const chainDefaults = (chainId: number): ChainDefaults => TABLE[chainId] ?? { ...UNKNOWN, name: `chain ${chainId}` };
+
+/** The documented table, for docs and `cxt contract deploy --help`. */
+export const CHAIN_DEFAULTS_TABLE: ReadonlyArray<{ readonly chainId: number } & ChainDefaults> = Object.entries(TABLE).map(([id, d]) => ({
+  chainId: Number(id),
+  ...d,
+}));
