@@ -3,6 +3,7 @@ export { ARTIFACT_PATH, SETTINGS, artifactIsCurrent, compileContracts, loadContr
 export type { CompiledContracts, ContractArtifact, ContractName } from './compile.ts';
 export {
   LOCAL_CHAIN_MNEMONIC,
+  connectLocalChain,
   deployDevEnvironment,
   deployDistributor,
   deployTestToken,

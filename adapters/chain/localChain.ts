@@ -10,8 +10,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { BrowserProvider, ContractFactory } from 'ethers';
-import type { Eip1193Provider, JsonRpcSigner, Signer } from 'ethers';
+import { BrowserProvider, ContractFactory, JsonRpcProvider } from 'ethers';
+import type { Eip1193Provider, JsonRpcApiProvider, JsonRpcSigner, Signer } from 'ethers';
 import type { HardhatUserConfig } from 'hardhat/types/config.js';
 import { loadContracts } from './compile.ts';
 
@@ -46,7 +46,7 @@ export interface JsonRpcEndpoint {
 export interface LocalChain {
   readonly chainId: number;
   readonly eip1193: Eip1193Provider;
-  readonly provider: BrowserProvider;
+  readonly provider: JsonRpcApiProvider;
   /** Funded accounts; the node signs for them (eth_sendTransaction). */
   readonly signers: readonly JsonRpcSigner[];
   readonly signer: (index: number) => JsonRpcSigner;
@@ -104,6 +104,20 @@ export const startLocalChain = async (options: LocalChainOptions = {}): Promise<
   const eip1193 = await createEip1193(options);
   // polling only matters for ethers event subscriptions; automine settles every tx at once
   const provider = new BrowserProvider(eip1193, undefined, { pollingInterval: 100, cacheTimeout: -1 });
+  return localChainOver(eip1193, provider, (port = 0) => serveOver(eip1193, port));
+};
+
+/**
+ * The same handle on a development node in another process (`cxt devchain`, hardhat node, anvil),
+ * over JSON-RPC: its accounts are node-managed and it answers evm_mine, evm_snapshot, evm_revert.
+ */
+export const connectLocalChain = async (url: string): Promise<LocalChain> => {
+  const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true, pollingInterval: 100, cacheTimeout: -1 });
+  const eip1193: Eip1193Provider = { request: ({ method, params }) => provider.send(method, (params as unknown[] | undefined) ?? []) };
+  return localChainOver(eip1193, provider, async () => ({ url, close: async () => provider.destroy() }));
+};
+
+const localChainOver = async (eip1193: Eip1193Provider, provider: JsonRpcApiProvider, serve: LocalChain['serve']): Promise<LocalChain> => {
   const chainId = Number((await provider.getNetwork()).chainId);
   const signers = await provider.listAccounts();
   const rpc = (method: string, params: unknown[] = []): Promise<unknown> => eip1193.request({ method, params });
@@ -134,7 +148,7 @@ export const startLocalChain = async (options: LocalChainOptions = {}): Promise<
         if ((await rpc('evm_revert', [id])) !== true) throw new Error(`evm_revert to snapshot ${String(id)} failed`);
       };
     },
-    serve: (port = 0) => serveOver(eip1193, port),
+    serve,
   };
 };
 

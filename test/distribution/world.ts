@@ -48,9 +48,10 @@ export const closeWorlds = async (): Promise<void> => {
   pglite = undefined;
 };
 
-export const openWorld = async (options: { epochs?: number } = {}): Promise<World> => {
+/** `chain`: another chain than the suite's in-process one (e.g. `cxt devchain` in its own process). */
+export const openWorld = async (options: { epochs?: number; chain?: LocalChain } = {}): Promise<World> => {
   const db = await (pglite ??= PGlite.create().then(pgliteExecutor));
-  const f = await setUpDistributor(await (chain ??= startLocalChain()));
+  const f = await setUpDistributor(options.chain ?? (await (chain ??= startLocalChain())));
   const deployBlock = await f.chain.provider.getBlockNumber();
   const params = historyParams({ cxtToken: f.cxt });
   const schema = `world_${++worlds}`;
