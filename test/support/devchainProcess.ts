@@ -33,7 +33,7 @@ export const startDevchainProcess = (args: readonly string[] = []): Promise<Devc
       if (!m) return;
       clearTimeout(timer);
       const url = m[1]!;
-      const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true, pollingInterval: 100 });
+      const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true, pollingInterval: 100, cacheTimeout: -1 });
       resolve({
         url,
         process: child,
