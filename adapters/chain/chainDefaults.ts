@@ -7,7 +7,8 @@
  * fast finality, but its own docs and most bridges wait 15; Ethereum finalises after two epochs (64+
  * blocks, ~13 min), and 12 blocks is the common "safe" wait for indexing deposits; a local chain
  * (hardhat, anvil) never reorganises unless told to, so it waits for nothing. A chain missing from the
- * table gets the most cautious row.
+ * table gets the most cautious row. A transaction is replaced when it has sat unmined for about ten
+ * blocks (Ethereum 12 s blocks, BNB Chain ≤ 3 s): by then its fee is below what the chain takes.
  */
 export interface ChainDefaults {
   readonly name: string;
@@ -15,18 +16,20 @@ export interface ChainDefaults {
   readonly confirmations: number;
   /** `eip1559`: maxFeePerGas/maxPriorityFeePerGas (type 2); `legacy`: gasPrice (type 0). */
   readonly fees: 'eip1559' | 'legacy';
+  /** Seconds an updater transaction may sit unmined before it is replaced with a higher fee (0: never). */
+  readonly replaceAfterSeconds: number;
 }
 
 const TABLE: Readonly<Record<number, ChainDefaults>> = {
-  1: { name: 'Ethereum', confirmations: 12, fees: 'eip1559' },
-  11155111: { name: 'Sepolia', confirmations: 12, fees: 'eip1559' },
-  56: { name: 'BNB Chain', confirmations: 15, fees: 'legacy' },
-  97: { name: 'BNB Chain testnet', confirmations: 15, fees: 'legacy' },
-  31337: { name: 'local (hardhat)', confirmations: 0, fees: 'eip1559' },
-  1337: { name: 'local', confirmations: 0, fees: 'eip1559' },
+  1: { name: 'Ethereum', confirmations: 12, fees: 'eip1559', replaceAfterSeconds: 180 },
+  11155111: { name: 'Sepolia', confirmations: 12, fees: 'eip1559', replaceAfterSeconds: 180 },
+  56: { name: 'BNB Chain', confirmations: 15, fees: 'legacy', replaceAfterSeconds: 30 },
+  97: { name: 'BNB Chain testnet', confirmations: 15, fees: 'legacy', replaceAfterSeconds: 30 },
+  31337: { name: 'local (hardhat)', confirmations: 0, fees: 'eip1559', replaceAfterSeconds: 0 },
+  1337: { name: 'local', confirmations: 0, fees: 'eip1559', replaceAfterSeconds: 0 },
 };
 
-const UNKNOWN: ChainDefaults = { name: 'unknown chain', confirmations: 15, fees: 'eip1559' };
+const UNKNOWN: ChainDefaults = { name: 'unknown chain', confirmations: 15, fees: 'eip1559', replaceAfterSeconds: 120 };
 
 export const chainDefaults = (chainId: number): ChainDefaults => TABLE[chainId] ?? { ...UNKNOWN, name: `chain ${chainId}` };
 

@@ -6,8 +6,9 @@
  * numbers. A reverted call throws the ethers error; `revertOf` names the contract's custom error.
  */
 import { Contract, Interface } from 'ethers';
-import type { ContractRunner, ContractTransactionResponse, Log, Provider, Signer } from 'ethers';
+import type { ContractRunner, ContractTransactionResponse, Log, Provider, Signer, TransactionReceipt } from 'ethers';
 import { loadContracts } from './compile.ts';
+import { DEFAULT_FEE_POLICY, sendReplaceable, type FeePolicy, type SenderHooks } from './transactionSender.ts';
 
 export interface ClaimArgs {
   readonly account: string;
@@ -97,9 +98,13 @@ export interface DistributorClient {
   readonly revokePendingRoot: () => Promise<TxOutcome>;
   readonly claim: (claim: ClaimArgs) => Promise<TxOutcome>;
   readonly claimMany: (claims: readonly ClaimArgs[]) => Promise<TxOutcome>;
-  /** proposeRoot / acceptRoot split in two: send (hash known), then `wait()` for the receipt. */
-  readonly sendProposeRoot: (root: string, dataHash: string) => Promise<SentTx>;
-  readonly sendAcceptRoot: () => Promise<SentTx>;
+  /**
+   * proposeRoot / acceptRoot split in two: send (hash known), then `wait()` for the receipt, which
+   * replaces a version left unmined with a higher fee (transactionSender.ts). `replacing`: the
+   * nonce of an unmined transaction of ours to take over (see `inFlight`).
+   */
+  readonly sendProposeRoot: (root: string, dataHash: string, options?: SendOptions) => Promise<SentTx>;
+  readonly sendAcceptRoot: (options?: SendOptions) => Promise<SentTx>;
   /** Active root; 32 zero bytes before the first acceptRoot. */
   readonly root: () => Promise<string>;
   readonly pending: () => Promise<PendingRoot | undefined>;
@@ -112,9 +117,20 @@ export interface DistributorClient {
   readonly latestBlock: () => Promise<BlockRef>;
   /**
    * Transactions of the sending account that the node knows of but has not mined (pending nonce −
-   * mined nonce); 0 for a read-only client. Lets a restarted sender see its own tx still in flight.
+   * mined nonce) and the lowest of their nonces; undefined when there are none or for a read-only
+   * client. Lets a restarted sender see its own transaction still in flight.
    */
-  readonly unminedTransactions: () => Promise<number>;
+  readonly inFlight: () => Promise<{ readonly count: number; readonly firstNonce: number } | undefined>;
+}
+
+export interface SendOptions {
+  readonly replacing?: number;
+}
+
+export interface DistributorClientOptions {
+  /** How the updater's transactions are priced and replaced (default: EIP-1559 fees, never replaced). */
+  readonly feePolicy?: FeePolicy;
+  readonly senderHooks?: SenderHooks;
 }
 
 const ERC20_ABI = ['function balanceOf(address) view returns (uint256)'];
@@ -137,13 +153,13 @@ const settle = async (sent: Promise<ContractTransactionResponse>): Promise<TxOut
   return { txHash: receipt.hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed };
 };
 
-const sendOnly = async (address: string, sent: Promise<ContractTransactionResponse>): Promise<SentTx> => {
+const sendOnly = async (address: string, sent: Promise<{ readonly txHash: string; readonly wait: () => Promise<TransactionReceipt | null> }>): Promise<SentTx> => {
   const response = await sent;
   return {
-    txHash: response.hash,
+    txHash: response.txHash,
     wait: async () => {
       const receipt = await response.wait();
-      if (receipt === null) throw new Error(`transaction ${response.hash} was not mined`);
+      if (receipt === null) throw new Error(`transaction ${response.txHash} was not mined`);
       const iface = distributorInterface();
       const events = receipt.logs
         .filter((log) => lower(log.address) === lower(address))
@@ -194,25 +210,33 @@ const queryEvents = async (provider: Provider, address: string, query: EventQuer
 };
 
 /** Wraps the distributor at `address`; pass a Signer to send transactions, a Provider to only read. */
-export const distributorClient = (address: string, runner: Signer | Provider): DistributorClient => {
+export const distributorClient = (address: string, runner: Signer | Provider, clientOptions: DistributorClientOptions = {}): DistributorClient => {
   const contract = new Contract(address, distributorInterface(), runner);
+  const policy = clientOptions.feePolicy ?? DEFAULT_FEE_POLICY;
   const call = <T>(name: string, ...args: unknown[]): Promise<T> => contract.getFunction(name).staticCall(...args) as Promise<T>;
   const send = (name: string, ...args: unknown[]): Promise<TxOutcome> =>
     settle(contract.getFunction(name).send(...args) as Promise<ContractTransactionResponse>);
   const provider = (): Provider => providerOf(runner);
-  const start = (name: string, ...args: unknown[]): Promise<SentTx> =>
-    sendOnly(address, contract.getFunction(name).send(...args) as Promise<ContractTransactionResponse>);
+  const start = (name: string, args: unknown[], sendOptions: SendOptions = {}): Promise<SentTx> =>
+    sendOnly(
+      address,
+      (async () => {
+        if (!('sendTransaction' in runner)) throw new Error('sending needs a Signer');
+        const request = await contract.getFunction(name).populateTransaction(...args);
+        return sendReplaceable(runner as Signer, request, policy, { ...clientOptions.senderHooks, ...sendOptions });
+      })(),
+    );
   const sender = (): Promise<string> | undefined => ('getAddress' in runner ? (runner as Signer).getAddress() : undefined);
   return {
     address: lower(address),
-    connect: (signer) => distributorClient(address, signer),
+    connect: (signer) => distributorClient(address, signer, clientOptions),
     proposeRoot: (root, dataHash) => send('proposeRoot', root, dataHash),
     acceptRoot: () => send('acceptRoot'),
     revokePendingRoot: () => send('revokePendingRoot'),
     claim: (c) => send('claim', c.account, c.token, c.cumulative, [...c.proof]),
     claimMany: (claims) => send('claimMany', ...claimArrays(claims)),
-    sendProposeRoot: (root, dataHash) => start('proposeRoot', root, dataHash),
-    sendAcceptRoot: () => start('acceptRoot'),
+    sendProposeRoot: (root, dataHash, sendOptions) => start('proposeRoot', [root, dataHash], sendOptions),
+    sendAcceptRoot: (sendOptions) => start('acceptRoot', [], sendOptions),
     root: () => call<string>('root'),
     pending: async () => {
       const [root, dataHash, validAt] = await call<[string, string, bigint]>('pending');
@@ -237,11 +261,11 @@ export const distributorClient = (address: string, runner: Signer | Provider): D
       if (block === null) throw new Error('the chain returned no latest block');
       return { blockNumber: block.number, timestamp: block.timestamp };
     },
-    unminedTransactions: async () => {
+    inFlight: async () => {
       const from = await sender();
-      if (from === undefined) return 0;
+      if (from === undefined) return undefined;
       const [pending, mined] = await Promise.all([provider().getTransactionCount(from, 'pending'), provider().getTransactionCount(from, 'latest')]);
-      return pending - mined;
+      return pending > mined ? { count: pending - mined, firstNonce: mined } : undefined;
     },
   };
 };

@@ -38,6 +38,13 @@ export interface PublisherOptions {
   readonly clock: () => number;
   /** First block that can hold this distributor's logs (its deployment block); default 0. */
   readonly fromBlock?: number;
+  /**
+   * Seconds a transaction of the updater found unmined (after a restart, or sent by another tool)
+   * may stay so before the publisher takes its nonce over with its own call at a higher fee
+   * (transactionSender.ts); default: never, it waits. Taking the nonce over cannot make a proposal
+   * twice: one nonce is mined once, and the chain is read again before every send.
+   */
+  readonly takeOverAfterSeconds?: number;
   readonly maxBlockRange?: number;
 }
 
@@ -74,6 +81,23 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
   const maxBlocks = options.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE;
   let chainChecked = false;
   let running: Promise<PublisherStep> | undefined;
+  /** The lowest unmined nonce of the updater last seen, and since when (clock seconds). */
+  let inFlightSeen: { nonce: number; sinceSeconds: number } | undefined;
+
+  /**
+   * Undefined: nothing of the updater is in flight, send as usual. A number: the nonce to take over
+   * (in flight for too long). 'wait': in flight, not for long enough yet.
+   */
+  const inFlightDecision = async (): Promise<number | 'wait' | undefined> => {
+    const inFlight = await distributor.inFlight();
+    if (inFlight === undefined) {
+      inFlightSeen = undefined;
+      return undefined;
+    }
+    if (inFlightSeen?.nonce !== inFlight.firstNonce) inFlightSeen = { nonce: inFlight.firstNonce, sinceSeconds: clock() };
+    const limit = options.takeOverAfterSeconds;
+    return limit !== undefined && clock() - inFlightSeen.sinceSeconds >= limit ? inFlight.firstNonce : 'wait';
+  };
 
   const record = async (command: Command): Promise<void> => {
     const result = await handler.handle(command);
@@ -129,7 +153,8 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
     const head = await nowSeconds();
     const proposed = await findProposal(d, head.blockNumber);
     if (proposed !== undefined) return recordPublished(d, proposed, true);
-    if ((await distributor.unminedTransactions()) > 0) return waiting(d.seq, 'a transaction of the updater is still unmined; it may be this proposal');
+    const inFlight = await inFlightDecision();
+    if (inFlight === 'wait') return waiting(d.seq, 'a transaction of the updater is still unmined; it may be this proposal');
     const pending = await distributor.pending();
     if (pending !== undefined) {
       // An older distribution of ours waits on-chain: accept it first (its claims open a timelock sooner).
@@ -153,7 +178,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
     if (shortfalls.length > 0) throw new InsufficientFundingError(d.seq, distributor.address, shortfalls);
     let mined;
     try {
-      mined = await (await distributor.sendProposeRoot(d.root, d.logHead)).wait();
+      mined = await (await distributor.sendProposeRoot(d.root, d.logHead, inFlight === undefined ? {} : { replacing: inFlight })).wait();
     } catch (error) {
       const revert = revertOf(error);
       if (revert !== undefined && NOT_YET.has(revert.name)) return waiting(d.seq, `the contract refused the proposal for now (${revert.name})`);
@@ -165,9 +190,11 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
   };
 
   const accept = async (d: DistributionState): Promise<PublisherStep> => {
+    const inFlight = await inFlightDecision();
+    if (inFlight === 'wait') return waiting(d.seq, 'a transaction of the updater is still unmined; it may be this acceptance');
     let mined;
     try {
-      mined = await (await distributor.sendAcceptRoot()).wait();
+      mined = await (await distributor.sendAcceptRoot(inFlight === undefined ? {} : { replacing: inFlight })).wait();
     } catch (error) {
       const revert = revertOf(error);
       if (revert !== undefined && NOT_YET.has(revert.name)) return waiting(d.seq, `the contract refused acceptRoot for now (${revert.name})`);

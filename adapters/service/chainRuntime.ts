@@ -2,6 +2,7 @@
  * What the service needs from a chain, embedded or real: who sends the distributor's transactions,
  * where the distributor and the CXT token live, and how to reach and close it.
  */
+import type { FeePolicy } from '../chain/transactionSender.ts';
 import { Contract, type Provider, type Signer } from 'ethers';
 
 export interface ChainRuntime {
@@ -18,6 +19,8 @@ export interface ChainRuntime {
   readonly deployBlock: number;
   /** Blocks on top of a claim's block before the indexer records it (0 on the embedded chain). */
   readonly confirmations: number;
+  /** How the updater's transactions are priced and replaced (transactionSender.ts). */
+  readonly feePolicy: FeePolicy;
   /** JSON-RPC URL that wallets and claimers use. */
   readonly rpcUrl: string;
   /**

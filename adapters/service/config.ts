@@ -61,6 +61,7 @@ export const EnvCodec = strictObject(
     CHAIN_ID: wholeNumber('ChainId', 1, Number.MAX_SAFE_INTEGER),
     DISTRIBUTOR_FROM_BLOCK: wholeNumber('BlockNumber', 0, Number.MAX_SAFE_INTEGER),
     CONFIRMATIONS: wholeNumber('Blocks', 0, 1000),
+    REPLACE_AFTER_SECONDS: wholeNumber('Seconds', 0, 86_400),
     EMBEDDED_RPC_PORT: wholeNumber('Port', 0, 65_535),
     ADMIN_TOKEN: Token,
     INDEXER_TOKEN: Token,
@@ -80,7 +81,7 @@ export const EnvCodec = strictObject(
 type Env = t.TypeOf<typeof EnvCodec>;
 export const ENV_VARIABLES = [
   'HOST', 'PORT', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_SCHEMA', 'RPC_URL', 'PRIVATE_KEY', 'DISTRIBUTOR_ADDRESS', 'CXT_TOKEN_ADDRESS',
-  'CHAIN_ID', 'DISTRIBUTOR_FROM_BLOCK', 'CONFIRMATIONS', 'EMBEDDED_RPC_PORT', 'ADMIN_TOKEN', 'INDEXER_TOKEN', 'BILLING_TOKEN', 'LOG_LEVEL', 'SCHEDULE', 'BODY_LIMIT_BYTES',
+  'CHAIN_ID', 'DISTRIBUTOR_FROM_BLOCK', 'CONFIRMATIONS', 'REPLACE_AFTER_SECONDS', 'EMBEDDED_RPC_PORT', 'ADMIN_TOKEN', 'INDEXER_TOKEN', 'BILLING_TOKEN', 'LOG_LEVEL', 'SCHEDULE', 'BODY_LIMIT_BYTES',
   'BATCH_BODY_LIMIT_BYTES', 'SIGNATURE_WORKERS',
   'GENESIS_TIME_SECONDS', 'EPOCH_LENGTH_SECONDS', 'TIMELOCK_SECONDS', 'DISTRIBUTION_EVERY_EPOCHS', 'SNAPSHOT_RETENTION',
 ] as const;
@@ -98,6 +99,8 @@ export type ChainConfig =
       readonly fromBlock?: number;
       /** Blocks on top before a claim is indexed or a transaction counts; default per chain id (chainDefaults.ts). */
       readonly confirmations?: number;
+      /** Seconds before an unmined updater transaction is replaced with a higher fee; default per chain id. */
+      readonly replaceAfterSeconds?: number;
     };
 
 export type StorageConfig = { readonly kind: 'pglite'; readonly dataDir: string } | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly dataDir: string };
@@ -145,6 +148,8 @@ const chainConfig = (env: Env): E.Either<string, ChainConfig> => {
   const given = REAL_CHAIN.filter((k) => env[k] !== undefined);
   if (given.length === 0 && env.DISTRIBUTOR_FROM_BLOCK !== undefined)
     return E.left('DISTRIBUTOR_FROM_BLOCK applies only to a real chain (RPC_URL …); the embedded chain records its own');
+  if (given.length === 0 && env.REPLACE_AFTER_SECONDS !== undefined)
+    return E.left('REPLACE_AFTER_SECONDS applies only to a real chain (RPC_URL …); the embedded chain mines every transaction at once');
   if (given.length === 0) return E.right({ kind: 'embedded', rpcPort: env.EMBEDDED_RPC_PORT ?? 8545, ...(env.CHAIN_ID ? { chainId: env.CHAIN_ID } : {}) });
   const missing = REAL_CHAIN.filter((k) => env[k] === undefined);
   if (missing.length > 0)
@@ -159,6 +164,7 @@ const chainConfig = (env: Env): E.Either<string, ChainConfig> => {
     ...(env.CHAIN_ID ? { chainId: env.CHAIN_ID } : {}),
     ...(env.DISTRIBUTOR_FROM_BLOCK === undefined ? {} : { fromBlock: env.DISTRIBUTOR_FROM_BLOCK }),
     ...(env.CONFIRMATIONS === undefined ? {} : { confirmations: env.CONFIRMATIONS }),
+    ...(env.REPLACE_AFTER_SECONDS === undefined ? {} : { replaceAfterSeconds: env.REPLACE_AFTER_SECONDS }),
   });
 };
 

@@ -73,8 +73,17 @@ export const wireDistribution = async (input: DistributionWiringInput): Promise<
   const checkpoints = createSqlCheckpointStore(store.db, schema === undefined ? {} : { schema });
   await treeStore.migrate();
   await checkpoints.migrate();
-  const updater = distributorClient(chain.distributor, chain.signer);
-  const publisher = createPublisher({ handler: commands, ledger, treeStore, distributor: updater, chainId: chain.chainId, clock, fromBlock: chain.deployBlock });
+  const updater = distributorClient(chain.distributor, chain.signer, { feePolicy: chain.feePolicy });
+  const publisher = createPublisher({
+    handler: commands,
+    ledger,
+    treeStore,
+    distributor: updater,
+    chainId: chain.chainId,
+    clock,
+    fromBlock: chain.deployBlock,
+    ...(chain.feePolicy.replaceAfterSeconds > 0 ? { takeOverAfterSeconds: chain.feePolicy.replaceAfterSeconds } : {}),
+  });
   const indexer = createClaimIndexer({ handler: commands, distributor: distributorClient(chain.distributor, chain.provider), checkpoints, fromBlock: chain.deployBlock, confirmations: chain.confirmations });
 
   /** Embedded chain: mint what the next proposal needs, so the local flow never stalls on funding. */

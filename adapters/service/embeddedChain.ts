@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BrowserProvider, type Eip1193Provider } from 'ethers';
+import { DEFAULT_FEE_POLICY } from '../chain/transactionSender.ts';
 import { deployDevEnvironment, startLocalChain, type DevEnvironment, type LocalChain } from '../chain/index.ts';
 import { openChainJournal } from './chainJournal.ts';
 import { mintShortfall, type ChainRuntime } from './chainRuntime.ts';
@@ -102,8 +103,9 @@ export const startEmbeddedChain = async (o: EmbeddedChainOptions): Promise<Chain
     cxtToken: deployment.cxt.address,
     wbnbToken: deployment.wbnb.address,
     deployBlock: deployment.deployBlock,
-    // Nothing reorganises an in-process chain.
+    // Nothing reorganises an in-process chain, and it mines every transaction at once.
     confirmations: 0,
+    feePolicy: DEFAULT_FEE_POLICY,
     rpcUrl: rpc.url,
     ensureFunded: async (token, requiredWei) => {
       if (!mintable.has(token.toLowerCase())) return false;

@@ -8,6 +8,7 @@ import { JsonRpcProvider, Wallet, WebSocketProvider, type Provider } from 'ether
 import { ConfigError, type ChainConfig } from './config.ts';
 import { withTimeout, type ChainRuntime } from './chainRuntime.ts';
 import { chainDefaults } from '../chain/chainDefaults.ts';
+import { DEFAULT_FEE_POLICY } from '../chain/transactionSender.ts';
 
 const START_TIMEOUT_MS = 15_000;
 
@@ -41,6 +42,7 @@ export const connectExternalChain = async (c: Extract<ChainConfig, { kind: 'exte
     // Without a recorded deployment block the scan starts at 0; the checkpoint keeps later scans short.
     deployBlock: c.fromBlock ?? 0,
     confirmations: c.confirmations ?? chainDefaults(chainId).confirmations,
+    feePolicy: { ...DEFAULT_FEE_POLICY, fees: chainDefaults(chainId).fees, replaceAfterSeconds: c.replaceAfterSeconds ?? chainDefaults(chainId).replaceAfterSeconds },
     rpcUrl: c.rpcUrl,
     ping: () => provider!.getBlockNumber(),
     close: async () => provider!.destroy(),
