@@ -6,7 +6,7 @@
  * call takes effect at most once: a proposal is never made twice (the publisher's crash-safety
  * rule stands: it reads the chain before it sends).
  */
-import type { Provider, Signer, TransactionReceipt, TransactionRequest } from 'ethers';
+import { JsonRpcApiProvider, type Provider, type Signer, type TransactionReceipt, type TransactionRequest } from 'ethers';
 
 export interface FeePolicy {
   readonly fees: 'eip1559' | 'legacy';
@@ -93,7 +93,12 @@ export const sendReplaceable = async (
   const provider = signer.provider;
   if (!provider) throw new Error('the updater signer has no provider');
   const from = await signer.getAddress();
-  const gasLimit = await signer.estimateGas({ ...request, from });
+  // A replacement is estimated on the mined state: on the pending one (some nodes' default) the
+  // version it replaces has already run, and a proposal would seem refused by its own twin.
+  const gasLimit =
+    options.replacing !== undefined && provider instanceof JsonRpcApiProvider
+      ? BigInt((await provider.send('eth_estimateGas', [provider.getRpcTransaction({ ...request, from }), 'latest'])) as string)
+      : await signer.estimateGas({ ...request, from });
   const nonce = options.replacing ?? (await provider.getTransactionCount(from, 'pending'));
   const now = options.nowMs ?? (() => Date.now());
   const pollMs = options.pollMs ?? 1000;
