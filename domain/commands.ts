@@ -4,8 +4,21 @@
  * what makes idempotent replays comparable (see `sameRequest`).
  */
 import * as t from 'io-ts';
-import { Address, Count, Epoch, Hash32, Id, PositiveAmount, PositiveCommandAmount, PositiveCount, literalUnion, strictObject } from './codecs.ts';
-import { AssetDecimals, AssetSymbol, ContributionKind, HardwareClass, Reason, Region, RejectReason, RevenueSource, taskTermFields } from './events.ts';
+import { Address, Count, Epoch, Hash32, Id, PositiveAmount, PositiveCommandAmount, PositiveCount, boundedArray, literalUnion, strictObject } from './codecs.ts';
+import {
+  AssetDecimals,
+  AssetSymbol,
+  ChainAsset,
+  ContributionKind,
+  HardwareClass,
+  MAX_CHAIN_ASSETS,
+  PayoutChainId,
+  Reason,
+  Region,
+  RejectReason,
+  RevenueSource,
+  taskTermFields,
+} from './events.ts';
 import { ProtocolParamsCodec } from './params.ts';
 
 const cmd = <N extends string, R extends t.Props, O extends t.Props = {}>(type: N, required: R, optional?: O) =>
@@ -74,6 +87,10 @@ export const commandCodecs = {
    */
   ActivateDistribution: cmd('ActivateDistribution', { seq: PositiveCount }, { txHash: Hash32, proposal: Id }),
   RevokeDistribution: cmd('RevokeDistribution', { seq: PositiveCount }, { txHash: Hash32, reason: Reason }),
+  /** Admin: a payout chain, or more asset addresses on one (additive; the service checks each ERC-20 on that chain). */
+  ConfigureChain: cmd('ConfigureChain', { chainId: PositiveCount, assets: boundedArray('ChainAssets', ChainAsset, 1, MAX_CHAIN_ASSETS) }),
+  /** Signed by `account` (EIP-712 PayoutChain): its rewards from now on are payable on `chainId` (null: the primary chain). */
+  SetPayoutChain: cmd('SetPayoutChain', { account: Address, chainId: PayoutChainId, sequence: PositiveCount }),
   RecordClaim: cmd('RecordClaim', { account: Address, token: Address, amount: PositiveAmount, txHash: Hash32, logIndex: Count, blockNumber: Count }),
 } as const;
 
@@ -134,6 +151,9 @@ export const naturalKey = (c: Command): string | undefined => {
       return `distribution-revoked:${c.seq}`;
     case 'RecordClaim':
       return `claim:${c.txHash}:${c.logIndex}`;
+    // One signed change per sequence number: the same signature sent twice is one request.
+    case 'SetPayoutChain':
+      return `payout-chain:${c.account}:${c.sequence}`;
     default:
       return undefined;
   }
@@ -160,6 +180,8 @@ const FIRST_EVENT_TYPE: { [K in CommandType]: string } = {
   ActivateDistribution: 'DistributionActivated',
   RevokeDistribution: 'DistributionRevoked',
   RecordClaim: 'RewardsClaimed',
+  ConfigureChain: 'ChainConfigured',
+  SetPayoutChain: 'PayoutChainSet',
 };
 
 /** Fields that vary with when a command runs, not with what it asks: ignored when comparing a replay. */

@@ -29,6 +29,7 @@ import { planDistribution, type DistributionPlan } from './distribution.ts';
 import { distributionStep, recordClaim } from './distributionDecisions.ts';
 import { postTask, recordTaskResult } from './tasks.ts';
 import { taskCloseEvents } from './taskSettlement.ts';
+import { configureChain, setPayoutChain } from './payoutDecisions.ts';
 
 export type Decision = E.Either<Refusal, CorexEvent[]>;
 
@@ -251,6 +252,10 @@ export const decide = (c: Command, state: LedgerState, nowSeconds: number, facts
         return unstake(c, state, nowSeconds, p);
       case 'WithdrawStake':
         return withdraw(c, state, nowSeconds);
+      case 'ConfigureChain':
+        return configureChain(c, state);
+      case 'SetPayoutChain':
+        return setPayoutChain(c, state, epoch());
       case 'RecordRevenue': {
         if (!state.assetRegistry.has(c.asset)) return assetUnknown(c.asset);
         const { type: _type, ...rest } = c;

@@ -47,6 +47,11 @@ export interface Refusal {
 
 export type RefusalCode =
   | 'NOT_CONFIGURED'
+  | 'CHAIN_UNKNOWN'
+  | 'CHAIN_ASSET_FIXED'
+  | 'CHAIN_UNCHANGED'
+  | 'PAYOUT_SEQUENCE'
+  | 'PAYOUT_CHAIN_UNCHANGED'
   | 'ALREADY_CONFIGURED'
   | 'INVALID_CONFIG'
   | 'NODE_EXISTS'

@@ -57,6 +57,12 @@ export const taskTermFields = {
 
 export const Region = text('Region', 1, 64);
 export const Reason = text('Reason', 0, 500);
+/** A payout chain by EVM chain id; null is the primary chain (payoutChains.ts). */
+export const PayoutChainId = t.union([PositiveCount, t.null], 'PayoutChainId');
+/** Asset mappings one ChainConfigured may carry (an event must stay a size the store and the audit take). */
+export const MAX_CHAIN_ASSETS = 1000;
+/** A registered asset (its primary-chain address) and its ERC-20 address on another chain. */
+export const ChainAsset = strictObject('ChainAsset', { asset: Address, address: Address });
 
 /** An ERC-20's symbol as it reports it: 1–32 characters, no control characters or lone surrogates. */
 export const AssetSymbol = text('AssetSymbol', 1, 32);
@@ -108,6 +114,13 @@ export const eventDataCodecs = {
   StakeWithdrawn: strictObject('StakeWithdrawn', { account: Address, amount: PositiveCommandAmount, epoch: Epoch }),
   StakeSlashed: strictObject('StakeSlashed', { account: Address, amount: PositiveCommandAmount, epoch: Epoch, contributionId: Id }),
   TierChanged: strictObject('TierChanged', { account: Address, from: TierName, to: TierName, epoch: Epoch }),
+  /**
+   * A payout chain besides the primary one, or more of its asset addresses: each registered asset
+   * (its primary-chain address) mapped to its ERC-20 on that chain. Additive: a mapping never changes.
+   */
+  ChainConfigured: strictObject('ChainConfigured', { chainId: PositiveCount, assets: boundedArray('ChainAssets', ChainAsset, 1, MAX_CHAIN_ASSETS) }),
+  /** The account's rewards are payable on `chainId` (null: the primary chain) from now on; signed by the account, `sequence` = its changes so far + 1. */
+  PayoutChainSet: strictObject('PayoutChainSet', { account: Address, chainId: PayoutChainId, sequence: PositiveCount, epoch: Epoch }),
   /** An ERC-20 that revenue and buybacks may be recorded in; its code was checked on-chain before. CXT is registered at genesis. */
   AssetRegistered: strictObject('AssetRegistered', { asset: Address, symbol: AssetSymbol, decimals: AssetDecimals }),
   RevenueRecorded: strictObject(

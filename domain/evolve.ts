@@ -19,6 +19,7 @@ import {
 import { settleEpoch, type Settlement } from './settlement.ts';
 import { forgetCanonicalSnapshot } from './snapshot.ts';
 import { accountIndex, settleStakeIndex } from './accountIndex.ts';
+import { moveAccrual } from './payoutChains.ts';
 import { applyTaskOutcomes, fragmentAccepted, fragmentAssigned, taskPosted, taskResultRecorded, taskResultRejected } from './taskEvolve.ts';
 
 const accountOf = (state: LedgerState, account: string): AccountState => {
@@ -265,6 +266,25 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
   },
   TierChanged: (state, { data }) => {
     accountOf(state, data.account).tier = data.to;
+  },
+  ChainConfigured: (state, { data }) => {
+    let chain = state.payoutChains.get(data.chainId);
+    if (!chain) state.payoutChains.set(data.chainId, (chain = { chainId: data.chainId, assets: new Map() }));
+    const mapping = chain;
+    // Accounts already paid on this chain start accruing the newly mapped assets there. (A walk of
+    // every account, but only on this rare admin event, never per close.)
+    const paidHere = [...state.accounts.values()].filter((a) => a.payoutChainId === data.chainId);
+    moveAccrual(state, paidHere, () => {
+      for (const { asset, address } of data.assets) mapping.assets.set(asset, address);
+    });
+  },
+  PayoutChainSet: (state, { data }) => {
+    const a = accountOf(state, data.account);
+    moveAccrual(state, [a], () => {
+      if (data.chainId === null) delete a.payoutChainId;
+      else a.payoutChainId = data.chainId;
+    });
+    a.payoutSequence = data.sequence;
   },
   AssetRegistered: (state, { data }) => {
     state.assetRegistry.set(data.asset, { asset: data.asset, symbol: data.symbol, decimals: data.decimals });

@@ -16,6 +16,7 @@ export * from './tiers.ts';
 export * from './revenue.ts';
 export * from './state.ts';
 export * from './accountIndex.ts';
+export * from './payoutChains.ts';
 export * from './settlement.ts';
 export * from './evolve.ts';
 export * from './decide.ts';

@@ -40,7 +40,11 @@ const accountJson = (a: AccountState) => ({
   bonded: n(a.bondedWei),
   claimed: amounts(a.claimedWei),
   cumulative: amounts(a.cumulativeWei),
+  // Payout-chain fields only once an account has them, so older states keep their stateHash.
+  ...(a.frozenLeavesWei === undefined ? {} : { frozenLeaves: byKey(a.frozenLeavesWei).map(([chain, leaves]) => [chain, amounts(leaves)]) }),
   nodeIds: a.nodeIds,
+  ...(a.payoutChainId === undefined ? {} : { payoutChainId: a.payoutChainId }),
+  ...(a.payoutSequence === undefined ? {} : { payoutSequence: a.payoutSequence }),
   pendingChanges: a.pendingChanges.map((c) => ({ delta: n(c.deltaWei), epoch: c.epoch, ...(c.slash ? { slash: true } : {}) })),
   pendingTenureResets: a.pendingTenureResets,
   settledStake: n(a.settledStakeWei),
@@ -155,6 +159,13 @@ export const snapshotOf = (s: LedgerState): SnapshotJson => {
       ...(x.region === undefined ? {} : { region: x.region }),
       signer: x.signer,
     })),
+    ...(s.payoutChains.size === 0
+      ? {}
+      : {
+          payoutChains: [...s.payoutChains.values()]
+            .sort((a, b) => a.chainId - b.chainId)
+            .map((c) => ({ assets: byKey(c.assets), chainId: c.chainId })),
+        }),
     pendingVerdicts: s.pendingVerdicts.map((v) => ({ epoch: v.epoch, verifier: v.verifier })),
     // Absent when empty, so the snapshot (and stateHash) of a state without tasks or recent slashes is as before tasks existed.
     ...(s.recentSlashes.size === 0 ? {} : { recentSlashes: byKey(s.recentSlashes) }),
@@ -398,7 +409,14 @@ export const restoreSnapshot = (json: SnapshotJson): LedgerState => {
       nodeIds: [...a.nodeIds],
       cumulativeWei: amountMap(a.cumulative, 'cumulative'),
       claimedWei: amountMap(a.claimed, 'claimed'),
+      ...(a.payoutChainId === undefined ? {} : { payoutChainId: a.payoutChainId }),
+      ...(a.payoutSequence === undefined ? {} : { payoutSequence: a.payoutSequence }),
+      ...(a.frozenLeaves === undefined
+        ? {}
+        : { frozenLeavesWei: new Map((a.frozenLeaves as Array<[string, unknown]>).map(([chain, leaves]) => [chain, amountMap(leaves, 'frozenLeaves')])) }),
     });
+  for (const c of (j.payoutChains ?? []) as Array<{ chainId: number; assets: Array<[string, string]> }>)
+    s.payoutChains.set(c.chainId, { chainId: c.chainId, assets: new Map(c.assets) });
   s.unsettledRevenue = need(j.unsettledRevenue as any[], 'unsettledRevenue').map(({ gross, ...r }) => ({ ...r, grossWei: big(gross, 'gross') }));
   for (const l of need(j.assets as any[], 'assets'))
     s.assets.set(l.asset, {

@@ -5,6 +5,7 @@
  */
 import type { ProtocolParams, TierName } from './params.ts';
 import type { ContributionKind, HardwareClass } from './events.ts';
+import type { PayoutChain } from './payoutChains.ts';
 import type { TaskState } from './taskState.ts';
 import type { Allocation } from './allocation.ts';
 
@@ -98,6 +99,12 @@ export interface AccountState {
   readonly cumulativeWei: Map<string, bigint>;
   /** Claimed on-chain per token address, from RewardsClaimed. */
   readonly claimedWei: Map<string, bigint>;
+  /** The chain its rewards are payable on from now on (PayoutChainSet); undefined: the primary chain (payoutChains.ts). */
+  payoutChainId?: number;
+  /** PayoutChainSet events so far: the next signed change must carry this + 1, so no signature is replayed. */
+  payoutSequence?: number;
+  /** Chain → token → the leaf frozen on a chain it no longer accrues on (payoutChains.ts); undefined while none. */
+  frozenLeavesWei?: Map<string, Map<string, bigint>>;
 }
 
 export interface UnsettledRevenue {
@@ -177,6 +184,8 @@ export interface LedgerState {
    * within the verification window: such an operator's nodes are not eligible for task seats.
    */
   readonly recentSlashes: Map<string, number>;
+  /** Payout chains besides the primary one, by chain id (ChainConfigured). */
+  readonly payoutChains: Map<number, PayoutChain>;
   /** Events folded so far: a cheap version of the state, so derived results can be reused safely. */
   eventsFolded: number;
 }
@@ -203,6 +212,7 @@ export const initialState = (): LedgerState => ({
   liveLeaves: new Map(),
   tasks: new Map(),
   recentSlashes: new Map(),
+  payoutChains: new Map(),
   eventsFolded: 0,
 });
 

@@ -54,6 +54,25 @@ export const VERDICT_TYPES: Record<string, TypedDataField[]> = {
   ],
 };
 
+/**
+ * An account choosing the chain its rewards are payable on (issue 15): `chainId` is the EVM chain
+ * id of the payout chain (the primary chain's own id to go back to it), `sequence` its changes so
+ * far + 1, so a signature counts once and cannot be replayed to switch back later.
+ */
+export const PAYOUT_CHAIN_TYPES: Record<string, TypedDataField[]> = {
+  PayoutChain: [
+    { name: 'account', type: 'address' },
+    { name: 'chainId', type: 'uint256' },
+    { name: 'sequence', type: 'uint64' },
+  ],
+};
+
+export interface PayoutChainMessage {
+  readonly account: string;
+  readonly chainId: number;
+  readonly sequence: number;
+}
+
 export type ContributionMessage = t.TypeOf<typeof ContributionMessage>;
 export type VerdictMessage = t.TypeOf<typeof VerdictMessage>;
 
@@ -91,6 +110,7 @@ const typeHashOf = (types: Record<string, TypedDataField[]>): Uint8Array =>
 const CONTRIBUTION_TYPEHASH = typeHashOf(CONTRIBUTION_TYPES);
 const CONTRIBUTION_BATCH_TYPEHASH = typeHashOf(CONTRIBUTION_BATCH_TYPES);
 const VERDICT_TYPEHASH = typeHashOf(VERDICT_TYPES);
+const PAYOUT_CHAIN_TYPEHASH = typeHashOf(PAYOUT_CHAIN_TYPES);
 
 type Word = { readonly string: string } | { readonly uint: number } | { readonly bytes32: string };
 
@@ -149,6 +169,12 @@ export const contributionBatchDigest = (chainId: number, contributions: readonly
 
 export const verdictDigest = (chainId: number, v: VerdictMessage): string =>
   digestOf(chainId, hashStruct(VERDICT_TYPEHASH, [{ string: v.contributionId }, { string: v.verdict }]));
+
+/** An address is encoded as its 20 bytes left-padded to a word. */
+const addressWord = (address: string): string => `0x${'0'.repeat(24)}${address.slice(2).toLowerCase()}`;
+
+export const payoutChainDigest = (domainChainId: number, m: PayoutChainMessage): string =>
+  digestOf(domainChainId, hashStruct(PAYOUT_CHAIN_TYPEHASH, [{ bytes32: addressWord(m.account) }, { uint: m.chainId }, { uint: m.sequence }]));
 
 export type Recovered = { readonly ok: true; readonly signer: string } | { readonly ok: false; readonly message: string };
 

@@ -21,7 +21,10 @@ export const streamFor = (c: Command, state: LedgerState): string => {
     case 'DepositStake':
     case 'RequestUnstake':
     case 'WithdrawStake':
+    case 'SetPayoutChain':
       return accountStream(c.account);
+    case 'ConfigureChain':
+      return 'protocol';
     case 'RecordRevenue':
     case 'BurnTokens':
     case 'RegisterAsset':

@@ -9,11 +9,13 @@ import { describe, expect, it } from 'vitest';
 import {
   CONTRIBUTION_BATCH_TYPES,
   CONTRIBUTION_TYPES,
+  PAYOUT_CHAIN_TYPES,
   VERDICT_TYPES,
   contributionBatchDigest,
   contributionDigest,
   contributionValue,
   eip712Domain,
+  payoutChainDigest,
   recoverSigner,
   signContributionBatch,
   verdictDigest,
@@ -123,5 +125,39 @@ describe('the documented ContributionBatch test vector (chainId 31337)', () => {
     expect(recoverSigner(digest, signature)).toEqual({ ok: true, signer: SIGNER.address.toLowerCase() });
     // Order matters: the same items the other way round are another message.
     expect(contributionBatchDigest(31337, [SECOND, CONTRIBUTION])).not.toBe(digest);
+  });
+});
+
+describe('the documented PayoutChain test vector (issue 15; chainId 31337)', () => {
+  const CHANGE = { account: SIGNER.address.toLowerCase(), chainId: 56, sequence: 1 };
+  it('has the documented type string and hash, digest and signature', async () => {
+    const type = TypedDataEncoder.from(PAYOUT_CHAIN_TYPES).encodeType('PayoutChain');
+    expect(type).toBe('PayoutChain(address account,uint256 chainId,uint64 sequence)');
+    expect(id(type)).toBe('0x0a6279e6a4a11263dd0bab5acd4f4ef0d8cd553b2e733c9645b082c25ec39456');
+    const digest = payoutChainDigest(31337, CHANGE);
+    expect(digest).toBe('0x74af9a8b289fd69cfcdd3b2ce0cbb9cc9a392b5e55b29056888728bb20c94fa8');
+    const signature = await SIGNER.signTypedData(eip712Domain(31337), PAYOUT_CHAIN_TYPES, CHANGE);
+    expect(signature).toBe(
+      '0x2d95aecd942d239dd6afcf4c0b0c746a48b96cd63850ccd69f825eb499365b623d8183c77295a10ce30af091efbe499cf453729c435f367192dc5ab1de7fbdfe1c',
+    );
+    expect(recoverSigner(digest, signature)).toEqual({ ok: true, signer: CHANGE.account });
+    // The next change needs the next sequence: the same signature cannot be replayed for it.
+    expect(payoutChainDigest(31337, { ...CHANGE, sequence: 2 })).not.toBe(digest);
+  });
+
+  it('the written-out digest equals ethers’ for any account, chain and sequence', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => hexlify(b)),
+        fc.integer({ min: 1, max: 2 ** 40 }),
+        fc.integer({ min: 1, max: 2 ** 40 }),
+        fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+        (account, chainId, domainChainId, sequence) => {
+          const m = { account, chainId, sequence };
+          expect(payoutChainDigest(domainChainId, m)).toBe(TypedDataEncoder.hash(eip712Domain(domainChainId), PAYOUT_CHAIN_TYPES, m));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

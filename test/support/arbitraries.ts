@@ -239,7 +239,17 @@ export type Step =
       readonly kind: 'training' | 'inference' | 'data';
     }
   /** A seated node's result for an open fragment (picked at run time): the agreed hash, or another. */
-  | { readonly t: 'taskResult'; readonly pick: number; readonly agree: boolean };
+  | { readonly t: 'taskResult'; readonly pick: number; readonly agree: boolean }
+  /** ConfigureChain: chain PAYOUT_CHAIN_IDS[chain], mapping the registered assets whose bit is set in `assets` (`clash`: a changed address). */
+  | { readonly t: 'configureChain'; readonly chain: number; readonly assets: number; readonly clash: boolean }
+  /** SetPayoutChain for an account (an allocated one when `live`), to a listed chain or the primary (null); `stale`: a wrong sequence. */
+  | { readonly t: 'setPayoutChain'; readonly account: number; readonly live: boolean; readonly chain: number | null; readonly stale: boolean };
+
+/** Chain ids the payout-chain steps use (the last one is never configured by them, so switching to it is refused). */
+export const PAYOUT_CHAIN_IDS = [56, 97, 1] as const;
+
+/** A registered asset's (made-up, distinct) address on another chain. */
+export const chainAddress = (asset: string, chainId: number): string => `0x${chainId.toString(16).padStart(4, '0')}${asset.slice(6)}`;
 
 export interface NodeSpec {
   /** Index of the operator among `accounts` (mod the number of operators). */
@@ -405,6 +415,25 @@ const stepArb = (options: HistoryOptions): fc.Arbitrary<Step> => {
         effectiveLag: fc.option(fc.integer({ min: 0, max: 2 }), { nil: null }),
       }),
       weight: 1,
+    },
+    {
+      arbitrary: fc.record({
+        t: fc.constant('configureChain' as const),
+        chain: fc.nat({ max: 1 }),
+        assets: fc.nat({ max: 15 }),
+        clash: fc.oneof({ arbitrary: fc.constant(false), weight: 9 }, { arbitrary: fc.constant(true), weight: 1 }),
+      }),
+      weight: 2,
+    },
+    {
+      arbitrary: fc.record({
+        t: fc.constant('setPayoutChain' as const),
+        account: idx,
+        live: fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, { arbitrary: fc.constant(false), weight: 1 }),
+        chain: fc.option(fc.nat({ max: PAYOUT_CHAIN_IDS.length - 1 }), { nil: null }),
+        stale: fc.oneof({ arbitrary: fc.constant(false), weight: 9 }, { arbitrary: fc.constant(true), weight: 1 }),
+      }),
+      weight: 3,
     },
   );
 };
@@ -929,6 +958,22 @@ export const runHistory = (h: History, hooks: RunHooks = {}): RunResult => {
       case 'taskResult':
         submit(r.taskResult(s, state, clock.now));
         break;
+      case 'configureChain': {
+        const chainId = PAYOUT_CHAIN_IDS[s.chain]!;
+        const registered = [...state.assetRegistry.keys()];
+        const assets = registered
+          .filter((_, i) => (s.assets >> i) & 1)
+          .map((asset) => ({ asset, address: s.clash ? chainAddress(asset, chainId + 1) : chainAddress(asset, chainId) }));
+        if (assets.length > 0) submit({ type: 'ConfigureChain', chainId, assets });
+        break;
+      }
+      case 'setPayoutChain': {
+        const earners = [...state.accounts.values()].filter((a) => a.cumulativeWei.size > 0).map((a) => a.account);
+        const account = s.live && earners.length > 0 ? mod(earners, s.account) : mod(h.accounts, s.account);
+        const sequence = (state.accounts.get(account)?.payoutSequence ?? 0) + (s.stale ? 0 : 1);
+        submit({ type: 'SetPayoutChain', account, chainId: s.chain === null ? null : PAYOUT_CHAIN_IDS[s.chain]!, sequence: Math.max(1, sequence) });
+        break;
+      }
     }
   }
   if (h.flush)

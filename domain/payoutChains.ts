@@ -1,0 +1,101 @@
+/**
+ * One ledger, several chains (issue 15): where each account's rewards are payable.
+ *
+ * Every account pays out on the primary chain (the one genesis' CXT token lives on) until it sets
+ * another configured chain (PayoutChainSet). Entitlements stay ONE cumulative amount per (account,
+ * token) — the ledger's — and are split into a leaf per chain:
+ * - on the chain the account accrues on for that token, the leaf is the rest: cumulative − the
+ *   leaves frozen on every other chain;
+ * - on any other chain it is the amount frozen there when the account left it.
+ * A switch freezes the old chain's leaf at its value and makes the new chain the rest, so the new
+ * chain's leaf starts at what it already held (0, or its own frozen amount when the account comes
+ * back) and grows with every later allocation. Hence, exactly and by construction:
+ *   Σ over chains of leaf(chain, account, token) = cumulative(account, token),
+ * and no leaf ever decreases (cumulative only grows, frozen leaves do not move). A token the payout
+ * chain has no address for accrues on the primary chain until that chain maps it (ConfigureChain
+ * adding the address freezes the primary leaf the same way). Nothing is payable twice: a claim on
+ * one chain is bounded by that chain's leaf, and the leaves add up to the entitlement.
+ */
+import type { AccountState, LedgerState } from './state.ts';
+
+/** The chain key of the primary chain; other chains are keyed by their decimal chain id. */
+export const PRIMARY_CHAIN = 'primary';
+export type ChainKey = string;
+
+export const chainKey = (chainId: number | undefined): ChainKey => (chainId === undefined ? PRIMARY_CHAIN : String(chainId));
+
+/** A configured payout chain: the address there of each logical asset (an asset's primary-chain address). */
+export interface PayoutChain {
+  readonly chainId: number;
+  readonly assets: Map<string, string>;
+}
+
+/** Where `account`'s allocations in `token` accrue now. */
+export const accrualChain = (state: LedgerState, a: AccountState, token: string): ChainKey => {
+  if (a.payoutChainId === undefined) return PRIMARY_CHAIN;
+  return state.payoutChains.get(a.payoutChainId)?.assets.has(token) ? chainKey(a.payoutChainId) : PRIMARY_CHAIN;
+};
+
+/** The leaf of (account, token) on `chain`, in the token's base units (0 when it has none there). */
+export const chainLeafWei = (state: LedgerState, a: AccountState, chain: ChainKey, token: string): bigint => {
+  const frozen = a.frozenLeavesWei;
+  if (chain !== accrualChain(state, a, token)) return frozen?.get(chain)?.get(token) ?? 0n;
+  let rest = a.cumulativeWei.get(token) ?? 0n;
+  if (frozen) for (const [k, leaves] of frozen) if (k !== chain) rest -= leaves.get(token) ?? 0n;
+  return rest;
+};
+
+/**
+ * Applies a change of where accounts accrue (a PayoutChainSet, or a chain newly mapping assets)
+ * while keeping every leaf: for each token whose accrual chain moves, the old chain's leaf is
+ * frozen at its value and the new chain's frozen amount (if any) becomes part of the rest it now
+ * holds. `change` runs once, between reading every account's leaves and moving them.
+ */
+export const moveAccrual = (state: LedgerState, accounts: readonly AccountState[], change: () => void): void => {
+  const before = accounts.map((a) => {
+    const byToken = new Map<string, { chain: ChainKey; leafWei: bigint }>();
+    for (const token of a.cumulativeWei.keys()) {
+      const chain = accrualChain(state, a, token);
+      byToken.set(token, { chain, leafWei: chainLeafWei(state, a, chain, token) });
+    }
+    return byToken;
+  });
+  change();
+  accounts.forEach((a, i) => {
+    for (const [token, was] of before[i]!) {
+      const now = accrualChain(state, a, token);
+      if (now === was.chain) continue;
+      const frozen = (a.frozenLeavesWei ??= new Map());
+      let old = frozen.get(was.chain);
+      if (!old) frozen.set(was.chain, (old = new Map()));
+      if (was.leafWei > 0n) old.set(token, was.leafWei);
+      frozen.get(now)?.delete(token);
+      for (const [k, leaves] of frozen) if (leaves.size === 0) frozen.delete(k);
+    }
+    if (a.frozenLeavesWei?.size === 0) a.frozenLeavesWei = undefined;
+  });
+};
+
+/** Chains that hold a leaf of `a` in some token: the primary, its payout chain, and every chain it left with a frozen leaf. */
+export const chainsOf = (a: AccountState): ChainKey[] => {
+  const keys = new Set<ChainKey>([PRIMARY_CHAIN, chainKey(a.payoutChainId)]);
+  for (const k of a.frozenLeavesWei?.keys() ?? []) keys.add(k);
+  return [...keys];
+};
+
+/** For the invariants: Σ over chains of the leaves of (account, token) ≠ its cumulative — the first such pair, or undefined. */
+export const payoutSplitMismatch = (state: LedgerState): { account: string; token: string; leavesWei: bigint; cumulativeWei: bigint } | undefined => {
+  for (const a of state.accounts.values()) {
+    if (a.payoutChainId === undefined && a.frozenLeavesWei === undefined) continue;
+    for (const [token, cumulativeWei] of a.cumulativeWei) {
+      let leavesWei = 0n;
+      for (const chain of chainsOf(a)) {
+        const leaf = chainLeafWei(state, a, chain, token);
+        if (leaf < 0n) return { account: a.account, token, leavesWei: leaf, cumulativeWei };
+        leavesWei += leaf;
+      }
+      if (leavesWei !== cumulativeWei) return { account: a.account, token, leavesWei, cumulativeWei };
+    }
+  }
+  return undefined;
+};

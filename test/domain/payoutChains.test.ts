@@ -1,0 +1,89 @@
+/**
+ * Issue 15, the domain rule: an account's rewards are payable on one chain at a time. A switch
+ * freezes the old chain's leaf and new allocations accrue on the new one; the leaves add up to the
+ * cumulative allocation; chains map assets additively; a signed change counts once.
+ */
+import { describe, expect, it } from 'vitest';
+import { PRIMARY_CHAIN, chainLeafWei, payoutSplitMismatch } from '../../domain/index.ts';
+import { address, scenario, type Scenario } from './scenario.ts';
+
+const OP = address(0x1);
+const USDC = address(0xa55e7);
+const BSC = 56;
+const CXT_ON_BSC = address(0xb5c);
+const USDC_ON_BSC = address(0xb5d);
+
+const leaf = (s: Scenario, chain: string, token = s.params.cxtToken) => chainLeafWei(s.state, s.state.accounts.get(OP)!, chain, token);
+const cumulative = (s: Scenario, token = s.params.cxtToken) => s.state.accounts.get(OP)!.cumulativeWei.get(token) ?? 0n;
+const earn = (s: Scenario, epoch: number) => s.at(epoch).work(`c${epoch}`, 'n1', 10).close(epoch);
+
+const withBsc = () => {
+  const s = scenario().asset(USDC).at(0).node('n1', OP);
+  s.run({ type: 'ConfigureChain', chainId: BSC, assets: [{ asset: s.params.cxtToken, address: CXT_ON_BSC }] });
+  return s;
+};
+
+describe('payout chains', () => {
+  it('a switch freezes the old leaf; later allocations accrue on the new chain; switching back freezes that one', () => {
+    const s = withBsc();
+    earn(s, 0);
+    const x0 = cumulative(s);
+    expect(x0).toBeGreaterThan(0n);
+    expect(leaf(s, PRIMARY_CHAIN)).toBe(x0);
+
+    s.at(1).run({ type: 'SetPayoutChain', account: OP, chainId: BSC, sequence: 1 });
+    expect([leaf(s, PRIMARY_CHAIN), leaf(s, String(BSC))]).toEqual([x0, 0n]);
+    earn(s, 1);
+    const x1 = cumulative(s);
+    expect([leaf(s, PRIMARY_CHAIN), leaf(s, String(BSC))]).toEqual([x0, x1 - x0]);
+
+    s.at(2).run({ type: 'SetPayoutChain', account: OP, chainId: null, sequence: 2 });
+    earn(s, 2);
+    const x2 = cumulative(s);
+    // The chain left keeps its leaf; the primary one resumes from its frozen amount.
+    expect([leaf(s, PRIMARY_CHAIN), leaf(s, String(BSC))]).toEqual([x0 + (x2 - x1), x1 - x0]);
+    expect(leaf(s, PRIMARY_CHAIN) + leaf(s, String(BSC))).toBe(x2);
+    expect(payoutSplitMismatch(s.state)).toBeUndefined();
+  });
+
+  it('a token the payout chain does not map accrues on the primary chain until the chain maps it', () => {
+    const s = withBsc();
+    s.run({ type: 'RecordRevenue', revenueId: 'r0', source: 'api', asset: USDC, gross: 1_000_000n, provider: OP });
+    earn(s, 0);
+    const u0 = cumulative(s, USDC);
+    expect(u0).toBeGreaterThan(0n);
+    s.at(1).run({ type: 'SetPayoutChain', account: OP, chainId: BSC, sequence: 1 });
+    s.run({ type: 'RecordRevenue', revenueId: 'r1', source: 'api', asset: USDC, gross: 1_000_000n, provider: OP });
+    earn(s, 1);
+    const u1 = cumulative(s, USDC);
+    // USDC has no address on chain 56 yet: all of it stays payable on the primary chain.
+    expect([leaf(s, PRIMARY_CHAIN, USDC), leaf(s, String(BSC), USDC)]).toEqual([u1, 0n]);
+    s.at(2).run({ type: 'ConfigureChain', chainId: BSC, assets: [{ asset: USDC, address: USDC_ON_BSC }] });
+    s.run({ type: 'RecordRevenue', revenueId: 'r2', source: 'api', asset: USDC, gross: 1_000_000n, provider: OP });
+    earn(s, 2);
+    const u2 = cumulative(s, USDC);
+    expect([leaf(s, PRIMARY_CHAIN, USDC), leaf(s, String(BSC), USDC)]).toEqual([u1, u2 - u1]);
+    expect(payoutSplitMismatch(s.state)).toBeUndefined();
+  });
+
+  it('refuses an unknown chain, a sequence that is not the next one, and a switch to the chain already in use', () => {
+    const s = withBsc();
+    expect(s.refused({ type: 'SetPayoutChain', account: OP, chainId: 97, sequence: 1 }).code).toBe('CHAIN_UNKNOWN');
+    expect(s.refused({ type: 'SetPayoutChain', account: OP, chainId: BSC, sequence: 2 }).code).toBe('PAYOUT_SEQUENCE');
+    expect(s.refused({ type: 'SetPayoutChain', account: OP, chainId: null, sequence: 1 }).code).toBe('PAYOUT_CHAIN_UNCHANGED');
+    s.run({ type: 'SetPayoutChain', account: OP, chainId: BSC, sequence: 1 });
+    // The same signed change again is not a second change.
+    expect(s.refused({ type: 'SetPayoutChain', account: OP, chainId: null, sequence: 1 }).code).toBe('PAYOUT_SEQUENCE');
+  });
+
+  it('maps assets additively: an unregistered asset, a changed address and a request adding nothing are refused', () => {
+    const s = withBsc();
+    const cxt = s.params.cxtToken;
+    expect(s.refused({ type: 'ConfigureChain', chainId: BSC, assets: [{ asset: address(0xdead), address: address(0xbeef) }] }).code).toBe('ASSET_UNKNOWN');
+    expect(s.refused({ type: 'ConfigureChain', chainId: BSC, assets: [{ asset: cxt, address: address(0xbeef) }] }).code).toBe('CHAIN_ASSET_FIXED');
+    expect(s.refused({ type: 'ConfigureChain', chainId: BSC, assets: [{ asset: cxt, address: CXT_ON_BSC }] }).code).toBe('CHAIN_UNCHANGED');
+    const added = s.run({ type: 'ConfigureChain', chainId: BSC, assets: [{ asset: cxt, address: CXT_ON_BSC }, { asset: USDC, address: USDC_ON_BSC }] });
+    // Only what is new is recorded.
+    expect(added).toEqual([{ type: 'ChainConfigured', data: { chainId: BSC, assets: [{ asset: USDC, address: USDC_ON_BSC }] } }]);
+  });
+});
