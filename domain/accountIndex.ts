@@ -55,13 +55,14 @@ export const settleStakeIndex = (index: AccountIndex, a: AccountState): void => 
 export const tierCandidates = (state: LedgerState, p: ProtocolParams, tenureUpdates: ReadonlyMap<string, number>): Iterable<AccountState> => {
   const index = accountIndex(state);
   if (index.tierParams !== p) return state.accounts.values();
-  const names = new Set<string>(index.unevaluated);
-  for (const account of index.staked) names.add(account);
-  for (const account of tenureUpdates.keys()) names.add(account);
+  // The union of the three sets, each account once, without building it.
   const out: AccountState[] = [];
-  for (const account of names) {
+  const add = (account: string) => {
     const a = state.accounts.get(account);
     if (a) out.push(a);
-  }
+  };
+  for (const account of index.staked) add(account);
+  for (const account of tenureUpdates.keys()) if (!index.staked.has(account)) add(account);
+  for (const account of index.unevaluated) if (!index.staked.has(account) && !tenureUpdates.has(account)) add(account);
   return out;
 };
