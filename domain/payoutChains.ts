@@ -17,6 +17,7 @@
  * one chain is bounded by that chain's leaf, and the leaves add up to the entitlement.
  */
 import type { AccountState, LedgerState } from './state.ts';
+import type { LeafValue } from './merkle/index.ts';
 
 /** The chain key of the primary chain; other chains are keyed by their decimal chain id. */
 export const PRIMARY_CHAIN = 'primary';
@@ -99,3 +100,32 @@ export const payoutSplitMismatch = (state: LedgerState): { account: string; toke
   }
   return undefined;
 };
+
+/**
+ * The leaves payable on `chain`, the tree a distribution would commit to there: (account, the
+ * token's address on that chain, leaf) for every positive leaf, sorted by account then token
+ * address. On the primary chain tokens keep their own addresses.
+ */
+export const chainLeaves = (state: LedgerState, chain: ChainKey): LeafValue[] => {
+  const addresses = chain === PRIMARY_CHAIN ? undefined : state.payoutChains.get(Number(chain))?.assets;
+  if (chain !== PRIMARY_CHAIN && addresses === undefined) return [];
+  const leaves: LeafValue[] = [];
+  for (const account of [...state.accounts.keys()].sort()) {
+    const a = state.accounts.get(account)!;
+    // Most accounts never leave the primary chain: nothing of theirs is payable elsewhere.
+    if (chain !== PRIMARY_CHAIN && a.payoutChainId !== Number(chain) && !a.frozenLeavesWei?.has(chain)) continue;
+    const own: LeafValue[] = [];
+    for (const token of a.cumulativeWei.keys()) {
+      const amount = chainLeafWei(state, a, chain, token);
+      if (amount <= 0n) continue;
+      // A leaf exists on a chain only for a token it maps (accrual moves there only then).
+      own.push({ account, token: addresses === undefined ? token : addresses.get(token)!, amount });
+    }
+    own.sort((x, y) => (x.token < y.token ? -1 : x.token > y.token ? 1 : 0));
+    leaves.push(...own);
+  }
+  return leaves;
+};
+
+/** Every chain that may hold leaves: the primary one and each configured payout chain. */
+export const payoutChainKeys = (state: LedgerState): ChainKey[] => [PRIMARY_CHAIN, ...[...state.payoutChains.keys()].sort((a, b) => a - b).map(String)];

@@ -17,6 +17,8 @@ const chainName = (chainId: number | null): string => (chainId === null ? 'the p
 export const configureChain = (c: CommandOf<'ConfigureChain'>, state: LedgerState): Decision => {
   const known = state.payoutChains.get(c.chainId);
   const seen = new Set<string>();
+  // Two assets at one address would put two leaves for one (account, token) in that chain's tree.
+  const taken = new Map<string, string>([...(known?.assets ?? [])].map(([asset, address]) => [address, asset]));
   const added = [];
   for (const { asset, address } of c.assets) {
     if (!state.assetRegistry.has(asset)) return E.left(refuse('ASSET_UNKNOWN', `asset ${asset} is not registered; register it before mapping it to chain ${c.chainId}`));
@@ -25,7 +27,12 @@ export const configureChain = (c: CommandOf<'ConfigureChain'>, state: LedgerStat
     const existing = known?.assets.get(asset);
     if (existing !== undefined && existing !== address)
       return E.left(refuse('CHAIN_ASSET_FIXED', `asset ${shortAddress(asset)} is already ${shortAddress(existing)} on chain ${c.chainId}; leaves name it, so it cannot change`));
-    if (existing === undefined) added.push({ asset, address });
+    if (existing === undefined) {
+      const other = taken.get(address);
+      if (other !== undefined) return E.left(refuse('INVALID_CONFIG', `address ${shortAddress(address)} on chain ${c.chainId} is already asset ${shortAddress(other)}'s`));
+      taken.set(address, asset);
+      added.push({ asset, address });
+    }
   }
   if (known !== undefined && added.length === 0) return E.left(refuse('CHAIN_UNCHANGED', `chain ${c.chainId} already maps every asset given`));
   return E.right([event('ChainConfigured', { chainId: c.chainId, assets: added })]);

@@ -82,6 +82,8 @@ describe('payout chains', () => {
     expect(s.refused({ type: 'ConfigureChain', chainId: BSC, assets: [{ asset: address(0xdead), address: address(0xbeef) }] }).code).toBe('ASSET_UNKNOWN');
     expect(s.refused({ type: 'ConfigureChain', chainId: BSC, assets: [{ asset: cxt, address: address(0xbeef) }] }).code).toBe('CHAIN_ASSET_FIXED');
     expect(s.refused({ type: 'ConfigureChain', chainId: BSC, assets: [{ asset: cxt, address: CXT_ON_BSC }] }).code).toBe('CHAIN_UNCHANGED');
+    // One address per asset on a chain: two leaves for one (account, token) cannot share a tree.
+    expect(s.refused({ type: 'ConfigureChain', chainId: BSC, assets: [{ asset: USDC, address: CXT_ON_BSC }] }).code).toBe('INVALID_CONFIG');
     const added = s.run({ type: 'ConfigureChain', chainId: BSC, assets: [{ asset: cxt, address: CXT_ON_BSC }, { asset: USDC, address: USDC_ON_BSC }] });
     // Only what is new is recorded.
     expect(added).toEqual([{ type: 'ChainConfigured', data: { chainId: BSC, assets: [{ asset: USDC, address: USDC_ON_BSC }] } }]);

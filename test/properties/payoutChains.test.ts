@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { chainLeafWei, chainsOf, payoutSplitMismatch, type LedgerState } from '../../domain/index.ts';
+import { chainLeafWei, chainLeaves, chainsOf, distributionLeaves, payoutChainKeys, payoutSplitMismatch, type LedgerState } from '../../domain/index.ts';
 import { historyArb, runHistory } from '../support/arbitraries.ts';
 import { check, RUNS } from './helpers.ts';
 
@@ -19,7 +19,7 @@ const leavesOf = (state: LedgerState): Map<string, bigint> => {
 };
 
 describe('payout chains: the leaves of every chain add up to the ledger, and none ever falls', () => {
-  it('Σ over chains = cumulative and every leaf non-decreasing, after every event of random histories with switches', () => {
+  it('Σ over chains = cumulative and every leaf non-decreasing, after every event of random histories with switches; the chains\u2019 trees pay what one tree would', () => {
     let switches = 0;
     let accountsWithFrozenLeaves = 0;
     fc.assert(
@@ -36,6 +36,16 @@ describe('payout chains: the leaves of every chain add up to the ledger, and non
           },
         });
         for (const a of state.accounts.values()) if (a.frozenLeavesWei !== undefined) accountsWithFrozenLeaves++;
+        // The trees of all chains together pay exactly what the single-chain tree would, per logical token.
+        const logical = new Map<string, string>();
+        for (const c of state.payoutChains.values()) for (const [asset, address] of c.assets) logical.set(`${c.chainId}|${address}`, asset);
+        const perToken = new Map<string, bigint>();
+        for (const chain of payoutChainKeys(state))
+          for (const l of chainLeaves(state, chain)) {
+            const token = chain === 'primary' ? l.token : logical.get(`${chain}|${l.token}`)!;
+            perToken.set(`${l.account}|${token}`, (perToken.get(`${l.account}|${token}`) ?? 0n) + l.amount);
+          }
+        expect(perToken).toEqual(new Map(distributionLeaves(state).map((l) => [`${l.account}|${l.token}`, l.amount])));
       }),
       { numRuns: RUNS },
     );
