@@ -7,25 +7,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENV_VARIABLES } from '../../adapters/service/config.ts';
 import { wallet } from './harness.ts';
+import { freePort } from '../support/freePort.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/cxt.mjs', import.meta.url));
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /** The parent's environment without any of the service's variables, plus `extra`. */
 const cleanEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => {

@@ -9,7 +9,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Contract, Wallet } from 'ethers';
@@ -20,6 +19,7 @@ import { devchainKey } from '../../adapters/cli/commands/devchain.ts';
 import { assertDistIsCurrent, BIN, ROOT } from '../cli/support.ts';
 import { startDevchainProcess, type DevchainProcess } from '../support/devchainProcess.ts';
 import { dropSchema, freshSchemaName, postgresAvailable, TEST_DATABASE_URL } from '../support/postgres.ts';
+import { freePort } from '../support/freePort.ts';
 
 const available = await postgresAvailable();
 
@@ -38,15 +38,6 @@ interface Served {
   stderr: string;
 }
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -71,14 +71,19 @@ const describeCheck = (c: DistributorCheck): string[] => {
   return lines;
 };
 
+/** The distributor's roles and timelock: what deploy sets and verify expects. */
+const ROLE_FLAGS = {
+  'rpc-url': requiredText('URL'),
+  owner: text('ADDRESS'),
+  updater: text('ADDRESS'),
+  guardian: text('ADDRESS'),
+  timelock: whole(0, 2 ** 32 - 1),
+} as const;
+
 export const contractDeployCommand: CliCommand = {
   async run(args, io) {
     const flags = parseFlags(args, {
-      'rpc-url': requiredText('URL'),
-      owner: text('ADDRESS'),
-      updater: text('ADDRESS'),
-      guardian: text('ADDRESS'),
-      timelock: whole(0, 2 ** 32 - 1),
+      ...ROLE_FLAGS,
       confirmations: whole(0, 1000),
       keystore: text('FILE'),
       'cxt-token': text('ADDRESS'),
@@ -129,15 +134,7 @@ export const contractDeployCommand: CliCommand = {
 
 export const contractVerifyCommand: CliCommand = {
   async run(args, io) {
-    const flags = parseFlags(args, {
-      'rpc-url': requiredText('URL'),
-      address: requiredText('ADDRESS'),
-      owner: text('ADDRESS'),
-      updater: text('ADDRESS'),
-      guardian: text('ADDRESS'),
-      timelock: whole(0, 2 ** 32 - 1),
-      json: onOff(),
-    });
+    const flags = parseFlags(args, { ...ROLE_FLAGS, address: requiredText('ADDRESS'), json: onOff() });
     const address = addressFlag('address', flags.address)!;
     const expected = {
       ...(flags.owner === undefined ? {} : { owner: addressFlag('owner', flags.owner)! }),
