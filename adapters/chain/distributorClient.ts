@@ -115,6 +115,8 @@ export interface DistributorClient {
   readonly events: (query: EventQuery) => Promise<DistributorEvent[]>;
   readonly chainId: () => Promise<number>;
   readonly latestBlock: () => Promise<BlockRef>;
+  /** The hash of block `blockNumber` as this node has it (lowercase), or undefined when it has no such block. */
+  readonly blockHash: (blockNumber: number) => Promise<string | undefined>;
   /**
    * Transactions of the sending account that the node knows of but has not mined (pending nonce −
    * mined nonce) and the lowest of their nonces; undefined when there are none or for a read-only
@@ -261,6 +263,7 @@ export const distributorClient = (address: string, runner: Signer | Provider, cl
       if (block === null) throw new Error('the chain returned no latest block');
       return { blockNumber: block.number, timestamp: block.timestamp };
     },
+    blockHash: async (blockNumber) => (await provider().getBlock(blockNumber))?.hash?.toLowerCase() ?? undefined,
     inFlight: async () => {
       const from = await sender();
       if (from === undefined) return undefined;

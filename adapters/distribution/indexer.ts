@@ -42,9 +42,35 @@ export interface ClaimIndexer {
   step(): Promise<IndexerStep>;
   /** Steps until the readable head; returns the totals. */
   catchUp(): Promise<{ readonly toBlock: number; readonly recorded: number; readonly duplicates: number }>;
+  /**
+   * The way out of a chain that moved: the next step reads again from `fromBlock` (never before the
+   * deployment block). Harmless on its own: a claim already recorded is recognised by its key.
+   */
+  rescanFrom(fromBlock: number): Promise<{ readonly fromBlock: number }>;
 }
 
 type Claimed = Extract<DistributorEvent, { type: 'Claimed' }>;
+
+/**
+ * The chain no longer holds the block the indexer last read up to: it reorganised deeper than the
+ * configured confirmations, or started over. The indexer stops (its job shows on /readyz) rather
+ * than read on from a branch it never saw: claims recorded from the abandoned blocks may not exist.
+ */
+export class ChainMovedError extends Error {
+  constructor(
+    readonly checkpointName: string,
+    readonly block: number,
+    readonly savedHash: string,
+    readonly chainHash: string | undefined,
+  ) {
+    super(
+      `the chain moved under the claim indexer: block ${block} was ${savedHash} when it was read and is ${chainHash ?? 'gone'} now ` +
+        `(a reorganisation deeper than CONFIRMATIONS, or a chain that started over); claims recorded from blocks after the fork may not exist on-chain. ` +
+        `Raise CONFIRMATIONS, check with cxt audit --rpc-url, then rescan from the fork: POST /v1/claims/rescan {"fromBlock": N} or cxt claims rescan --from-block N`,
+    );
+    this.name = 'ChainMovedError';
+  }
+}
 
 export const createClaimIndexer = (options: ClaimIndexerOptions): ClaimIndexer => {
   const { handler, distributor, checkpoints } = options;
@@ -71,6 +97,13 @@ export const createClaimIndexer = (options: ClaimIndexerOptions): ClaimIndexer =
 
   const run = async (): Promise<IndexerStep> => {
     const checkpoint = await checkpoints.load(name);
+    if (checkpoint !== undefined) {
+      // The chain must still hold the block the checkpoint was taken at: a reorganisation deeper
+      // than `confirmations` (or a chain that started over) may have dropped claims already recorded.
+      const saved = await checkpoints.loadHash?.(name);
+      const now = saved === undefined ? undefined : await distributor.blockHash(checkpoint);
+      if (saved !== undefined && now !== saved) throw new ChainMovedError(name, checkpoint, saved, now);
+    }
     const fromBlock = checkpoint === undefined ? (options.fromBlock ?? 0) : checkpoint + 1;
     const readable = (await distributor.latestBlock()).blockNumber - (options.confirmations ?? 0);
     const toBlock = Math.min(readable, fromBlock + maxBlocks - 1);
@@ -78,7 +111,7 @@ export const createClaimIndexer = (options: ClaimIndexerOptions): ClaimIndexer =
     const claims = (await findEvents(distributor, { fromBlock, toBlock, types: ['Claimed'], maxBlocks })) as Claimed[];
     let recorded = 0;
     for (const c of claims) if ((await recordClaim(c)) === 'accepted') recorded++;
-    await checkpoints.save(name, toBlock);
+    await checkpoints.save(name, toBlock, await distributor.blockHash(toBlock));
     return { fromBlock, toBlock, recorded, duplicates: claims.length - recorded, caughtUp: toBlock >= readable };
   };
 
@@ -86,6 +119,11 @@ export const createClaimIndexer = (options: ClaimIndexerOptions): ClaimIndexer =
 
   return {
     step,
+    async rescanFrom(fromBlock) {
+      const from = Math.max(fromBlock, options.fromBlock ?? 0);
+      await checkpoints.save(name, from - 1);
+      return { fromBlock: from };
+    },
     async catchUp() {
       let recorded = 0;
       let duplicates = 0;

@@ -78,6 +78,8 @@ export interface DistributionPort {
   publish(seq: number, options?: { readonly allowClaimReplay?: boolean }): Promise<DistributionActionResult>;
   /** Revokes a created distribution that was never proposed (a proposed one is revoked on-chain by the guardian). */
   revoke(seq: number, reason: string | undefined): Promise<DistributionActionResult>;
+  /** The claim indexer reads again from `fromBlock` (the way out of a chain that moved under it). */
+  rescanClaims(fromBlock: number): Promise<{ readonly fromBlock: number }>;
 }
 
 export type AssetActionResult =

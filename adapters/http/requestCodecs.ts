@@ -4,7 +4,7 @@
  * feed /docs through jsonSchema.ts.
  */
 import * as t from 'io-ts';
-import { Address, boundedArray as domainBoundedArray, commandFields, Epoch, HardwareClass, Id, MAX_TASK_FRAGMENTS, PositiveCount, Reason, Redundancy, literalUnion } from '../../domain/index.ts';
+import { Address, boundedArray as domainBoundedArray, commandFields, Count, Epoch, HardwareClass, Id, MAX_TASK_FRAGMENTS, PositiveCount, Reason, Redundancy, literalUnion } from '../../domain/index.ts';
 import { describeOptional, describeScalar, describedObject, toJsonSchema } from './jsonSchema.ts';
 
 /** A 65-byte secp256k1 signature (r ‖ s ‖ v) as 0x-prefixed hex, what eth_signTypedData_v4 returns. */
@@ -181,6 +181,7 @@ export const bodies = {
     'A buyback burn names the revenue asset and the amount of it spent; an `other` burn names neither.',
   ),
   closeEpoch: describedObject('CloseEpochRequest', { epoch: Epoch }),
+  rescanClaims: describedObject('RescanClaimsRequest', { fromBlock: Count }),
   createDistribution: describedObject('CreateDistributionRequest', {}, { throughEpoch: Epoch }, 'throughEpoch defaults to the last closed epoch.'),
   publishDistribution: optionalBody(
     describedObject('PublishDistributionRequest', {}, { allowClaimReplay: t.boolean }, 'Optional; allowClaimReplay: propose again where recorded claims are unknown.'),

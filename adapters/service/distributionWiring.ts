@@ -121,6 +121,7 @@ export const wireDistribution = async (input: DistributionWiringInput): Promise<
   };
 
   const port: DistributionPort = {
+    rescanClaims: (fromBlock) => indexer.rescanFrom(fromBlock),
     async create(throughEpoch): Promise<DistributionActionResult> {
       await ledger.catchUp();
       if (throughEpoch !== undefined && throughEpoch !== ledger.state.lastClosedEpoch) {

@@ -78,6 +78,14 @@ describe('operator commands on a data dir', () => {
     expect(firstLine(nothing.stderr)).toBe('refused (NOTHING_TO_DISTRIBUTE): there is no distribution to publish');
   });
 
+  it('cxt claims rescan moves the claim indexer back to a block (never before the deployment block)', async () => {
+    const r = await run('claims', 'rescan', '--from-block', '0');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^the claim indexer reads from block \d+ at its next step; claims already recorded stay recorded once\n$/);
+    const missing = await run('claims', 'rescan');
+    expect([missing.code, firstLine(missing.stderr)]).toEqual([2, 'cxt claims rescan: --from-block N is required']);
+  });
+
   it('usage mistakes exit 2 in our own words', async () => {
     const noSeq = await run('distribution', 'revoke');
     expect([noSeq.code, firstLine(noSeq.stderr)]).toEqual([2, 'cxt distribution revoke: --seq N is required']);

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectLocalChain, type LocalChain } from '../../adapters/chain/index.ts';
-import { createClaimIndexer, createDistribution, findEvents, type ClaimIndexer } from '../../adapters/distribution/index.ts';
+import { ChainMovedError, createClaimIndexer, createDistribution, findEvents, type ClaimIndexer } from '../../adapters/distribution/index.ts';
 import type { StandardMerkleDump } from '../../domain/index.ts';
 import { TIMELOCK } from '../chain/fixture.ts';
 import { assertDistIsCurrent } from '../cli/support.ts';
@@ -81,5 +81,36 @@ describe('claim indexer across a reorganisation (chain in its own process)', () 
     expect(claims.map((e) => [e.data.txHash, e.data.account, BigInt(String(e.data.amount))])).toEqual([[second.txHash, account, cumulative]]);
     await w.ledger.catchUp();
     expect(w.ledger.state.accounts.get(account)!.claimedWei.get(token)).toBe(cumulative);
+  }, 120_000);
+
+  it('a reorganisation deeper than CONFIRMATIONS stops the indexer with the block and both hashes; a rescan from the fork reads on', async () => {
+    const [account, token] = leavesOf(dump)[1]!;
+    const rewind = await chain.snapshot();
+    const forkBlock = (await chain.provider.getBlockNumber()) + 1;
+    // A claim that gets CONFIRMATIONS blocks on top, and is recorded, on a branch the chain later drops.
+    await w.f.as(w.f.stranger).claim(claimFromDump(dump, account, token));
+    for (let i = 0; i < CONFIRMATIONS; i++) await chain.mine();
+    expect(await indexer.catchUp()).toMatchObject({ recorded: 1 });
+    const checkpoint = (await w.checkpoints.load(`claims:${w.f.distributor.address}`))!;
+    expect(checkpoint).toBeGreaterThanOrEqual(forkBlock);
+
+    await rewind();
+    for (let i = 0; i < CONFIRMATIONS + 3; i++) await chain.mine();
+    const error = await indexer.step().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ChainMovedError);
+    expect((error as ChainMovedError).block).toBe(checkpoint);
+    expect((error as Error).message).toContain(`block ${checkpoint} was 0x`);
+    expect((error as Error).message).toContain('cxt claims rescan --from-block N');
+    // It stays stopped: nothing is read from a branch it never saw until an operator decides.
+    await expect(indexer.step()).rejects.toBeInstanceOf(ChainMovedError);
+
+    expect(await indexer.rescanFrom(forkBlock)).toEqual({ fromBlock: forkBlock });
+    expect(await indexer.catchUp()).toMatchObject({ recorded: 0 });
+    // The claim recorded from the dropped branch stays in the append-only log: the limit the docs name.
+    expect(w.ledger.state.accounts.get(account)!.claimedWei.get(token)).toBeGreaterThan(0n);
+    expect(await w.f.distributor.claimed(account, token)).toBe(0n);
   }, 120_000);
 });

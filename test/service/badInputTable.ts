@@ -20,6 +20,7 @@ const BAD: Record<string, readonly unknown[]> = {
   amount: [1000, '-1', '1.5', '1e3', '0x10', (2n ** 256n).toString(), '9'.repeat(100), '', ' 1', '01', '0'],
   epoch: ['1', -1, 1.5, 2 ** 41, null, true],
   count: ['10', 0, -1, 1.5, 2 ** 53],
+  block: ['1', -1, 1.5, 2 ** 53, null, true],
   hash: ['0x12', 123, `0x${'z'.repeat(64)}`],
   signature: ['0x12', 1, `0x${'0'.repeat(128)}`],
   hardwareClass: ['gpuu', 1, ''],
@@ -166,6 +167,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   },
   { name: 'close epoch', method: 'POST', url: '/v1/epochs/close', token: ADMIN, body: { epoch: 0 }, fields: { epoch: 'epoch' }, required: ['epoch'] },
   { name: 'create distribution', method: 'POST', url: '/v1/distributions', token: ADMIN, body: { throughEpoch: 0 }, fields: { throughEpoch: 'epoch' }, required: [] },
+  { name: 'rescan claims', method: 'POST', url: '/v1/claims/rescan', token: ADMIN, body: { fromBlock: 0 }, fields: { fromBlock: 'block' }, required: ['fromBlock'] },
 ];
 
 const clone = (v: Record<string, unknown>): Record<string, unknown> => JSON.parse(JSON.stringify(v)) as Record<string, unknown>;

@@ -136,6 +136,7 @@ describe('bearer tokens', () => {
     { role: 'admin', method: 'POST', url: '/v1/epochs/close', body: { epoch: 0 } },
     { role: 'admin', method: 'POST', url: '/v1/distributions', body: {} },
     { role: 'admin', method: 'POST', url: '/v1/distributions/1/publish' },
+    { role: 'admin', method: 'POST', url: '/v1/claims/rescan', body: { fromBlock: 0 } },
     { role: 'indexer', method: 'POST', url: '/v1/stake/deposits', body: deposit },
     { role: 'indexer', method: 'POST', url: '/v1/stake/unstakes', body: { account: deposit.account, amount: '1' }, headers: { 'idempotency-key': 'u-1' } },
     { role: 'indexer', method: 'POST', url: '/v1/stake/withdrawals', body: { account: deposit.account, amount: '1' }, headers: { 'idempotency-key': 'w-1' } },

@@ -118,6 +118,12 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./distribution.ts')).distributionRevokeCommand,
   },
   {
+    name: 'claims rescan',
+    summary: 'Make the claim indexer read the chain again from a block, after the chain moved under it',
+    usage: `cxt claims rescan --from-block N [--data-dir DIR]   ${STORE_NOTE}; RPC_URL … selects a real chain`,
+    load: async () => (await import('./distribution.ts')).claimsRescanCommand,
+  },
+  {
     name: 'task show',
     summary: 'Show one task: terms, fragments with their seats and results, and its settlement once settled',
     usage: `cxt task show --task <taskId> [--json] [--data-dir DIR]   ${STORE_NOTE}`,

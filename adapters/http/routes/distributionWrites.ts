@@ -65,6 +65,22 @@ export const registerDistributionWrites = (app: FastifyInstance, deps: HttpDeps)
 
   defineRoute(app, tokens, {
     method: 'POST',
+    url: '/v1/claims/rescan',
+    tag: 'distributions',
+    summary: 'Make the claim indexer read the chain again from a block (after the chain moved under it)',
+    description:
+      'The indexer stops with job:claims attention when the block it last read up to is no longer on the chain (a reorganisation ' +
+      'deeper than CONFIRMATIONS, or a chain that started over). After checking with `cxt audit --rpc-url`, rescan from the fork: ' +
+      'claims already recorded are recognised by their key, new ones are recorded. Never before the deployment block.',
+    role: 'admin',
+    body: bodies.rescanClaims,
+    responses: { 200: 'The next indexer step reads from fromBlock' },
+    handler: async ({ body }, _req, reply) =>
+      deps.distributions ? reply.code(200).send(await deps.distributions.rescanClaims(body.fromBlock)) : sendProblem(reply, problems.unavailable(UNWIRED)),
+  });
+
+  defineRoute(app, tokens, {
+    method: 'POST',
     url: '/v1/distributions/:seq/revoke',
     tag: 'distributions',
     summary: 'Revoke a created distribution that was never proposed on-chain (DistributionRevoked)',
