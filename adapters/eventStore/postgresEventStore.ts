@@ -30,6 +30,14 @@ export interface PostgresEventStore extends EventStore {
 const COLUMNS = EVENT_COLUMNS;
 /** The store's statements are fixed texts run on every append and read: prepared once per connection. */
 const PREPARED = { prepare: true } as const;
+/**
+ * For a statement that matches a jsonb list of keys against the events table. Prepared, PostgreSQL
+ * keeps the generic plan it settles on after five executions for the whole session; made while the
+ * table was small (a sequential scan and a hash join are cheapest then), it kept scanning the table
+ * as the log grew: a key lookup took 1 ms at 12,500 events (auto_explain) and a command with it went
+ * from 1.39 to 2.30 ms between 5,000 and 15,000 events. Planned per call it uses the unique index.
+ */
+const UNPLANNED = { prepare: false } as const;
 
 /** bigint arrives as a string from pg (and may be a BigInt or number elsewhere): normalize once here. */
 export const rowToStoredEvent = (row: SqlRow): StoredEvent => ({
@@ -70,7 +78,7 @@ const jsonColumn = <T>(value: unknown, empty: T): T => (typeof value === 'string
 const lockedLog = (tx: SqlQueryable, t: EventStoreTables, learned: { head?: LogHead; versions: Map<string, number> }): LockedLog => ({
   head: async () => (learned.head = await readHead(tx, t, true)),
   lookup: async (streams, ids) => {
-    const [row] = await tx.query(lookupSql(t), [JSON.stringify(streams), JSON.stringify(ids)], PREPARED);
+    const [row] = await tx.query(lookupSql(t), [JSON.stringify(streams), JSON.stringify(ids)], UNPLANNED);
     const versions = jsonColumn<Record<string, number | string>>(row?.stream_versions, {});
     const existing = jsonColumn<SqlRow[]>(row?.existing, []);
     for (const [stream, version] of Object.entries(versions)) learned.versions.set(stream, Number(version));
@@ -129,7 +137,8 @@ export const createPostgresEventStore = ({ db, schema, clock = systemClock }: Po
     },
     readByIds: async (ids) => {
       if (ids.length === 0) return new Map();
-      const rows = await db.query(`select ${COLUMNS} from ${t.events} where id in (select jsonb_array_elements_text($1::jsonb))`, [JSON.stringify(ids)], PREPARED);
+      // Not prepared, on purpose (UNPLANNED): planned for each call with the table as it is.
+      const rows = await db.query(`select ${COLUMNS} from ${t.events} where id in (select jsonb_array_elements_text($1::jsonb))`, [JSON.stringify(ids)], UNPLANNED);
       return new Map(rows.map((row) => [String(row.id), rowToStoredEvent(row)]));
     },
     head: () => readHead(db, t, false),
