@@ -8,11 +8,15 @@ import type { DistributionState, LedgerState } from './state.ts';
 import { refuse, type Refusal } from './errors.ts';
 import { buildMerkleTree, dumpMerkleTree, merkleTreeHash, type LeafValue, type MerkleTree, type StandardMerkleDump } from './merkle/index.ts';
 import { formatUnits, shortAddress } from './units.ts';
+import { chainLeaves, payoutChainKeys, PRIMARY_CHAIN } from './payoutChains.ts';
 
 export interface DistributionPlan {
   readonly data: EventData<'DistributionCreated'>;
+  /** The primary chain's tree. */
   readonly tree: MerkleTree;
   readonly dump: StandardMerkleDump;
+  /** Each payout chain's tree with leaves, by chain id (data.chains, in the same order). */
+  readonly chainTrees: ReadonlyMap<number, { readonly tree: MerkleTree; readonly dump: StandardMerkleDump }>;
 }
 
 export const leafKey = (account: string, token: string): string => `${account}|${token}`;
@@ -35,7 +39,7 @@ export const latestLiveDistribution = (state: LedgerState): DistributionState | 
   return undefined;
 };
 
-/** Every positive cumulative allocation, sorted by account then token. */
+/** Every positive cumulative allocation, sorted by account then token (all chains together: the ledger's entitlements). */
 export const distributionLeaves = (state: LedgerState): LeafValue[] => {
   const leaves: LeafValue[] = [];
   for (const account of [...state.accounts.keys()].sort()) {
@@ -73,12 +77,28 @@ const computePlan = (state: LedgerState, throughEpoch: number, logHead: string):
   const previous = [...state.distributions].reverse().find((d) => d.status !== 'revoked');
   if (previous && previous.throughEpoch >= throughEpoch)
     return E.left(refuse('NOTHING_TO_DISTRIBUTE', `distribution ${previous.seq} already covers epochs through ${previous.throughEpoch}`));
-  const leaves = distributionLeaves(state);
-  if (leaves.length === 0) return E.left(refuse('NOTHING_TO_DISTRIBUTE', `nothing has been allocated through epoch ${throughEpoch}`));
-  // The same leaves make the same root: proposing it again would pay gas for nothing.
+  // The primary chain's leaves; an account paid on another chain has its frozen leaf here (payoutChains.ts).
+  const leaves = chainLeaves(state, PRIMARY_CHAIN);
+  const chainTrees = new Map<number, { tree: MerkleTree; dump: StandardMerkleDump; leaves: LeafValue[] }>();
+  for (const chain of payoutChainKeys(state)) {
+    if (chain === PRIMARY_CHAIN) continue;
+    const chainLeafValues = chainLeaves(state, chain);
+    if (chainLeafValues.length === 0) continue;
+    const tree = buildMerkleTree(chainLeafValues);
+    chainTrees.set(Number(chain), { tree, dump: dumpMerkleTree(tree), leaves: chainLeafValues });
+  }
+  if (leaves.length === 0 && chainTrees.size === 0) return E.left(refuse('NOTHING_TO_DISTRIBUTE', `nothing has been allocated through epoch ${throughEpoch}`));
+  // The primary chain's tree cannot be empty (an OpenZeppelin tree needs a leaf). Reachable only when
+  // everything allocated so far accrued on other chains; until per-chain publication exists
+  // (issue 15) such a distribution waits for a first primary-chain leaf.
+  if (leaves.length === 0)
+    return E.left(refuse('NOTHING_TO_DISTRIBUTE', `nothing allocated through epoch ${throughEpoch} is payable on the primary chain yet (all of it accrued on other payout chains)`));
+  // The same leaves make the same roots: proposing them again would pay gas for nothing.
   const live = latestLiveDistribution(state);
   const liveLeaves = live && state.liveLeaves.get(live.seq);
-  if (liveLeaves && liveLeaves.size === leaves.length && leaves.every((l) => liveLeaves.get(leafKey(l.account, l.token)) === l.amount))
+  const sameChainRoots =
+    (live?.chains?.length ?? 0) === chainTrees.size && (live?.chains ?? []).every((c) => chainTrees.get(c.chainId)?.tree.root === c.root);
+  if (liveLeaves && sameChainRoots && liveLeaves.size === leaves.length && leaves.every((l) => liveLeaves.get(leafKey(l.account, l.token)) === l.amount))
     return E.left(refuse('NOTHING_TO_DISTRIBUTE', `no leaf changed since distribution ${live.seq}: its root ${live.root} stands`));
   for (const leaf of leaves) {
     const before = state.distributedWei.get(leafKey(leaf.account, leaf.token)) ?? 0n;
@@ -97,21 +117,28 @@ const computePlan = (state: LedgerState, throughEpoch: number, logHead: string):
       return E.left(refuse('CUMULATIVE_DECREASED', `leaf of ${shortAddress(account)} in token ${shortAddress(token)} would disappear`));
     }
   }
-  const totals = new Map<string, bigint>();
-  for (const l of leaves) totals.set(l.token, (totals.get(l.token) ?? 0n) + l.amount);
   const tree = buildMerkleTree(leaves);
   const dump = dumpMerkleTree(tree);
+  const chains = [...chainTrees].map(([chainId, c]) => ({ chainId, root: c.tree.root, leafCount: c.tree.leafCount, totals: totalsOf(c.leaves), treeHash: merkleTreeHash(c.dump) }));
   return E.right({
     tree,
     dump,
+    chainTrees,
     data: {
       seq: state.distributions.length + 1,
       throughEpoch,
       root: tree.root,
       leafCount: tree.leafCount,
-      totals: [...totals.keys()].sort().map((token) => ({ token, cumulative: totals.get(token)! })),
+      totals: totalsOf(leaves),
       treeHash: merkleTreeHash(dump),
       logHead,
+      ...(chains.length === 0 ? {} : { chains }),
     },
   });
+};
+
+const totalsOf = (leaves: readonly LeafValue[]): Array<{ token: string; cumulative: bigint }> => {
+  const totals = new Map<string, bigint>();
+  for (const l of leaves) totals.set(l.token, (totals.get(l.token) ?? 0n) + l.amount);
+  return [...totals.keys()].sort().map((token) => ({ token, cumulative: totals.get(token)! }));
 };

@@ -59,6 +59,9 @@ export const Region = text('Region', 1, 64);
 export const Reason = text('Reason', 0, 500);
 /** A payout chain by EVM chain id; null is the primary chain (payoutChains.ts). */
 export const PayoutChainId = t.union([PositiveCount, t.null], 'PayoutChainId');
+const TokenTotal = strictObject('TokenTotal', { token: Address, cumulative: Amount });
+/** One payout chain's tree in a distribution. */
+export const ChainTree = strictObject('ChainTree', { chainId: PositiveCount, root: Hash32, leafCount: Count, totals: t.array(TokenTotal), treeHash: Hash32 });
 /** Asset mappings one ChainConfigured may carry (an event must stay a size the store and the audit take). */
 export const MAX_CHAIN_ASSETS = 1000;
 /** A registered asset (its primary-chain address) and its ERC-20 address on another chain. */
@@ -149,15 +152,23 @@ export const eventDataCodecs = {
     // keccak256(JCS(snapshot of the state at logHead)) (snapshot.ts). Both absent in older logs.
     { expired: Count, stateHash: Hash32 },
   ),
-  DistributionCreated: strictObject('DistributionCreated', {
-    seq: PositiveCount,
-    throughEpoch: Epoch,
-    root: Hash32,
-    leafCount: Count,
-    totals: t.array(strictObject('TokenTotal', { token: Address, cumulative: Amount })),
-    treeHash: Hash32,
-    logHead: Hash32,
-  }),
+  /**
+   * root/leafCount/totals/treeHash: the primary chain's tree. chains: the tree of each payout chain
+   * that has leaves (payoutChains.ts), tokens at their addresses there; absent when none has.
+   */
+  DistributionCreated: strictObject(
+    'DistributionCreated',
+    {
+      seq: PositiveCount,
+      throughEpoch: Epoch,
+      root: Hash32,
+      leafCount: Count,
+      totals: t.array(TokenTotal),
+      treeHash: Hash32,
+      logHead: Hash32,
+    },
+    { chains: t.array(ChainTree) },
+  ),
   DistributionPublished: strictObject(
     'DistributionPublished',
     { seq: PositiveCount, chainId: PositiveCount, contract: Address, txHash: Hash32, blockNumber: Count, validAt: Count },

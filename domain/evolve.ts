@@ -19,7 +19,7 @@ import {
 import { settleEpoch, type Settlement } from './settlement.ts';
 import { forgetCanonicalSnapshot } from './snapshot.ts';
 import { accountIndex, settleStakeIndex } from './accountIndex.ts';
-import { moveAccrual } from './payoutChains.ts';
+import { chainLeafWei, moveAccrual, PRIMARY_CHAIN } from './payoutChains.ts';
 import { applyTaskOutcomes, fragmentAccepted, fragmentAssigned, taskPosted, taskResultRecorded, taskResultRejected } from './taskEvolve.ts';
 
 const accountOf = (state: LedgerState, account: string): AccountState => {
@@ -316,12 +316,22 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
       leafCount: data.leafCount,
       totals: data.totals.map((t) => ({ token: t.token, cumulativeWei: t.cumulative })),
       treeHash: data.treeHash,
+      ...(data.chains === undefined
+        ? {}
+        : { chains: data.chains.map((c) => ({ ...c, totals: c.totals.map((t) => ({ token: t.token, cumulativeWei: t.cumulative })) })) }),
       status: 'created',
     });
-    // The distribution covers everything allocated so far (throughEpoch is the last close).
+    // The distribution covers everything allocated so far (throughEpoch is the last close): on the
+    // primary chain, every leaf but what accounts paid elsewhere accrued there since (payoutChains.ts).
     const leaves = new Map<string, bigint>();
     for (const a of state.accounts.values())
-      for (const [token, amount] of a.cumulativeWei) if (amount > 0n) leaves.set(`${a.account}|${token}`, amount);
+      if (a.payoutChainId === undefined && a.frozenLeavesWei === undefined) {
+        for (const [token, amount] of a.cumulativeWei) if (amount > 0n) leaves.set(`${a.account}|${token}`, amount);
+      } else
+        for (const token of a.cumulativeWei.keys()) {
+          const amount = chainLeafWei(state, a, PRIMARY_CHAIN, token);
+          if (amount > 0n) leaves.set(`${a.account}|${token}`, amount);
+        }
     state.distributedWei = leaves;
     state.liveLeaves.set(data.seq, leaves);
   },

@@ -112,11 +112,14 @@ export const chainLeaves = (state: LedgerState, chain: ChainKey): LeafValue[] =>
   const leaves: LeafValue[] = [];
   for (const account of [...state.accounts.keys()].sort()) {
     const a = state.accounts.get(account)!;
-    // Most accounts never leave the primary chain: nothing of theirs is payable elsewhere.
+    // Most accounts never leave the primary chain: there their leaves are their cumulative amounts,
+    // and nothing of theirs is payable elsewhere.
+    const neverMoved = a.payoutChainId === undefined && a.frozenLeavesWei === undefined;
+    if (neverMoved && chain !== PRIMARY_CHAIN) continue;
     if (chain !== PRIMARY_CHAIN && a.payoutChainId !== Number(chain) && !a.frozenLeavesWei?.has(chain)) continue;
     const own: LeafValue[] = [];
     for (const token of a.cumulativeWei.keys()) {
-      const amount = chainLeafWei(state, a, chain, token);
+      const amount = neverMoved ? a.cumulativeWei.get(token)! : chainLeafWei(state, a, chain, token);
       if (amount <= 0n) continue;
       // A leaf exists on a chain only for a token it maps (accrual moves there only then).
       own.push({ account, token: addresses === undefined ? token : addresses.get(token)!, amount });

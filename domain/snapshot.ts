@@ -55,6 +55,18 @@ const accountJson = (a: AccountState) => ({
 });
 
 const distributionJson = (d: DistributionState) => ({
+  // Only when a payout chain has leaves, so older states keep their stateHash.
+  ...(d.chains === undefined
+    ? {}
+    : {
+        chains: d.chains.map((c) => ({
+          chainId: c.chainId,
+          leafCount: c.leafCount,
+          root: c.root,
+          totals: c.totals.map((t) => ({ cumulative: n(t.cumulativeWei), token: t.token })),
+          treeHash: c.treeHash,
+        })),
+      }),
   leafCount: d.leafCount,
   logHead: d.logHead,
   ...(d.published
@@ -437,8 +449,13 @@ export const restoreSnapshot = (json: SnapshotJson): LedgerState => {
     token,
     amountWei: big(amount, 'allocation'),
   }));
+  const totalsOf = (totals: any[]) => totals.map((t) => ({ token: t.token, cumulativeWei: big(t.cumulative, 'total') }));
   for (const d of need(j.distributions as any[], 'distributions'))
-    s.distributions.push({ ...d, totals: (d.totals as any[]).map((t) => ({ token: t.token, cumulativeWei: big(t.cumulative, 'total') })) });
+    s.distributions.push({
+      ...d,
+      totals: totalsOf(d.totals as any[]),
+      ...(d.chains === undefined ? {} : { chains: (d.chains as any[]).map((c) => ({ ...c, totals: totalsOf(c.totals as any[]) })) }),
+    });
   const leaves = new Map<number, Map<string, bigint>>();
   for (const l of need(j.leaves as any[], 'leaves')) leaves.set(l.seq, amountMap(l.leaves, 'leaves'));
   // One map object where the live state shares one (the latest created distribution's leaves).

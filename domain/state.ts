@@ -140,8 +140,18 @@ export interface DistributionState {
   readonly leafCount: number;
   readonly totals: ReadonlyArray<{ readonly token: string; readonly cumulativeWei: bigint }>;
   readonly treeHash: string;
+  /** The trees of the payout chains with leaves (payoutChains.ts); undefined when there are none. */
+  readonly chains?: ReadonlyArray<ChainTreeState>;
   status: 'created' | 'published' | 'active' | 'superseded' | 'revoked';
   published?: { chainId: number; contract: string; txHash: string; blockNumber: number; validAt: number; blockHash?: string };
+}
+
+export interface ChainTreeState {
+  readonly chainId: number;
+  readonly root: string;
+  readonly leafCount: number;
+  readonly totals: ReadonlyArray<{ readonly token: string; readonly cumulativeWei: bigint }>;
+  readonly treeHash: string;
 }
 
 export interface LedgerState {

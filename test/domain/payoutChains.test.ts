@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PRIMARY_CHAIN, chainLeafWei, payoutSplitMismatch } from '../../domain/index.ts';
-import { address, scenario, type Scenario } from './scenario.ts';
+import { address, hash32, scenario, type Scenario } from './scenario.ts';
 
 const OP = address(0x1);
 const USDC = address(0xa55e7);
@@ -87,5 +87,24 @@ describe('payout chains', () => {
     const added = s.run({ type: 'ConfigureChain', chainId: BSC, assets: [{ asset: cxt, address: CXT_ON_BSC }, { asset: USDC, address: USDC_ON_BSC }] });
     // Only what is new is recorded.
     expect(added).toEqual([{ type: 'ChainConfigured', data: { chainId: BSC, assets: [{ asset: USDC, address: USDC_ON_BSC }] } }]);
+  });
+
+  it('a distribution holds one tree per chain: the primary one keeps the frozen leaf, the payout chain the increments at its token address', () => {
+    const s = withBsc();
+    earn(s, 0);
+    const x0 = cumulative(s);
+    s.at(1).run({ type: 'SetPayoutChain', account: OP, chainId: BSC, sequence: 1 });
+    earn(s, 1);
+    const x1 = cumulative(s);
+    const [created] = s.at(2).run({ type: 'CreateDistribution', throughEpoch: 1, logHead: hash32(7) });
+    if (created?.type !== 'DistributionCreated') throw new Error('no DistributionCreated');
+    const cxt = s.params.cxtToken;
+    expect(created.data.totals.find((t) => t.token === cxt)?.cumulative).toBeGreaterThanOrEqual(x0);
+    expect(created.data.chains).toEqual([
+      expect.objectContaining({ chainId: BSC, leafCount: 1, totals: [{ token: CXT_ON_BSC, cumulative: x1 - x0 }] }),
+    ]);
+    // The primary tree holds OP's leaf frozen at the switch.
+    expect(s.state.liveLeaves.get(created.data.seq)?.get(`${OP}|${cxt}`)).toBe(x0);
+    expect(s.state.distributions.at(-1)?.chains?.[0]?.root).toBe(created.data.chains![0]!.root);
   });
 });

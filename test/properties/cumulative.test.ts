@@ -10,6 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { chainLeaves, PRIMARY_CHAIN } from '../../domain/index.ts';
 import { historyArb, runHistory, cumulativeSnapshot } from '../support/arbitraries.ts';
 import { check, RUNS } from './helpers.ts';
 
@@ -17,6 +18,7 @@ describe('§9.5 cumulative amounts never decrease', () => {
   it(`across closes and distributions (${RUNS} runs)`, () => {
     let distributions = 0;
     let increases = 0;
+    let payoutChainTrees = 0;
     fc.assert(
       fc.property(historyArb(), (h) => {
         let previousLeaves: Map<string, bigint> | undefined;
@@ -26,14 +28,33 @@ describe('§9.5 cumulative amounts never decrease', () => {
             if (e.type !== 'DistributionCreated') return;
             distributions++;
             expect(e.data.throughEpoch).toBe(state.lastClosedEpoch);
-            const leaves = new Map([...cumulativeSnapshot(state)].filter(([, v]) => v > 0n));
-            expect(e.data.leafCount).toBe(leaves.size);
-            const totals = new Map<string, bigint>();
-            for (const [key, v] of leaves) {
-              const token = key.split('|')[1]!;
-              totals.set(token, (totals.get(token) ?? 0n) + v);
+            // One tree per chain (issue 15): the leaves are per (chain, account, token), and all the
+            // trees together hold every cumulative allocation once.
+            const leaves = new Map<string, bigint>();
+            payoutChainTrees += e.data.chains?.length ?? 0;
+            const recordedTrees = [{ chain: PRIMARY_CHAIN, leafCount: e.data.leafCount, totals: e.data.totals }, ...(e.data.chains ?? []).map((c) => ({ ...c, chain: String(c.chainId) }))];
+            for (const tree of recordedTrees) {
+              const chainLeafValues = chainLeaves(state, tree.chain);
+              expect(tree.leafCount).toBe(chainLeafValues.length);
+              const chainTotals = new Map<string, bigint>();
+              for (const l of chainLeafValues) {
+                leaves.set(`${tree.chain}|${l.account}|${l.token}`, l.amount);
+                chainTotals.set(l.token, (chainTotals.get(l.token) ?? 0n) + l.amount);
+              }
+              expect(tree.totals.map((t) => [t.token, t.cumulative])).toEqual([...chainTotals].sort(([a], [b]) => (a < b ? -1 : 1)));
             }
-            expect(e.data.totals.map((t) => [t.token, t.cumulative])).toEqual([...totals].sort(([a], [b]) => (a < b ? -1 : 1)));
+            const totals = new Map<string, bigint>();
+            for (const [key, v] of cumulativeSnapshot(state)) {
+              const token = key.split('|')[1]!;
+              if (v > 0n) totals.set(token, (totals.get(token) ?? 0n) + v);
+            }
+            const logicalTotals = new Map<string, bigint>();
+            for (const tree of recordedTrees)
+              for (const t of tree.totals) {
+                const logical = tree.chain === PRIMARY_CHAIN ? t.token : [...state.payoutChains.get(Number(tree.chain))!.assets].find(([, address]) => address === t.token)![0];
+                logicalTotals.set(logical, (logicalTotals.get(logical) ?? 0n) + t.cumulative);
+              }
+            expect(logicalTotals).toEqual(totals);
             if (previousLeaves)
               for (const [key, before] of previousLeaves)
                 check((leaves.get(key) ?? 0n) >= before, 'a leaf decreased against the previous distribution', { key, before, now: leaves.get(key) });
@@ -66,5 +87,7 @@ describe('§9.5 cumulative amounts never decrease', () => {
     );
     expect(distributions).toBeGreaterThan(RUNS / 4);
     expect(increases).toBeGreaterThan(RUNS);
+    // Some distributions must carry payout-chain trees, or the per-chain part above was never checked.
+    expect(payoutChainTrees).toBeGreaterThan(0);
   });
 });
