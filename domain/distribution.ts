@@ -1,6 +1,9 @@
 /**
  * Cumulative distributions (DESIGN §6): one leaf per (account, token) with everything allocated
- * through the last closed epoch. Pure: the same ledger state gives the same tree, byte for byte.
+ * through the last closed epoch — per chain, once accounts are paid on other chains (issue 15,
+ * payoutChains.ts): the primary chain's tree, and one tree per payout chain with leaves, which
+ * together hold each entitlement exactly once. Pure: the same ledger state gives the same trees,
+ * byte for byte.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventData } from './events.ts';
