@@ -45,12 +45,17 @@ const setUp = async (h: Harness) => {
 
 describe.each(await storagesUnderTest())('stuck states on %s', (storage) => {
   let h: Harness;
+  /** The harness that created the schema and data dir; the restarted one only borrows them. */
+  let owner: Harness | undefined;
   let eventsBefore: number;
   beforeAll(async () => {
-    h = await startHarness({ storage, params: { timelockSeconds: 60 } });
+    owner = h = await startHarness({ storage, params: { timelockSeconds: 60 } });
     await setUp(h);
   });
-  afterAll(() => h?.destroy());
+  afterAll(async () => {
+    await h?.stop();
+    await owner?.destroy();
+  });
 
   it('defect 1: revenue of 2^256 − 1 is refused at the boundary, naming the field and the bound; nothing is written', async () => {
     eventsBefore = await h.eventCount();
