@@ -1,9 +1,9 @@
 /**
  * Issue 16: several service processes on one PostgreSQL. Two `cxt serve` share one schema and one
- * chain node (`cxt devchain`, its own process); both answer HTTP and take writes, only the holder of
- * the leader lock closes epochs, publishes roots and indexes claims. The leader is killed with
- * SIGKILL mid-load; the other takes over within a tick or two, and afterwards:
- * every acknowledged write is in the log, no epoch is closed twice, no root is proposed twice, the
+ * chain node (`cxt devchain`, its own process), configured with the lines `cxt contract deploy`
+ * printed; both answer HTTP and take writes, only the holder of the leader lock closes epochs,
+ * publishes roots and indexes claims. The leader is killed with SIGKILL mid-load; the other takes
+ * over within a tick or two, and afterwards: every acknowledged write is in the log, no epoch is closed twice, no root is proposed twice, the
  * provider's claim on-chain equals its ledger total to the base unit, and `cxt audit --rpc-url`
  * finds the log and the chain clean.
  */
@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Contract, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deployDistributor, deployTestToken, distributorClient } from '../../adapters/chain/index.ts';
+import { deployTestToken, distributorClient } from '../../adapters/chain/index.ts';
 import { ENV_VARIABLES } from '../../adapters/service/config.ts';
 import { devchainKey } from '../../adapters/cli/commands/devchain.ts';
 import { assertDistIsCurrent, BIN, ROOT } from '../cli/support.ts';
@@ -96,9 +96,25 @@ describe.skipIf(!available)('two cxt serve processes on one PostgreSQL and one c
     const deployer = new Wallet(devchainKey(0), chain.provider);
     const cxtToken = (await deployTestToken(deployer, 'Corex', 'CXT')).address;
     wbnb = (await deployTestToken(deployer, 'Wrapped BNB', 'WBNB')).address;
-    const deployment = await deployDistributor(deployer, { owner: deployer.address, updater: deployer.address, guardian: new Wallet(devchainKey(1)).address, timelock: TIMELOCK_SECONDS });
-    distributor = deployment.address;
-    fromBlock = deployment.blockNumber;
+    // The distributor as an operator deploys it: `cxt contract deploy`, whose printed lines configure `cxt serve` below.
+    const deployed = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const { PRIVATE_KEY: _none, ...inherited } = process.env;
+      const child = spawn(
+        process.execPath,
+        [BIN, 'contract', 'deploy', '--rpc-url', chain.url, '--guardian', new Wallet(devchainKey(1)).address, '--timelock', String(TIMELOCK_SECONDS), '--cxt-token', cxtToken],
+        { cwd: ROOT, env: { ...inherited, PRIVATE_KEY: devchainKey(0) }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const printed = Object.fromEntries(deployed.stdout.split('\n').flatMap((l) => (/^[A-Z_]+=/.test(l) ? [[l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]] : [])));
+    expect(Object.keys(printed)).toEqual(['RPC_URL', 'CHAIN_ID', 'DISTRIBUTOR_ADDRESS', 'DISTRIBUTOR_FROM_BLOCK', 'CONFIRMATIONS', 'CXT_TOKEN_ADDRESS']);
+    distributor = printed.DISTRIBUTOR_ADDRESS!;
+    fromBlock = Number(printed.DISTRIBUTOR_FROM_BLOCK);
     // The distributor is funded on its own chain, as an operator funds it (the engine never bridges).
     const mint = new Contract(wbnb, ['function mint(address,uint256)'], deployer).getFunction('mint');
     await (await mint(distributor, 10n ** 30n)).wait();
@@ -106,15 +122,12 @@ describe.skipIf(!available)('two cxt serve processes on one PostgreSQL and one c
     for (const k of ENV_VARIABLES) delete base[k];
     env = {
       ...base,
+      // Exactly the lines the deploy printed, plus the updater's key and what the deploy cannot know.
+      ...printed,
       LOG_LEVEL: 'warn',
       DATABASE_URL: TEST_DATABASE_URL,
       DATABASE_SCHEMA: schema,
-      RPC_URL: chain.url,
       PRIVATE_KEY: devchainKey(0),
-      DISTRIBUTOR_ADDRESS: distributor,
-      CXT_TOKEN_ADDRESS: cxtToken,
-      DISTRIBUTOR_FROM_BLOCK: String(fromBlock),
-      CONFIRMATIONS: '0',
       ADMIN_TOKEN: ADMIN,
       BILLING_TOKEN: BILLING,
       EPOCH_LENGTH_SECONDS: String(EPOCH_SECONDS),
