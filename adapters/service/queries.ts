@@ -70,6 +70,8 @@ export interface QuerySources {
   readonly taskPages?: (afterTaskId: string, limit: number) => Promise<Record<string, unknown>[]>;
   /** The event store, for what the state has let go of (historyQueries.ts). */
   readonly history?: HistoryStore;
+  /** Why the read-model job failed on its last tick, if it did: a 503 on receipts then says so. */
+  readonly readModelsProblem?: () => string | undefined;
 }
 
 const NO_HISTORY: HistoryStore = { readByIds: async () => new Map(), readStream: async () => [] };
@@ -123,7 +125,7 @@ export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => n
   };
 
   return {
-    ...createReceiptQueries(view, treeOf, receiptTable),
+    ...createReceiptQueries(view, treeOf, receiptTable, sources.readModelsProblem),
 
     async contribution(contributionId) {
       return history.contribution(await view.fresh(), contributionId);

@@ -24,6 +24,7 @@ export const createReceiptQueries = (
   view: LedgerView,
   treeOf: (d: DistributionState | undefined) => Promise<IndexedTree | undefined>,
   receiptTable: ReceiptSource | undefined,
+  readModelsProblem: () => string | undefined = () => undefined,
 ): Pick<QueryPort, 'receipt' | 'receipts' | 'epochReceipts' | 'receiptsCsv'> => {
   /** The last closed epoch whose receipts the read models hold (they follow the ledger by a tick). */
   const receiptsThroughEpoch = async (state: LedgerState): Promise<number> => {
@@ -36,7 +37,17 @@ export const createReceiptQueries = (
   /** Why a closed epoch's receipts cannot be read yet (not closed: 404; being written: 503), or undefined. */
   const receiptsNotReady = async (state: LedgerState, epoch: number): Promise<Lookup | undefined> => {
     if (view.epochRecord(epoch) === undefined) return { status: 'not-found', detail: `epoch ${epoch} is not closed: its receipts are written at its close` };
-    if ((await receiptsThroughEpoch(state)) < epoch) return { status: 'catching-up', detail: `the receipts of epoch ${epoch} are being written; retry in a moment` };
+    if ((await receiptsThroughEpoch(state)) < epoch) {
+      // A job failing for good would otherwise answer "retry in a moment" for ever.
+      const problem = readModelsProblem();
+      return {
+        status: 'catching-up',
+        detail:
+          problem === undefined
+            ? `the receipts of epoch ${epoch} are being written; retry in a moment`
+            : `the receipts of epoch ${epoch} are not written yet: the read-model job failed on its last tick (${problem}); see /readyz`,
+      };
+    }
     return undefined;
   };
 

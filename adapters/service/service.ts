@@ -83,6 +83,7 @@ export const startService = async (options: ServiceOptions): Promise<Service> =>
         receipts: projections,
         taskPages: (after, limit) => projections.tasks(after, limit),
         history: store,
+        readModelsProblem: () => attention.list().find((a) => a.condition === 'job:read-models')?.detail,
       },
     );
 
