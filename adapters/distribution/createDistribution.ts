@@ -67,5 +67,6 @@ export const createDistribution = async (options: CreateDistributionOptions): Pr
   const status = result.status === 'accepted' ? 'created' : 'existing';
   if (!matchesPlan(d, plan)) return { status, distribution: d, dump: await ensureDistributionDump(d, options) };
   await treeStore.save(d.seq, plan.dump);
+  for (const [chainId, chain] of plan.chainTrees) await treeStore.saveChainTree(d.seq, chainId, chain.dump);
   return { status, distribution: d, dump: plan.dump };
 };

@@ -16,6 +16,9 @@ export interface TreeStore {
    * DistributionCreated's: only that one is protected by the log's hash chain).
    */
   load(seq: number, expectedTreeHash?: string): Promise<StandardMerkleDump | undefined>;
+  /** The same for the tree of payout chain `chainId` in distribution `seq` (DistributionCreated.chains, issue 15). */
+  saveChainTree(seq: number, chainId: number, dump: StandardMerkleDump): Promise<void>;
+  loadChainTree(seq: number, chainId: number, expectedTreeHash?: string): Promise<StandardMerkleDump | undefined>;
 }
 
 export interface SqlTreeStore extends TreeStore {
@@ -68,27 +71,55 @@ const verified = (seq: number, raw: unknown, savedTreeHash: string, expectedTree
 
 /** For the in-memory event store. Dumps are kept as JSON text so a caller mutating a loaded dump changes nothing here. */
 export const createMemoryTreeStore = (): TreeStore => {
-  const rows = new Map<number, { treeHash: string; json: string }>();
+  // Keyed "seq" for the primary tree, "seq:chainId" for a payout chain's.
+  const rows = new Map<string, { treeHash: string; json: string }>();
+  const save = async (key: string, seq: number, dump: StandardMerkleDump) => {
+    const treeHash = merkleTreeHash(dump);
+    const saved = rows.get(key);
+    if (saved !== undefined && saved.treeHash !== treeHash) throw new TreeConflictError(seq, saved.treeHash, treeHash);
+    rows.set(key, { treeHash, json: JSON.stringify(dump) });
+  };
+  const load = async (key: string, seq: number, expectedTreeHash: string | undefined) => {
+    const saved = rows.get(key);
+    return saved === undefined ? undefined : verified(seq, JSON.parse(saved.json), saved.treeHash, expectedTreeHash);
+  };
   return {
-    async save(seq, dump) {
-      const treeHash = merkleTreeHash(dump);
-      const saved = rows.get(seq);
-      if (saved !== undefined && saved.treeHash !== treeHash) throw new TreeConflictError(seq, saved.treeHash, treeHash);
-      rows.set(seq, { treeHash, json: JSON.stringify(dump) });
-    },
-    async load(seq, expectedTreeHash) {
-      const saved = rows.get(seq);
-      return saved === undefined ? undefined : verified(seq, JSON.parse(saved.json), saved.treeHash, expectedTreeHash);
-    },
+    save: (seq, dump) => save(String(seq), seq, dump),
+    load: (seq, expectedTreeHash) => load(String(seq), seq, expectedTreeHash),
+    saveChainTree: (seq, chainId, dump) => save(`${seq}:${chainId}`, seq, dump),
+    loadChainTree: (seq, chainId, expectedTreeHash) => load(`${seq}:${chainId}`, seq, expectedTreeHash),
   };
 };
 
 /** PostgreSQL or PGlite, same SQL. Usually shares the event store's executor. */
 export const createSqlTreeStore = (db: SqlExecutor, options: { schema?: string } = {}): SqlTreeStore => {
   const table = sqlTable('distribution_trees', options.schema);
+  // Payout chains' trees (issue 15) beside the primary ones, so the primary table stays as it was.
+  const chainTable = sqlTable('distribution_chain_trees', options.schema);
   return {
     migrate: () =>
-      migrateTables(db, options.schema, [`create table if not exists ${table} (seq bigint primary key, tree_hash text not null, dump jsonb not null)`]),
+      migrateTables(db, options.schema, [
+        `create table if not exists ${table} (seq bigint primary key, tree_hash text not null, dump jsonb not null)`,
+        `create table if not exists ${chainTable} (seq bigint not null, chain_id bigint not null, tree_hash text not null, dump jsonb not null, primary key (seq, chain_id))`,
+      ]),
+    async saveChainTree(seq, chainId, dump) {
+      const treeHash = merkleTreeHash(dump);
+      const written = await db.query(
+        `insert into ${chainTable} (seq, chain_id, tree_hash, dump) values ($1, $2, $3, $4::jsonb)
+         on conflict (seq, chain_id) do update set dump = excluded.dump where ${chainTable}.tree_hash = excluded.tree_hash
+         returning seq`,
+        [seq, chainId, treeHash, JSON.stringify(dump)],
+      );
+      if (written.length > 0) return;
+      const [row] = await db.query(`select tree_hash from ${chainTable} where seq = $1 and chain_id = $2`, [seq, chainId]);
+      throw new TreeConflictError(seq, String(row?.tree_hash), treeHash);
+    },
+    async loadChainTree(seq, chainId, expectedTreeHash) {
+      const [row] = await db.query(`select tree_hash, dump from ${chainTable} where seq = $1 and chain_id = $2`, [seq, chainId]);
+      if (row === undefined) return undefined;
+      const raw = typeof row.dump === 'string' ? (JSON.parse(row.dump) as unknown) : row.dump;
+      return verified(seq, raw, String(row.tree_hash), expectedTreeHash);
+    },
     async save(seq, dump) {
       const treeHash = merkleTreeHash(dump);
       // Saving the same tree again rewrites its body: that also repairs a dump damaged in place.

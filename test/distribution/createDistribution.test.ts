@@ -34,6 +34,8 @@ const forgetting = (inner: TreeStore, lost: Set<number>): TreeStore => ({
     if (!lost.has(seq)) await inner.save(seq, dump);
   },
   load: async (seq, expected) => (lost.has(seq) ? undefined : inner.load(seq, expected)),
+  saveChainTree: (seq, chainId, dump) => inner.saveChainTree(seq, chainId, dump),
+  loadChainTree: (seq, chainId, expected) => inner.loadChainTree(seq, chainId, expected),
 });
 
 describe('createDistribution', () => {
@@ -113,9 +115,35 @@ describe('createDistribution', () => {
         await mem.save(seq, forged);
         return mem.load(seq, expected);
       },
+      saveChainTree: async () => undefined,
+      loadChainTree: async () => undefined,
     };
     await createDistribution({ ...s, treeStore: tampering });
     await expect(createDistribution({ ...s, treeStore: tampering })).rejects.toBeInstanceOf(TreeIntegrityError);
+  });
+});
+
+describe('createDistribution with a payout chain (issue 15)', () => {
+  it('saves each payout chain\u2019s tree beside the primary one, each hashing to what the log records', async () => {
+    const s = await setup(1);
+    const operator = s.ledger.state.nodes.get('node-0')!.operator;
+    const cxtOnBsc = addr(56_001);
+    const run = async (c: Command) => {
+      const r = await s.handler.handle(c);
+      if (r.status === 'refused') throw new Error(r.refusal.message);
+    };
+    await run({ type: 'ConfigureChain', chainId: 56, assets: [{ asset: historyParams().cxtToken, address: cxtOnBsc }] });
+    await run({ type: 'SetPayoutChain', account: operator, chainId: 56, sequence: 1 });
+    await driveMoreHistoryEpochs(s, 1);
+    const r = await createDistribution(s);
+    if (r.status === 'refused') throw new Error(r.refusal.message);
+    const chains = r.distribution.chains!;
+    expect(chains.map((c) => c.chainId)).toEqual([56]);
+    const dump = await s.treeStore.loadChainTree(r.distribution.seq, 56, chains[0]!.treeHash);
+    expect(dump?.values.map((v) => [v.value[0], v.value[1]])).toEqual([[operator, cxtOnBsc]]);
+    expect(merkleTreeHash(dump!)).toBe(chains[0]!.treeHash);
+    // The primary tree still pays the operator what it earned before the switch.
+    expect(r.dump.values.some((v) => v.value[0] === operator)).toBe(true);
   });
 });
 

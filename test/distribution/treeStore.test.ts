@@ -66,6 +66,19 @@ const storeContract = (name: string, open: () => Promise<Backend>, close: () => 
       await expect(b.trees.load(3, recordedElsewhere)).rejects.toBeInstanceOf(TreeIntegrityError);
     });
 
+    it('keeps a payout chain\u2019s tree apart from the primary tree of the same seq, with the same rules', async () => {
+      await b.trees.save(10, dumpOf(leaves(2)));
+      await b.trees.saveChainTree(10, 56, dumpOf(leaves(3)));
+      await b.trees.saveChainTree(10, 97, dumpOf(leaves(4)));
+      expect(JSON.stringify(await b.trees.load(10))).toBe(ozJson(leaves(2)));
+      expect(JSON.stringify(await b.trees.loadChainTree(10, 56, merkleTreeHash(dumpOf(leaves(3)))))).toBe(ozJson(leaves(3)));
+      expect(JSON.stringify(await b.trees.loadChainTree(10, 97))).toBe(ozJson(leaves(4)));
+      expect(await b.trees.loadChainTree(10, 1)).toBeUndefined();
+      await b.trees.saveChainTree(10, 56, dumpOf(leaves(3)));
+      await expect(b.trees.saveChainTree(10, 56, dumpOf(leaves(3, 1n)))).rejects.toBeInstanceOf(TreeConflictError);
+      await expect(b.trees.loadChainTree(10, 56, merkleTreeHash(dumpOf(leaves(4))))).rejects.toBeInstanceOf(TreeIntegrityError);
+    });
+
     it('remembers checkpoints per reader and lets them move back', async () => {
       expect(await b.checkpoints.load('claims:a')).toBeUndefined();
       await b.checkpoints.save('claims:a', 120);
@@ -73,6 +86,11 @@ const storeContract = (name: string, open: () => Promise<Backend>, close: () => 
       await b.checkpoints.save('claims:a', 95);
       expect(await b.checkpoints.load('claims:a')).toBe(95);
       expect(await b.checkpoints.load('claims:b')).toBe(7);
+      // With the block's hash (reorg detection), which a save without one clears.
+      await b.checkpoints.save('claims:c', 12, `0x${'ab'.repeat(32)}`);
+      expect([await b.checkpoints.load('claims:c'), await b.checkpoints.loadHash?.('claims:c')]).toEqual([12, `0x${'ab'.repeat(32)}`]);
+      await b.checkpoints.save('claims:c', 11);
+      expect(await b.checkpoints.loadHash?.('claims:c')).toBeUndefined();
     });
 
     it.runIf(sql)('rejects a dump altered in the database, even with its hash column rewritten to match', async () => {
