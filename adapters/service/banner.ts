@@ -27,7 +27,16 @@ export const describeDeployment = (chain: ChainRuntime, genesis: ProtocolParams,
 };
 
 const deploymentFacts = (chain: ChainRuntime, genesis: ProtocolParams): Record<string, unknown> => ({
-  chain: { kind: chain.kind, chainId: chain.chainId, rpcUrl: chain.kind === 'embedded' ? chain.rpcUrl : null },
+  chain: {
+    kind: chain.kind,
+    chainId: chain.chainId,
+    rpcUrl: chain.kind === 'embedded' ? chain.rpcUrl : null,
+    // How the service treats this chain ("Going live"): what an operator checks after configuring it.
+    fromBlock: chain.deployBlock,
+    confirmations: chain.confirmations,
+    fees: chain.feePolicy.fees,
+    replaceAfterSeconds: chain.feePolicy.replaceAfterSeconds,
+  },
   contracts: { distributor: chain.distributor, cxtToken: chain.cxtToken, wbnbToken: chain.wbnbToken ?? null },
   eip712: { domain: eip712Domain(chain.chainId), types: { ...CONTRIBUTION_TYPES, ...VERDICT_TYPES } },
   protocol: {

@@ -53,7 +53,7 @@ describe('a real chain from the environment', () => {
     try {
       expect((await s.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
       const info = (await s.app.inject({ method: 'GET', url: '/v1/info' })).json();
-      expect(info).toMatchObject({ chain: { kind: 'external', chainId: 31337, rpcUrl: null }, contracts: { distributor: host.service.chain.distributor, cxtToken: host.service.chain.cxtToken } });
+      expect(info).toMatchObject({ chain: { kind: 'external', chainId: 31337, rpcUrl: null, confirmations: 0, fees: 'eip1559', replaceAfterSeconds: 0 }, contracts: { distributor: host.service.chain.distributor, cxtToken: host.service.chain.cxtToken } });
       expect(s.genesis.cxtToken).toBe(host.service.chain.cxtToken);
       expect((await s.scheduler.tick()).failed).toEqual({});
     } finally {
