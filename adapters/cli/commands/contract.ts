@@ -16,9 +16,15 @@ import { readSecret } from '../secretPrompt.ts';
 import { deployDistributor } from '../../chain/localChain.ts';
 import { checkDistributor, type DistributorCheck } from '../../chain/contractCheck.ts';
 import { chainDefaults } from '../../chain/chainDefaults.ts';
+import { defaultParams } from '../../../domain/index.ts';
 
-/** A day: long enough for a guardian to notice and revoke a bad root, short enough for daily payouts. */
-export const DEFAULT_TIMELOCK_SECONDS = 86_400;
+/**
+ * The protocol's own default (DESIGN §8, `timelockSeconds`): the ledger requires it to be shorter
+ * than the distribution interval, or each pending root would still be waiting when the next
+ * distribution is due (a root is never proposed over a pending one). A deploy must not default to
+ * a timelock the genesis parameters would refuse.
+ */
+export const DEFAULT_TIMELOCK_SECONDS = defaultParams().timelockSeconds;
 
 const addressFlag = (flag: string, value: string | undefined): string | undefined => {
   if (value === undefined) return undefined;
