@@ -19,7 +19,7 @@ import {
 import { settleEpoch, type Settlement } from './settlement.ts';
 import { forgetCanonicalSnapshot } from './snapshot.ts';
 import { accountIndex, settleStakeIndex } from './accountIndex.ts';
-import { chainLeafWei, moveAccrual, PRIMARY_CHAIN } from './payoutChains.ts';
+import { accountChainLeaves, moveAccrual, PRIMARY_CHAIN } from './payoutChains.ts';
 import { applyTaskOutcomes, fragmentAccepted, fragmentAssigned, taskPosted, taskResultRecorded, taskResultRejected } from './taskEvolve.ts';
 
 const accountOf = (state: LedgerState, account: string): AccountState => {
@@ -324,14 +324,7 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
     // The distribution covers everything allocated so far (throughEpoch is the last close): on the
     // primary chain, every leaf but what accounts paid elsewhere accrued there since (payoutChains.ts).
     const leaves = new Map<string, bigint>();
-    for (const a of state.accounts.values())
-      if (a.payoutChainId === undefined && a.frozenLeavesWei === undefined) {
-        for (const [token, amount] of a.cumulativeWei) if (amount > 0n) leaves.set(`${a.account}|${token}`, amount);
-      } else
-        for (const token of a.cumulativeWei.keys()) {
-          const amount = chainLeafWei(state, a, PRIMARY_CHAIN, token);
-          if (amount > 0n) leaves.set(`${a.account}|${token}`, amount);
-        }
+    for (const a of state.accounts.values()) for (const l of accountChainLeaves(state, a, PRIMARY_CHAIN)) leaves.set(`${a.account}|${l.token}`, l.amount);
     state.distributedWei = leaves;
     state.liveLeaves.set(data.seq, leaves);
   },

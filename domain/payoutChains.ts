@@ -102,28 +102,32 @@ export const payoutSplitMismatch = (state: LedgerState): { account: string; toke
 };
 
 /**
- * The leaves payable on `chain`, the tree a distribution would commit to there: (account, the
- * token's address on that chain, leaf) for every positive leaf, sorted by account then token
- * address. On the primary chain tokens keep their own addresses.
+ * Every positive leaf of `account` on `chain`, in the account's token order, tokens at their
+ * addresses on that chain (on the primary chain they keep their own). Most accounts never leave the
+ * primary chain: there their leaves are their cumulative amounts, and nothing of theirs is elsewhere.
+ */
+export const accountChainLeaves = (state: LedgerState, a: AccountState, chain: ChainKey): LeafValue[] => {
+  const neverMoved = a.payoutChainId === undefined && a.frozenLeavesWei === undefined;
+  if (chain !== PRIMARY_CHAIN && (neverMoved || (a.payoutChainId !== Number(chain) && !a.frozenLeavesWei?.has(chain)))) return [];
+  const addresses = chain === PRIMARY_CHAIN ? undefined : state.payoutChains.get(Number(chain))?.assets;
+  const leaves: LeafValue[] = [];
+  for (const [token, cumulative] of a.cumulativeWei) {
+    const amount = neverMoved ? cumulative : chainLeafWei(state, a, chain, token);
+    // A leaf exists on a chain only for a token it maps (accrual moves there only then).
+    if (amount > 0n) leaves.push({ account: a.account, token: addresses === undefined ? token : addresses.get(token)!, amount });
+  }
+  return leaves;
+};
+
+/**
+ * The leaves payable on `chain`, the tree a distribution would commit to there: every positive
+ * leaf, sorted by account then token address.
  */
 export const chainLeaves = (state: LedgerState, chain: ChainKey): LeafValue[] => {
-  const addresses = chain === PRIMARY_CHAIN ? undefined : state.payoutChains.get(Number(chain))?.assets;
-  if (chain !== PRIMARY_CHAIN && addresses === undefined) return [];
+  if (chain !== PRIMARY_CHAIN && !state.payoutChains.has(Number(chain))) return [];
   const leaves: LeafValue[] = [];
   for (const account of [...state.accounts.keys()].sort()) {
-    const a = state.accounts.get(account)!;
-    // Most accounts never leave the primary chain: there their leaves are their cumulative amounts,
-    // and nothing of theirs is payable elsewhere.
-    const neverMoved = a.payoutChainId === undefined && a.frozenLeavesWei === undefined;
-    if (neverMoved && chain !== PRIMARY_CHAIN) continue;
-    if (chain !== PRIMARY_CHAIN && a.payoutChainId !== Number(chain) && !a.frozenLeavesWei?.has(chain)) continue;
-    const own: LeafValue[] = [];
-    for (const token of a.cumulativeWei.keys()) {
-      const amount = neverMoved ? a.cumulativeWei.get(token)! : chainLeafWei(state, a, chain, token);
-      if (amount <= 0n) continue;
-      // A leaf exists on a chain only for a token it maps (accrual moves there only then).
-      own.push({ account, token: addresses === undefined ? token : addresses.get(token)!, amount });
-    }
+    const own = accountChainLeaves(state, state.accounts.get(account)!, chain);
     own.sort((x, y) => (x.token < y.token ? -1 : x.token > y.token ? 1 : 0));
     leaves.push(...own);
   }
