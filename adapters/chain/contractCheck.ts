@@ -90,16 +90,18 @@ export const checkDistributor = async (provider: Provider, address: string, expe
   const code = maskImmutables(await provider.getCode(address), artifact);
   const base = { address: address.toLowerCase(), chainId, codeBytes: (code.length - 2) / 2, expectedCodeBytes: (want.length - 2) / 2 };
   if (code === '0x') return { ...base, codeMatches: false, problems: [`no contract at ${address} on chain ${chainId}`] };
-  if (code !== want)
+  if (code !== want) {
+    const at = firstDifference(code, want);
     return {
       ...base,
       codeMatches: false,
-      firstDifferenceAt: firstDifference(code, want),
+      firstDifferenceAt: at,
       problems: [
         `the runtime code at ${address} (${base.codeBytes} bytes) is not the CumulativeMerkleDistributor of this release ` +
-          `(${base.expectedCodeBytes} bytes); first difference at byte ${firstDifference(code, want)}`,
+          `(${base.expectedCodeBytes} bytes); first difference at byte ${at}`,
       ],
     };
+  }
   const roles = await readRoles(provider, address);
   const problems: string[] = [];
   for (const role of ['owner', 'updater', 'guardian'] as const) {

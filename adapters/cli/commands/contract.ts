@@ -17,6 +17,7 @@ import { deployDistributor } from '../../chain/localChain.ts';
 import { checkDistributor, type DistributorCheck } from '../../chain/contractCheck.ts';
 import { chainDefaults } from '../../chain/chainDefaults.ts';
 import { defaultParams } from '../../../domain/index.ts';
+import { withTimeout } from '../../service/chainRuntime.ts';
 
 /**
  * The protocol's own default (DESIGN §8, `timelockSeconds`): the ledger requires it to be shorter
@@ -36,7 +37,8 @@ const connect = async (rpcUrl: string): Promise<{ provider: JsonRpcProvider; cha
   if (!/^https?:\/\//.test(rpcUrl)) throw new UsageError(`--rpc-url must be an http(s) URL (got ${JSON.stringify(rpcUrl)})`);
   const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, pollingInterval: 250 });
   try {
-    return { provider, chainId: Number((await provider.getNetwork()).chainId) };
+    // The service's start-up bound: a node that never answers is an error, not a hang.
+    return { provider, chainId: Number((await withTimeout(provider.getNetwork(), 15_000, `--rpc-url ${rpcUrl}`)).chainId) };
   } catch (error) {
     provider.destroy();
     throw new InputError(`--rpc-url ${rpcUrl} is not reachable: ${(error as Error).message}`);
