@@ -6,12 +6,13 @@
  */
 import {
   buildMerkleTree,
-  distributionLeaves,
+  chainLeaves,
   dumpMerkleTree,
   evolve,
   initialState,
   merkleTreeHash,
   naturalKey,
+  PRIMARY_CHAIN,
   type DistributionState,
   type LedgerState,
   type StandardMerkleDump,
@@ -48,7 +49,8 @@ const leavesStateFor = async (d: DistributionState, ledger: Ledger, store: Event
 /** The dump of `d`, proven equal to what DistributionCreated recorded (root and tree hash). */
 export const rebuildDistributionDump = async (d: DistributionState, ledger: Ledger, store?: EventStore): Promise<StandardMerkleDump> => {
   const state = await leavesStateFor(d, ledger, store);
-  const dump = dumpMerkleTree(buildMerkleTree(distributionLeaves(state)));
+  // The primary chain's tree, as planDistribution built it: accounts paid on other chains keep only their frozen leaves here.
+  const dump = dumpMerkleTree(buildMerkleTree(chainLeaves(state, PRIMARY_CHAIN)));
   const treeHash = merkleTreeHash(dump);
   if (dump.tree[0] !== d.root || treeHash !== d.treeHash)
     throw new Error(`the rebuilt tree of distribution ${d.seq} has root ${String(dump.tree[0])} and hash ${treeHash}, but the log recorded ${d.root} and ${d.treeHash}`);

@@ -11,6 +11,7 @@ import {
   createDistribution,
   createMemoryTreeStore,
   ensureDistributionDump,
+  rebuildDistributionDump,
   TreeIntegrityError,
   type TreeStore,
 } from '../../adapters/distribution/index.ts';
@@ -144,6 +145,8 @@ describe('createDistribution with a payout chain (issue 15)', () => {
     expect(merkleTreeHash(dump!)).toBe(chains[0]!.treeHash);
     // The primary tree still pays the operator what it earned before the switch.
     expect(r.dump.values.some((v) => v.value[0] === operator)).toBe(true);
+    // A lost primary dump is rebuilt to the recorded one: the rebuild applies the same per-chain rule.
+    expect(JSON.stringify(await rebuildDistributionDump(r.distribution, s.ledger, s.store))).toBe(JSON.stringify(r.dump));
   });
 });
 
