@@ -9,6 +9,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import {
+  chainLeafWei,
+  PRIMARY_CHAIN,
   encodeEventData,
   event,
   evolve,
@@ -46,7 +48,10 @@ const leavesFor = (state: LedgerState, pairs: ReadonlySet<string>): Map<string, 
   const leaves = new Map<string, bigint>();
   for (const pair of pairs) {
     const [account, token] = pair.split('|') as [string, string];
-    const amount = state.accounts.get(account)?.cumulativeWei.get(token) ?? 0n;
+    // The primary chain's leaf, as the distribution's tree holds it (payoutChains.ts): the cumulative
+    // amount unless the account is paid on another chain.
+    const a = state.accounts.get(account);
+    const amount = a === undefined ? 0n : chainLeafWei(state, a, PRIMARY_CHAIN, token);
     if (amount > 0n) leaves.set(pair, amount);
   }
   return leaves;
