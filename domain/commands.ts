@@ -85,13 +85,15 @@ export const commandCodecs = {
    * proposal: which recorded proposal is accepted (proposalId of its DistributionPublished), so a
    * distribution proposed again on another chain, or on one that started over, can be activated again.
    */
-  ActivateDistribution: cmd('ActivateDistribution', { seq: PositiveCount }, { txHash: Hash32, proposal: Id }),
-  RevokeDistribution: cmd('RevokeDistribution', { seq: PositiveCount }, { txHash: Hash32, reason: Reason }),
+  ActivateDistribution: cmd('ActivateDistribution', { seq: PositiveCount }, { txHash: Hash32, proposal: Id, chainId: PositiveCount }),
+  /** chainId: a payout chain's tree, revoked on that chain; absent: the distribution (or its primary-chain proposal). */
+  RevokeDistribution: cmd('RevokeDistribution', { seq: PositiveCount }, { txHash: Hash32, reason: Reason, chainId: PositiveCount }),
   /** Admin: a payout chain, or more asset addresses on one (additive; the service checks each ERC-20 on that chain). */
   ConfigureChain: cmd('ConfigureChain', { chainId: PositiveCount, assets: boundedArray('ChainAssets', ChainAsset, 1, MAX_CHAIN_ASSETS) }),
   /** Signed by `account` (EIP-712 PayoutChain): its rewards from now on are payable on `chainId` (null: the primary chain). */
   SetPayoutChain: cmd('SetPayoutChain', { account: Address, chainId: PayoutChainId, sequence: PositiveCount }),
-  RecordClaim: cmd('RecordClaim', { account: Address, token: Address, amount: PositiveAmount, txHash: Hash32, logIndex: Count, blockNumber: Count }),
+  /** chainId: a claim on that payout chain (token at its address there); absent: on the primary chain. */
+  RecordClaim: cmd('RecordClaim', { account: Address, token: Address, amount: PositiveAmount, txHash: Hash32, logIndex: Count, blockNumber: Count }, { chainId: PositiveCount }),
 } as const;
 
 type Codecs = typeof commandCodecs;
@@ -146,11 +148,11 @@ export const naturalKey = (c: Command): string | undefined => {
     case 'RecordDistributionPublished':
       return `distribution-published:${c.seq}:${proposalId(c)}`;
     case 'ActivateDistribution':
-      return c.proposal === undefined ? `distribution-activated:${c.seq}` : `distribution-activated:${c.seq}:${c.proposal}`;
+      return `distribution-activated:${c.seq}${c.proposal === undefined ? '' : `:${c.proposal}`}${c.chainId === undefined ? '' : `@${c.chainId}`}`;
     case 'RevokeDistribution':
-      return `distribution-revoked:${c.seq}`;
+      return `distribution-revoked:${c.seq}${c.chainId === undefined ? '' : `@${c.chainId}`}`;
     case 'RecordClaim':
-      return `claim:${c.txHash}:${c.logIndex}`;
+      return c.chainId === undefined ? `claim:${c.txHash}:${c.logIndex}` : `claim:${c.chainId}:${c.txHash}:${c.logIndex}`;
     // One signed change per sequence number: the same signature sent twice is one request.
     case 'SetPayoutChain':
       return `payout-chain:${c.account}:${c.sequence}`;

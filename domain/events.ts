@@ -175,8 +175,9 @@ export const eventDataCodecs = {
     // The proposal's block: an identical transaction re-sent on a chain that started over lands in another block.
     { blockHash: Hash32 },
   ),
-  DistributionActivated: strictObject('DistributionActivated', { seq: PositiveCount }, { txHash: Hash32 }),
-  DistributionRevoked: strictObject('DistributionRevoked', { seq: PositiveCount }, { txHash: Hash32, reason: Reason }),
+  // chainId: a payout chain's tree was accepted / revoked there (chainDistributions.ts); absent: the primary chain's.
+  DistributionActivated: strictObject('DistributionActivated', { seq: PositiveCount }, { txHash: Hash32, chainId: PositiveCount }),
+  DistributionRevoked: strictObject('DistributionRevoked', { seq: PositiveCount }, { txHash: Hash32, reason: Reason, chainId: PositiveCount }),
   /** A buyer's task: the budget (in a registered asset) is its payment, held until the task settles. salt: the log head at posting. */
   TaskPosted: strictObject('TaskPosted', { ...taskTermFields, epoch: Epoch, salt: Hash32 }),
   /** The nodes that take a fragment's seats in a round (1: at posting, 2: the one reassignment), chosen by assignment.ts with `salt`. */
@@ -198,14 +199,19 @@ export const eventDataCodecs = {
     accepted: Count,
     failed: Count,
   }),
-  RewardsClaimed: strictObject('RewardsClaimed', {
-    account: Address,
-    token: Address,
-    amount: PositiveAmount,
-    txHash: Hash32,
-    logIndex: Count,
-    blockNumber: Count,
-  }),
+  /** chainId: claimed on that payout chain, token at its address there; absent: on the primary chain. */
+  RewardsClaimed: strictObject(
+    'RewardsClaimed',
+    {
+      account: Address,
+      token: Address,
+      amount: PositiveAmount,
+      txHash: Hash32,
+      logIndex: Count,
+      blockNumber: Count,
+    },
+    { chainId: PositiveCount },
+  ),
 } as const;
 
 type Codecs = typeof eventDataCodecs;

@@ -19,7 +19,8 @@ import {
 import { settleEpoch, type Settlement } from './settlement.ts';
 import { forgetCanonicalSnapshot } from './snapshot.ts';
 import { accountIndex, settleStakeIndex } from './accountIndex.ts';
-import { accountChainLeaves, moveAccrual, PRIMARY_CHAIN } from './payoutChains.ts';
+import { accountChainLeaves, addClaim, assetAt, moveAccrual, PRIMARY_CHAIN } from './payoutChains.ts';
+import { activateChainTree, chainTreeOf } from './chainDistributions.ts';
 import { applyTaskOutcomes, fragmentAccepted, fragmentAssigned, taskPosted, taskResultRecorded, taskResultRejected } from './taskEvolve.ts';
 
 const accountOf = (state: LedgerState, account: string): AccountState => {
@@ -329,7 +330,8 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
     state.liveLeaves.set(data.seq, leaves);
   },
   DistributionPublished: (state, { data }) => {
-    const d = state.distributions.find((x) => x.seq === data.seq);
+    // A payout chain's tree goes its own way (chainDistributions.ts); the primary one is the distribution's.
+    const d = state.payoutChains.has(data.chainId) ? chainTreeOf(state, data.seq, data.chainId) : state.distributions.find((x) => x.seq === data.seq);
     if (!d) return;
     // Also a re-proposal of an active one on a chain or contract that does not hold it.
     d.status = 'published';
@@ -343,6 +345,7 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
     };
   },
   DistributionActivated: (state, { data }) => {
+    if (data.chainId !== undefined) return activateChainTree(state, data.seq, data.chainId);
     // Cumulative: an accepted root replaces every older one, whatever stage those had reached.
     for (const d of state.distributions) {
       if (d.seq < data.seq && d.status !== 'revoked' && d.status !== 'superseded') {
@@ -354,6 +357,11 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
     if (d) d.status = 'active';
   },
   DistributionRevoked: (state, { data }) => {
+    if (data.chainId !== undefined) {
+      const tree = chainTreeOf(state, data.seq, data.chainId);
+      if (tree) tree.status = 'revoked';
+      return;
+    }
     const d = state.distributions.find((x) => x.seq === data.seq);
     if (d) d.status = 'revoked';
     state.liveLeaves.delete(data.seq);
@@ -366,7 +374,9 @@ const handlers: { [K in CorexEvent['type']]: (state: LedgerState, e: EventOf<K>)
   TaskSettled: () => undefined,
   RewardsClaimed: (state, { data }) => {
     const a = accountOf(state, data.account);
-    a.claimedWei.set(data.token, (a.claimedWei.get(data.token) ?? 0n) + data.amount);
+    // On a payout chain the token is its address there; decide checked that the chain maps it.
+    if (data.chainId === undefined) addClaim(a, PRIMARY_CHAIN, data.token, data.amount);
+    else addClaim(a, String(data.chainId), assetAt(state, data.chainId, data.token) ?? data.token, data.amount);
   },
 };
 

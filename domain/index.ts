@@ -17,6 +17,7 @@ export * from './revenue.ts';
 export * from './state.ts';
 export * from './accountIndex.ts';
 export * from './payoutChains.ts';
+export * from './chainDistributions.ts';
 export * from './settlement.ts';
 export * from './evolve.ts';
 export * from './decide.ts';

@@ -136,3 +136,36 @@ export const chainLeaves = (state: LedgerState, chain: ChainKey): LeafValue[] =>
 
 /** Every chain that may hold leaves: the primary one and each configured payout chain. */
 export const payoutChainKeys = (state: LedgerState): ChainKey[] => [PRIMARY_CHAIN, ...[...state.payoutChains.keys()].sort((a, b) => a - b).map(String)];
+
+/** The logical asset (its primary-chain address) that `address` is on payout chain `chainId`, if any. */
+export const assetAt = (state: LedgerState, chainId: number, address: string): string | undefined => {
+  for (const [asset, there] of state.payoutChains.get(chainId)?.assets ?? []) if (there === address) return asset;
+  return undefined;
+};
+
+/** What `a` claimed in `asset` on `chain`: on a payout chain its own record; on the primary chain the rest of claimedWei. */
+export const claimedOnWei = (a: AccountState, chain: ChainKey, asset: string): bigint => {
+  if (chain !== PRIMARY_CHAIN) return a.chainClaimedWei?.get(chain)?.get(asset) ?? 0n;
+  let claimed = a.claimedWei.get(asset) ?? 0n;
+  for (const byAsset of a.chainClaimedWei?.values() ?? []) claimed -= byAsset.get(asset) ?? 0n;
+  return claimed;
+};
+
+/** For evolve: a claim on `chain` (already mapped to its asset) counts in the account's total and in that chain's record. */
+export const addClaim = (a: AccountState, chain: ChainKey, asset: string, amountWei: bigint): void => {
+  a.claimedWei.set(asset, (a.claimedWei.get(asset) ?? 0n) + amountWei);
+  if (chain === PRIMARY_CHAIN) return;
+  const claims = (a.chainClaimedWei ??= new Map());
+  let byAsset = claims.get(chain);
+  if (!byAsset) claims.set(chain, (byAsset = new Map()));
+  byAsset.set(asset, (byAsset.get(asset) ?? 0n) + amountWei);
+};
+
+/** Σ over accounts of what the ledger recorded as claimed on `chain` of the token at `address` there: a lower bound of the chain's own figure. */
+export const claimedOnChainWei = (state: LedgerState, chain: ChainKey, address: string): bigint => {
+  const asset = chain === PRIMARY_CHAIN ? address : assetAt(state, Number(chain), address);
+  if (asset === undefined) return 0n;
+  let total = 0n;
+  for (const a of state.accounts.values()) total += claimedOnWei(a, chain, asset);
+  return total;
+};

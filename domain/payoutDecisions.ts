@@ -16,6 +16,10 @@ const chainName = (chainId: number | null): string => (chainId === null ? 'the p
 /** Additive: a new chain, or addresses of assets it did not map yet; an address once given never changes (leaves name it). */
 export const configureChain = (c: CommandOf<'ConfigureChain'>, state: LedgerState): Decision => {
   const known = state.payoutChains.get(c.chainId);
+  // The primary chain's trees are published there already: as a payout chain too, its proposals would mean two things.
+  const primary = state.distributions.find((d) => d.published?.chainId === c.chainId);
+  if (primary !== undefined)
+    return E.left(refuse('INVALID_CONFIG', `chain ${c.chainId} is the primary chain (distribution ${primary.seq} was published there); accounts paid there need no payout chain`));
   const seen = new Set<string>();
   // Two assets at one address would put two leaves for one (account, token) in that chain's tree.
   const taken = new Map<string, string>([...(known?.assets ?? [])].map(([asset, address]) => [address, asset]));

@@ -38,6 +38,7 @@ const amounts = (m: ReadonlyMap<string, bigint>): Array<[string, string]> => byK
 const accountJson = (a: AccountState) => ({
   account: a.account,
   bonded: n(a.bondedWei),
+  ...(a.chainClaimedWei === undefined ? {} : { chainClaimed: byKey(a.chainClaimedWei).map(([chain, claims]) => [chain, amounts(claims)]) }),
   claimed: amounts(a.claimedWei),
   cumulative: amounts(a.cumulativeWei),
   // Payout-chain fields only once an account has them, so older states keep their stateHash.
@@ -54,6 +55,15 @@ const accountJson = (a: AccountState) => ({
   unbonding: a.unbonding.map((u) => ({ amount: n(u.amountWei), releaseEpoch: u.releaseEpoch })),
 });
 
+const publishedJson = (p: NonNullable<DistributionState['published']>) => ({
+  ...(p.blockHash === undefined ? {} : { blockHash: p.blockHash }),
+  blockNumber: p.blockNumber,
+  chainId: p.chainId,
+  contract: p.contract,
+  txHash: p.txHash,
+  validAt: p.validAt,
+});
+
 const distributionJson = (d: DistributionState) => ({
   // Only when a payout chain has leaves, so older states keep their stateHash.
   ...(d.chains === undefined
@@ -62,25 +72,16 @@ const distributionJson = (d: DistributionState) => ({
         chains: d.chains.map((c) => ({
           chainId: c.chainId,
           leafCount: c.leafCount,
+          ...(c.published === undefined ? {} : { published: publishedJson(c.published) }),
           root: c.root,
+          ...(c.status === undefined ? {} : { status: c.status }),
           totals: c.totals.map((t) => ({ cumulative: n(t.cumulativeWei), token: t.token })),
           treeHash: c.treeHash,
         })),
       }),
   leafCount: d.leafCount,
   logHead: d.logHead,
-  ...(d.published
-    ? {
-        published: {
-          ...(d.published.blockHash === undefined ? {} : { blockHash: d.published.blockHash }),
-          blockNumber: d.published.blockNumber,
-          chainId: d.published.chainId,
-          contract: d.published.contract,
-          txHash: d.published.txHash,
-          validAt: d.published.validAt,
-        },
-      }
-    : {}),
+  ...(d.published ? { published: publishedJson(d.published) } : {}),
   root: d.root,
   seq: d.seq,
   status: d.status,
@@ -426,6 +427,9 @@ export const restoreSnapshot = (json: SnapshotJson): LedgerState => {
       ...(a.frozenLeaves === undefined
         ? {}
         : { frozenLeavesWei: new Map((a.frozenLeaves as Array<[string, unknown]>).map(([chain, leaves]) => [chain, amountMap(leaves, 'frozenLeaves')])) }),
+      ...(a.chainClaimed === undefined
+        ? {}
+        : { chainClaimedWei: new Map((a.chainClaimed as Array<[string, unknown]>).map(([chain, claims]) => [chain, amountMap(claims, 'chainClaimed')])) }),
     });
   for (const c of (j.payoutChains ?? []) as Array<{ chainId: number; assets: Array<[string, string]> }>)
     s.payoutChains.set(c.chainId, { chainId: c.chainId, assets: new Map(c.assets) });

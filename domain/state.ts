@@ -105,6 +105,8 @@ export interface AccountState {
   payoutSequence?: number;
   /** Chain → token → the leaf frozen on a chain it no longer accrues on (payoutChains.ts); undefined while none. */
   frozenLeavesWei?: Map<string, Map<string, bigint>>;
+  /** Payout chain → token → claimed on that chain (RewardsClaimed with a chainId); claimedWei holds every chain's claims. */
+  chainClaimedWei?: Map<string, Map<string, bigint>>;
 }
 
 export interface UnsettledRevenue {
@@ -146,12 +148,16 @@ export interface DistributionState {
   published?: { chainId: number; contract: string; txHash: string; blockNumber: number; validAt: number; blockHash?: string };
 }
 
+/** A payout chain's tree in a distribution, published on its own chain (chainDistributions.ts). */
 export interface ChainTreeState {
   readonly chainId: number;
   readonly root: string;
   readonly leafCount: number;
   readonly totals: ReadonlyArray<{ readonly token: string; readonly cumulativeWei: bigint }>;
   readonly treeHash: string;
+  /** Its stage on its chain; undefined: created (not proposed there yet). */
+  status?: 'published' | 'active' | 'superseded' | 'revoked';
+  published?: DistributionState['published'];
 }
 
 export interface LedgerState {

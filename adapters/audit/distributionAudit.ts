@@ -9,7 +9,9 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import {
+  assetAt,
   chainLeafWei,
+  claimedOnWei,
   PRIMARY_CHAIN,
   encodeEventData,
   event,
@@ -110,8 +112,12 @@ export const checkRecordedClaim = (
   claim: EventData<'RewardsClaimed'>,
   report: (f: Finding) => void,
 ): void => {
-  const claimed = state.accounts.get(claim.account)?.claimedWei.get(claim.token) ?? 0n;
-  const leaf = state.distributedWei.get(leafKey(claim.account, claim.token)) ?? 0n;
+  // On a payout chain (issue 15): what was claimed there against the account's leaf there.
+  const chain = claim.chainId === undefined ? PRIMARY_CHAIN : String(claim.chainId);
+  const asset = claim.chainId === undefined ? claim.token : (assetAt(state, claim.chainId, claim.token) ?? claim.token);
+  const a = state.accounts.get(claim.account);
+  const claimed = a ? claimedOnWei(a, chain, asset) : 0n;
+  const leaf = chain === PRIMARY_CHAIN ? (state.distributedWei.get(leafKey(claim.account, claim.token)) ?? 0n) : a ? chainLeafWei(state, a, chain, asset) : 0n;
   if (claimed > leaf)
     report({
       kind: 'claim-exceeds-leaf',
@@ -120,7 +126,7 @@ export const checkRecordedClaim = (
       field: 'claimed-le-cumulative',
       expected: `≤ ${leaf}`,
       found: claimed.toString(),
-      message: `${claim.account} has now claimed ${claimed} of token ${claim.token}, more than its cumulative ${leaf} in the latest distribution`,
+      message: `${claim.account} has now claimed ${claimed} of token ${claim.token}${chain === PRIMARY_CHAIN ? '' : ` on chain ${chain}`}, more than its cumulative ${leaf} in the latest distribution`,
     });
 };
 

@@ -8,7 +8,7 @@
  * tree's leaves of that token (every account that ever had a leaf still has one: leaves never
  * disappear), so a lagging indexer cannot block a publication that is in fact covered.
  */
-import type { DistributionState, LedgerState, StandardMerkleDump } from '../../domain/index.ts';
+import { claimedOnChainWei, PRIMARY_CHAIN, type ChainKey, type DistributionState, type LedgerState, type StandardMerkleDump } from '../../domain/index.ts';
 import type { DistributorClient } from '../chain/distributorClient.ts';
 
 export interface Shortfall {
@@ -39,11 +39,6 @@ export class InsufficientFundingError extends Error {
   }
 }
 
-const ledgerClaimedWei = (state: LedgerState, token: string): bigint => {
-  let total = 0n;
-  for (const a of state.accounts.values()) total += a.claimedWei.get(token) ?? 0n;
-  return total;
-};
 
 /** Σ claimed(account, token) over the tree's leaves of `token`, a few calls at a time. */
 const chainClaimedWei = async (distributor: DistributorClient, dump: StandardMerkleDump, token: string, concurrency: number): Promise<bigint> => {
@@ -69,16 +64,18 @@ export interface SolvencyInput {
   readonly dump: StandardMerkleDump;
   readonly state: LedgerState;
   readonly distributor: DistributorClient;
+  /** The chain the distributor is on (issue 15: a payout chain's tree, tokens at its addresses); default the primary chain. */
+  readonly chain?: ChainKey;
   /** Parallel `claimed()` calls in the exact re-check (default 16). */
   readonly concurrency?: number;
 }
 
 /** Every token the distributor cannot cover; empty when publishing is safe. */
-export const findShortfalls = async ({ distribution, dump, state, distributor, concurrency = 16 }: SolvencyInput): Promise<Shortfall[]> => {
+export const findShortfalls = async ({ distribution, dump, state, distributor, chain = PRIMARY_CHAIN, concurrency = 16 }: SolvencyInput): Promise<Shortfall[]> => {
   const shortfalls: Shortfall[] = [];
   for (const { token, cumulativeWei } of distribution.totals) {
     const availableWei = await balanceOf(distributor, token);
-    if (availableWei >= cumulativeWei - ledgerClaimedWei(state, token)) continue;
+    if (availableWei >= cumulativeWei - claimedOnChainWei(state, chain, token)) continue;
     const claimedWei = await chainClaimedWei(distributor, dump, token, concurrency);
     const neededWei = cumulativeWei - claimedWei;
     if (availableWei < neededWei) shortfalls.push({ token, cumulativeWei, claimedWei, neededWei, availableWei });
@@ -101,12 +98,13 @@ export const unknownClaims = async ({
   dump,
   state,
   distributor,
+  chain = PRIMARY_CHAIN,
   concurrency = 16,
 }: Omit<SolvencyInput, 'distribution'>): Promise<UnknownClaims[]> => {
   const tokens = [...new Set(dump.values.map((v) => v.value[1]))].sort();
   const found: UnknownClaims[] = [];
   for (const token of tokens) {
-    const ledgerWei = ledgerClaimedWei(state, token);
+    const ledgerWei = claimedOnChainWei(state, chain, token);
     if (ledgerWei === 0n) continue;
     const chainWei = await chainClaimedWei(distributor, dump, token, concurrency);
     if (ledgerWei > chainWei) found.push({ token, missingWei: ledgerWei - chainWei });

@@ -4,7 +4,7 @@
  * source of the trees that reads serve proofs from.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { latestLiveDistribution, planDistribution, refuse, type DistributionState } from '../../domain/index.ts';
+import { claimedOnChainWei, latestLiveDistribution, planDistribution, PRIMARY_CHAIN, refuse, type DistributionState } from '../../domain/index.ts';
 import { distributorClient } from '../chain/index.ts';
 import {
   createClaimIndexer,
@@ -46,12 +46,6 @@ export interface DistributionWiring {
   readonly jobs: readonly SchedulerJob[];
 }
 
-const ledgerClaimedWei = (ledger: Ledger, token: string): bigint => {
-  let total = 0n;
-  for (const a of ledger.state.accounts.values()) total += a.claimedWei.get(token) ?? 0n;
-  return total;
-};
-
 const publisherSummary = (s: PublisherStep): string | undefined => {
   switch (s.action) {
     case 'idle':
@@ -91,7 +85,7 @@ export const wireDistribution = async (input: DistributionWiringInput): Promise<
     if (!chain.ensureFunded) return;
     // The latest live one, whatever its stage: an active one may have to be proposed again on a chain that lost it.
     const next = latestLiveDistribution(ledger.state);
-    for (const { token, cumulativeWei } of next?.totals ?? []) await chain.ensureFunded(token, cumulativeWei - ledgerClaimedWei(ledger, token));
+    for (const { token, cumulativeWei } of next?.totals ?? []) await chain.ensureFunded(token, cumulativeWei - claimedOnChainWei(ledger.state, PRIMARY_CHAIN, token));
   };
 
   const create = async (): Promise<Awaited<ReturnType<typeof createDistribution>>> => createDistribution({ handler: commands, ledger, treeStore, store });

@@ -4,7 +4,7 @@
  * cumulative allocation; chains map assets additively; a signed change counts once.
  */
 import { describe, expect, it } from 'vitest';
-import { PRIMARY_CHAIN, chainLeafWei, payoutSplitMismatch } from '../../domain/index.ts';
+import { PRIMARY_CHAIN, chainLeafWei, claimedOnWei, distributionOn, latestLiveOn, payoutSplitMismatch } from '../../domain/index.ts';
 import { address, hash32, scenario, type Scenario } from './scenario.ts';
 
 const OP = address(0x1);
@@ -107,4 +107,83 @@ describe('payout chains', () => {
     expect(s.state.liveLeaves.get(created.data.seq)?.get(`${OP}|${cxt}`)).toBe(x0);
     expect(s.state.distributions.at(-1)?.chains?.[0]?.root).toBe(created.data.chains![0]!.root);
   });
+
+  describe('each chain publishes its own tree (chainDistributions.ts)', () => {
+    const TX = (n: number) => hash32(0x100 + n);
+    const publish = (seq: number, chainId: number, n: number) =>
+      ({ type: 'RecordDistributionPublished', seq, chainId, contract: address(0xd15), txHash: TX(n), blockNumber: n, validAt: 10 }) as const;
+    const switched = () => {
+      const s = withBsc();
+      earn(s, 0);
+      s.at(1).run({ type: 'SetPayoutChain', account: OP, chainId: BSC, sequence: 1 });
+      earn(s, 1);
+      s.at(2).run({ type: 'CreateDistribution', throughEpoch: 1, logHead: hash32(7) });
+      return s;
+    };
+    const onBsc = (s: Scenario, seq: number) => distributionOn(s.state.distributions.find((d) => d.seq === seq)!, String(BSC))!;
+
+    it('given a distribution with a tree on chain 56, its stages there move without the primary one, and a newer accepted tree supersedes the older one there only', () => {
+      const s = switched();
+      s.run(publish(1, BSC, 1));
+      expect([s.state.distributions[0]!.status, onBsc(s, 1).status]).toEqual(['created', 'published']);
+      s.run({ type: 'ActivateDistribution', seq: 1, chainId: BSC, txHash: TX(2) });
+      expect([s.state.distributions[0]!.status, onBsc(s, 1).status]).toEqual(['created', 'active']);
+      // The primary one goes its own way on its chain.
+      s.run(publish(1, 31337, 3));
+      s.run({ type: 'ActivateDistribution', seq: 1, txHash: TX(4) });
+      expect(s.state.distributions[0]!.status).toBe('active');
+      earn(s, 2);
+      s.at(3).run({ type: 'CreateDistribution', throughEpoch: 2, logHead: hash32(8) });
+      s.run(publish(2, BSC, 5));
+      s.run({ type: 'ActivateDistribution', seq: 2, chainId: BSC, txHash: TX(6) });
+      expect([onBsc(s, 1).status, onBsc(s, 2).status]).toEqual(['superseded', 'active']);
+      expect(s.state.distributions.map((d) => d.status)).toEqual(['active', 'created']);
+      expect(latestLiveOn(s.state, String(BSC))?.root).toBe(s.state.distributions[1]!.chains![0]!.root);
+    });
+
+    it('refuses a stage on a chain the distribution has no tree on, one for an unconfigured chain, and revoking whole once a tree is on its chain', () => {
+      const s = withBsc();
+      earn(s, 0);
+      s.at(1).run({ type: 'CreateDistribution', throughEpoch: 0, logHead: hash32(7) });
+      expect(s.refused(publish(1, BSC, 1)).code).toBe('DISTRIBUTION_UNKNOWN');
+      expect(s.refused({ type: 'ActivateDistribution', seq: 1, chainId: 97 }).code).toBe('CHAIN_UNKNOWN');
+      const t = switched();
+      t.run(publish(1, BSC, 1));
+      expect(t.refused({ type: 'RevokeDistribution', seq: 1 }).code).toBe('DISTRIBUTION_STATE');
+      // The guardian of chain 56 revoked the proposal there: that tree alone is revoked.
+      t.run({ type: 'RevokeDistribution', seq: 1, chainId: BSC, txHash: TX(2), reason: 'guardian' });
+      expect([t.state.distributions[0]!.status, onBsc(t, 1).status]).toEqual(['created', 'revoked']);
+    });
+
+    it('refuses to configure the primary chain as a payout chain', () => {
+      const s = switched();
+      s.run(publish(1, 31337, 1));
+      const refusal = s.refused({ type: 'ConfigureChain', chainId: 31337, assets: [{ asset: s.params.cxtToken, address: CXT_ON_BSC }] });
+      expect([refusal.code, refusal.message]).toEqual(['INVALID_CONFIG', expect.stringContaining('is the primary chain')]);
+    });
+
+    it('claims on each chain are bounded by that chain\'s leaf; the frozen primary leaf cannot be claimed twice; the claimed total adds both', () => {
+      const s = switched();
+      const cxt = s.params.cxtToken;
+      const [frozen, onChain] = [leaf(s, PRIMARY_CHAIN), leaf(s, String(BSC))];
+      const claim = (amount: bigint, n: number, chainId?: number, token = cxt) =>
+        ({ type: 'RecordClaim', account: OP, token, amount, txHash: TX(n), logIndex: 0, blockNumber: n, ...(chainId === undefined ? {} : { chainId }) }) as const;
+      // Nothing is published on chain 56 yet.
+      expect(s.refused(claim(1n, 1, BSC, CXT_ON_BSC)).code).toBe('CLAIM_EXCEEDS_ENTITLEMENT');
+      s.run(publish(1, BSC, 2));
+      s.run(publish(1, 31337, 3));
+      // On chain 56 the token is its address there; the primary chain's address is not a token of chain 56.
+      expect(s.refused(claim(1n, 4, BSC, cxt)).message).toContain('maps no asset');
+      s.run(claim(onChain, 5, BSC, CXT_ON_BSC));
+      expect(s.refused(claim(1n, 6, BSC, CXT_ON_BSC)).code).toBe('CLAIM_EXCEEDS_ENTITLEMENT');
+      // The claim on chain 56 does not use up the primary chain's frozen leaf, nor more.
+      s.run(claim(frozen, 7));
+      expect(s.refused(claim(1n, 8)).code).toBe('CLAIM_EXCEEDS_ENTITLEMENT');
+      const a = s.state.accounts.get(OP)!;
+      expect([a.claimedWei.get(cxt), claimedOnWei(a, PRIMARY_CHAIN, cxt), claimedOnWei(a, String(BSC), cxt)]).toEqual([frozen + onChain, frozen, onChain]);
+      expect(a.claimedWei.get(cxt)).toBe(cumulative(s));
+      expect(s.refused(claim(1n, 9, 97, CXT_ON_BSC)).code).toBe('CHAIN_UNKNOWN');
+    });
+  });
 });
+

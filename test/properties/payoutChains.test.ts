@@ -3,11 +3,13 @@
  * configured chains, back to the primary one, to a chain never configured, with stale sequences) and
  * chains mapping more assets over time, after EVERY event:
  *   Σ over chains of leaf(chain, account, token) = cumulative(account, token), exactly;
- *   no leaf is negative, and no leaf of any (chain, account, token) ever decreases.
+ *   no leaf is negative, and no leaf of any (chain, account, token) ever decreases;
+ *   what was claimed on each chain stays within that chain's leaf (so nothing is paid twice), and
+ *   the chains' claims add up to the account's claimed total.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { chainLeafWei, chainLeaves, chainsOf, distributionLeaves, payoutChainKeys, payoutSplitMismatch, type LedgerState } from '../../domain/index.ts';
+import { chainLeafWei, chainLeaves, chainsOf, claimedOnWei, distributionLeaves, payoutChainKeys, payoutSplitMismatch, type LedgerState } from '../../domain/index.ts';
 import { historyArb, runHistory } from '../support/arbitraries.ts';
 import { check, RUNS } from './helpers.ts';
 
@@ -22,6 +24,7 @@ describe('payout chains: the leaves of every chain add up to the ledger, and non
   it('Σ over chains = cumulative and every leaf non-decreasing, after every event of random histories with switches; the chains\u2019 trees pay what one tree would', () => {
     let switches = 0;
     let accountsWithFrozenLeaves = 0;
+    let chainClaims = 0;
     fc.assert(
       fc.property(historyArb({ maxSteps: 120 }), (h) => {
         let previous = new Map<string, bigint>();
@@ -33,6 +36,19 @@ describe('payout chains: the leaves of every chain add up to the ledger, and non
             const now = leavesOf(s);
             for (const [key, was] of previous) check((now.get(key) ?? 0n) >= was, 'a chain leaf fell', { key, was, now: now.get(key) ?? 0n, after: e.type });
             previous = now;
+            if (e.type === 'RewardsClaimed' && e.data.chainId !== undefined) chainClaims++;
+            for (const a of s.accounts.values()) {
+              if (a.chainClaimedWei === undefined) continue;
+              for (const [token, claimedWei] of a.claimedWei) {
+                let onChains = 0n;
+                for (const chain of new Set([...chainsOf(a), ...a.chainClaimedWei.keys()])) {
+                  const claimed = claimedOnWei(a, chain, token);
+                  check(claimed >= 0n && claimed <= chainLeafWei(s, a, chain, token), 'claimed on a chain beyond its leaf there', { account: a.account, chain, token, claimed });
+                  onChains += claimed;
+                }
+                check(onChains === claimedWei, 'the chains\u2019 claims do not add up to the claimed total', { account: a.account, token });
+              }
+            }
           },
         });
         for (const a of state.accounts.values()) if (a.frozenLeavesWei !== undefined) accountsWithFrozenLeaves++;
@@ -52,5 +68,6 @@ describe('payout chains: the leaves of every chain add up to the ledger, and non
     // The histories must switch chains while holding rewards, or nothing above was tested.
     expect(switches).toBeGreaterThan(RUNS / 4);
     expect(accountsWithFrozenLeaves).toBeGreaterThan(0);
+    expect(chainClaims).toBeGreaterThan(0);
   });
 });

@@ -13,6 +13,9 @@
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import {
+  chainLeafWei,
+  chainsOf,
+  claimedOnWei,
   decide,
   defaultParams,
   encodeEventData,
@@ -22,6 +25,7 @@ import {
   keccakJcs,
   latestParams,
   naturalKey,
+  PRIMARY_CHAIN,
   recordingEpoch,
   resultKind,
   sealEnvelope,
@@ -223,8 +227,9 @@ export type Step =
   /** CreateDistribution through the last closed epoch (`stale`: an older epoch, refused). */
   | { readonly t: 'distribute'; readonly stale: boolean }
   /** Publish / activate / revoke the distribution picked by index at run time. */
-  | { readonly t: 'distributionStep'; readonly action: 'publish' | 'activate' | 'revoke'; readonly pick: number; readonly withTx: boolean }
-  /** RecordClaim of a fraction of what an account may still claim in a token (picked at run time). */
+  /** `chain`: the tree on payout chain PAYOUT_CHAIN_IDS[chain] (issue 15); null or absent: the primary one. */
+  | { readonly t: 'distributionStep'; readonly action: 'publish' | 'activate' | 'revoke'; readonly pick: number; readonly withTx: boolean; readonly chain?: number | null }
+  /** RecordClaim of a fraction of what an account may still claim in a token on a chain it has a leaf on (picked at run time). */
   | { readonly t: 'claim'; readonly pick: number; readonly amount: AmountSpec }
   /** PostTask on the hardware class of a registered node (picked at run time); `quorumUp` raises q above ⌈r/2⌉. */
   | {
@@ -389,6 +394,7 @@ const stepArb = (options: HistoryOptions): fc.Arbitrary<Step> => {
         action: fc.constantFrom('publish' as const, 'activate' as const, 'revoke' as const),
         pick: idx,
         withTx: fc.boolean(),
+        chain: fc.option(fc.nat({ max: PAYOUT_CHAIN_IDS.length - 1 }), { nil: null, freq: 2 }),
       }),
       weight: 2,
     },
@@ -773,28 +779,35 @@ export class Resolver {
     const seq = state.distributions.length > 0 ? mod(state.distributions, s.pick).seq : 1 + (s.pick % 3);
     const tx = ++this.txs;
     const txHash = `0x${tx.toString(16).padStart(64, 'b')}`;
+    const chainId = s.chain === null || s.chain === undefined ? undefined : PAYOUT_CHAIN_IDS[s.chain]!;
     switch (s.action) {
       case 'publish':
         return {
           type: 'RecordDistributionPublished',
           seq,
-          chainId: 31337,
+          chainId: chainId ?? 31337,
           contract: `0x${'d'.repeat(40)}`,
           txHash,
           blockNumber: tx,
           validAt: now + 3600,
         };
       case 'activate':
-        return { type: 'ActivateDistribution', seq, ...(s.withTx ? { txHash } : {}) };
+        return { type: 'ActivateDistribution', seq, ...(s.withTx ? { txHash } : {}), ...(chainId === undefined ? {} : { chainId }) };
       case 'revoke':
-        return { type: 'RevokeDistribution', seq, ...(s.withTx ? { txHash, reason: 'guardian revoked' } : {}) };
+        return { type: 'RevokeDistribution', seq, ...(s.withTx ? { txHash, reason: 'guardian revoked' } : {}), ...(chainId === undefined ? {} : { chainId }) };
     }
   }
   claim(s: Extract<Step, { t: 'claim' }>, state: LedgerState): Command | undefined {
-    const entitlements: { account: string; token: string; open: bigint }[] = [];
+    // Per chain an account has a leaf on: open = its leaf there − claimed there (payoutChains.ts), token at its address there.
+    const entitlements: { account: string; token: string; open: bigint; chainId?: number }[] = [];
     for (const a of state.accounts.values())
-      for (const [token, cumulative] of a.cumulativeWei)
-        entitlements.push({ account: a.account, token, open: cumulative - (a.claimedWei.get(token) ?? 0n) });
+      for (const chain of chainsOf(a))
+        for (const asset of a.cumulativeWei.keys()) {
+          const address = chain === PRIMARY_CHAIN ? asset : state.payoutChains.get(Number(chain))?.assets.get(asset);
+          if (address === undefined) continue;
+          const open = chainLeafWei(state, a, chain, asset) - claimedOnWei(a, chain, asset);
+          entitlements.push({ account: a.account, token: address, open, ...(chain === PRIMARY_CHAIN ? {} : { chainId: Number(chain) }) });
+        }
     if (entitlements.length === 0) return undefined;
     const e = mod(entitlements, s.pick);
     const tx = ++this.txs;
@@ -806,6 +819,7 @@ export class Resolver {
       txHash: `0x${tx.toString(16).padStart(64, 'c')}`,
       logIndex: s.pick,
       blockNumber: tx,
+      ...(e.chainId === undefined ? {} : { chainId: e.chainId }),
     };
   }
   private tasks = 0;
@@ -986,7 +1000,14 @@ export const runHistory = (h: History, hooks: RunHooks = {}): RunResult => {
         submit(r.distributionStep({ t: 'distributionStep', action: 'publish', pick: seq - 1, withTx: true }, state, clock.now));
         submit(r.distributionStep({ t: 'distributionStep', action: i % 4 === 0 ? 'activate' : 'revoke', pick: seq - 1, withTx: i % 3 === 0 }, state, clock.now));
       }
+      // Each payout chain's tree on its own chain (issue 15), so claims there can be recorded.
+      for (const c of state.distributions.at(-1)?.chains ?? []) {
+        const chain = PAYOUT_CHAIN_IDS.indexOf(c.chainId as (typeof PAYOUT_CHAIN_IDS)[number]);
+        submit(r.distributionStep({ t: 'distributionStep', action: 'publish', pick: seq - 1, withTx: true, chain }, state, clock.now));
+        if (i % 2 === 1) submit(r.distributionStep({ t: 'distributionStep', action: 'activate', pick: seq - 1, withTx: true, chain }, state, clock.now));
+      }
       submit(r.claim({ t: 'claim', pick: i, amount: { frac: 5000 } }, state));
+      submit(r.claim({ t: 'claim', pick: 7 * i + 3, amount: { frac: 5000 } }, state));
     }
 
   return {
