@@ -39,7 +39,6 @@ export class InsufficientFundingError extends Error {
   }
 }
 
-
 /** Σ claimed(account, token) over the tree's leaves of `token`, a few calls at a time. */
 const chainClaimedWei = async (distributor: DistributorClient, dump: StandardMerkleDump, token: string, concurrency: number): Promise<bigint> => {
   const accounts = dump.values.filter((v) => v.value[1] === token).map((v) => v.value[0]);
