@@ -9,7 +9,7 @@
  * the planned dump is saved as is and the tree is not built a third time.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { planDistribution, type DistributionPlan, type DistributionState, type Refusal, type StandardMerkleDump } from '../../domain/index.ts';
+import { planDistribution, PRIMARY_CHAIN, type ChainKey, type DistributionPlan, type DistributionState, type Refusal, type StandardMerkleDump } from '../../domain/index.ts';
 import type { EventStore } from '../eventStore/port.ts';
 import type { CommandHandler } from '../ledger/commandHandler.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -34,15 +34,19 @@ const distributionBySeq = (ledger: Ledger, seq: number): DistributionState => {
   return d;
 };
 
-/** The saved dump, checked against the log's tree hash; rebuilt and saved again if missing. */
+/**
+ * The saved dump, checked against the log's tree hash; rebuilt and saved again if missing. `d` is
+ * the distribution as `chain` sees it (distributionOn): a payout chain's tree is kept under its chain id.
+ */
 export const ensureDistributionDump = async (
   d: DistributionState,
-  { ledger, treeStore, store }: Pick<CreateDistributionOptions, 'ledger' | 'treeStore' | 'store'>,
+  { ledger, treeStore, store, chain = PRIMARY_CHAIN }: Pick<CreateDistributionOptions, 'ledger' | 'treeStore' | 'store'> & { readonly chain?: ChainKey },
 ): Promise<StandardMerkleDump> => {
-  const saved = await treeStore.load(d.seq, d.treeHash);
+  const saved = chain === PRIMARY_CHAIN ? await treeStore.load(d.seq, d.treeHash) : await treeStore.loadChainTree(d.seq, Number(chain), d.treeHash);
   if (saved !== undefined) return saved;
-  const dump = await rebuildDistributionDump(d, ledger, store);
-  await treeStore.save(d.seq, dump);
+  const dump = await rebuildDistributionDump(d, ledger, store, chain);
+  if (chain === PRIMARY_CHAIN) await treeStore.save(d.seq, dump);
+  else await treeStore.saveChainTree(d.seq, Number(chain), dump);
   return dump;
 };
 

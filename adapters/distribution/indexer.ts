@@ -14,7 +14,16 @@ export interface ClaimIndexerOptions {
   /** A read-only client is enough. */
   readonly distributor: DistributorClient;
   readonly checkpoints: CheckpointStore;
-  /** Checkpoint name; default "claims:<distributor address>", so two contracts never share one. */
+  /**
+   * The payout chain this distributor is on (issue 15): its claims are recorded with its chain id and
+   * bounded by the account's leaf there. Unset: the primary chain.
+   */
+  readonly payoutChainId?: number;
+  /**
+   * Checkpoint name; default "claims:<distributor address>" on the primary chain and
+   * "claims:<chain id>:<distributor address>" on a payout chain (one deployer often gets one
+   * address on every chain), so two contracts never share one.
+   */
   readonly name?: string;
   /** Where the first run starts: the distributor's deployment block (default 0). */
   readonly fromBlock?: number;
@@ -74,7 +83,8 @@ export class ChainMovedError extends Error {
 
 export const createClaimIndexer = (options: ClaimIndexerOptions): ClaimIndexer => {
   const { handler, distributor, checkpoints } = options;
-  const name = options.name ?? `claims:${distributor.address}`;
+  const { payoutChainId } = options;
+  const name = options.name ?? (payoutChainId === undefined ? `claims:${distributor.address}` : `claims:${payoutChainId}:${distributor.address}`);
   const maxBlocks = options.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE;
   let running: Promise<IndexerStep> | undefined;
 
@@ -87,6 +97,7 @@ export const createClaimIndexer = (options: ClaimIndexerOptions): ClaimIndexer =
       txHash: c.txHash,
       logIndex: c.logIndex,
       blockNumber: c.blockNumber,
+      ...(payoutChainId === undefined ? {} : { chainId: payoutChainId }),
     });
     // The ledger and the chain disagree (a claim beyond what the ledger allocated): stop here,
     // without moving the checkpoint, rather than skip a payment.

@@ -9,7 +9,7 @@
  * proposing and before recording finds its RootProposed log and records that, never proposing
  * twice; an accept sent but not recorded is likewise found as a RootAccepted log.
  */
-import { latestLiveDistribution, proposalId, type Command, type DistributionState, type LedgerState } from '../../domain/index.ts';
+import { distributionsOn, latestLiveOn, PRIMARY_CHAIN, proposalId, type ChainKey, type Command, type DistributionState, type LedgerState } from '../../domain/index.ts';
 import { revertOf, type DistributorClient, type DistributorEvent } from '../chain/distributorClient.ts';
 import type { EventStore } from '../eventStore/port.ts';
 import type { CommandHandler } from '../ledger/commandHandler.ts';
@@ -29,6 +29,11 @@ export interface PublisherOptions {
   readonly distributor: DistributorClient;
   /** The chain the distributor lives on; checked against the node once. */
   readonly chainId: number;
+  /**
+   * Whose trees this publisher takes on-chain (issue 15): the primary chain's (default) or a payout
+   * chain's, `String(chainId)`. One publisher per chain, so a chain that is down delays only its trees.
+   */
+  readonly chain?: ChainKey;
   /**
    * Unix seconds. The next block's timestamp is what the contract checks, and on a chain that only
    * mines on demand (the embedded one) the latest block can be hours old, so "now" is the later of
@@ -78,6 +83,10 @@ const NOT_YET = new Set(['PendingRootWaiting', 'RootNotReady', 'NoPendingRoot'])
 
 export const createPublisher = (options: PublisherOptions): Publisher => {
   const { handler, ledger, treeStore, distributor, chainId, clock } = options;
+  const chain = options.chain ?? PRIMARY_CHAIN;
+  if (chain !== PRIMARY_CHAIN && chain !== String(chainId)) throw new Error(`a publisher for chain ${chainId} cannot take chain ${chain}'s trees`);
+  /** Stage commands of a payout chain's tree name their chain; the primary chain's name none (as before issue 15). */
+  const treeField = chain === PRIMARY_CHAIN ? {} : { chainId };
   const maxBlocks = options.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE;
   let chainChecked = false;
   let running: Promise<PublisherStep> | undefined;
@@ -120,7 +129,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
 
   /** Our proposal can only be newer than the last distribution this contract has published. */
   const scanStart = (): number =>
-    Math.max(options.fromBlock ?? 0, ...ledger.state.distributions.flatMap((x) => (onThisChain(x) ? [x.published!.blockNumber] : [])));
+    Math.max(options.fromBlock ?? 0, ...distributionsOn(ledger.state, chain).flatMap((x) => (onThisChain(x) ? [x.published!.blockNumber] : [])));
 
   /** Is this RootProposed log the proposal the ledger recorded for `d` (same transaction in the same block)? */
   const isRecordedProposal = (d: DistributionState, e: RootProposed): boolean => {
@@ -145,11 +154,11 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
 
   /** The ledger's distribution that a pending root on-chain is, if any. */
   const ledgerPending = (state: LedgerState, pending: { root: string; dataHash: string }): DistributionState | undefined =>
-    state.distributions.find((x) => x.status === 'published' && onThisChain(x) && x.root === pending.root && x.logHead === pending.dataHash);
+    distributionsOn(state, chain).find((x) => x.status === 'published' && onThisChain(x) && x.root === pending.root && x.logHead === pending.dataHash);
 
   const propose = async (d: DistributionState, stepOptions: StepOptions): Promise<PublisherStep> => {
     // A root whose proofs nobody can serve must not become claimable: the dump is checked (or rebuilt) first.
-    const dump = await ensureDistributionDump(d, { ledger, treeStore, store: options.store });
+    const dump = await ensureDistributionDump(d, { ledger, treeStore, store: options.store, chain });
     const head = await nowSeconds();
     const proposed = await findProposal(d, head.blockNumber);
     if (proposed !== undefined) return recordPublished(d, proposed, true);
@@ -165,7 +174,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
     }
     if (d.status !== 'created') {
       // Proposed again where the chain does not hold it: claims this contract has not seen could be paid twice.
-      const replayed = await unknownClaims({ dump, state: ledger.state, distributor });
+      const replayed = await unknownClaims({ dump, state: ledger.state, distributor, chain });
       if (replayed.length > 0 && stepOptions.allowClaimReplay !== true)
         return stuck(
           d.seq,
@@ -174,7 +183,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
             'An operator may still do so: POST /v1/distributions/:seq/publish with {"allowClaimReplay": true}, or cxt distribution publish --allow-claim-replay',
         );
     }
-    const shortfalls = await findShortfalls({ distribution: d, dump, state: ledger.state, distributor });
+    const shortfalls = await findShortfalls({ distribution: d, dump, state: ledger.state, distributor, chain });
     if (shortfalls.length > 0) throw new InsufficientFundingError(d.seq, distributor.address, shortfalls);
     let mined;
     try {
@@ -202,7 +211,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
     }
     const log = mined.events.find((e) => e.type === 'RootAccepted');
     if (log?.type !== 'RootAccepted' || log.root !== d.root) throw new Error(`acceptRoot in ${mined.txHash} did not accept root ${d.root} of distribution ${d.seq}`);
-    await record({ type: 'ActivateDistribution', seq: d.seq, txHash: mined.txHash, proposal: proposalId(d.published!) });
+    await record({ type: 'ActivateDistribution', seq: d.seq, txHash: mined.txHash, proposal: proposalId(d.published!), ...treeField });
     return { action: 'activated', seq: d.seq, txHash: mined.txHash, recovered: false };
   };
 
@@ -216,17 +225,17 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
       (e) => (e.type === 'RootAccepted' && e.root === d.root && e.dataHash === d.logHead) || (e.type === 'RootRevoked' && e.root === d.root),
     );
     if (outcome?.type === 'RootRevoked') {
-      await record({ type: 'RevokeDistribution', seq: d.seq, txHash: outcome.txHash, reason: 'pending root revoked on-chain' });
+      await record({ type: 'RevokeDistribution', seq: d.seq, txHash: outcome.txHash, reason: 'pending root revoked on-chain', ...treeField });
       return { action: 'revoked', seq: d.seq, txHash: outcome.txHash };
     }
     if (outcome?.type === 'RootAccepted' || (await distributor.root()) === d.root) {
       const txHash = outcome?.txHash;
-      await record({ type: 'ActivateDistribution', seq: d.seq, ...(txHash === undefined ? {} : { txHash }), proposal: proposalId(d.published!) });
+      await record({ type: 'ActivateDistribution', seq: d.seq, ...(txHash === undefined ? {} : { txHash }), proposal: proposalId(d.published!), ...treeField });
       return { action: 'activated', seq: d.seq, ...(txHash === undefined ? {} : { txHash }), recovered: true };
     }
     // Neither pending, accepted nor revoked here: this chain does not hold the proposal (it started
     // over, or another proposal replaced it). Cumulative, so the latest distribution alone is proposed again.
-    if (latestLiveDistribution(ledger.state)?.seq === d.seq) return propose(d, stepOptions);
+    if (latestLiveOn(ledger.state, chain)?.seq === d.seq) return propose(d, stepOptions);
     return waiting(d.seq, `distribution ${d.seq} is not on this chain and a newer distribution supersedes it`);
   };
 
@@ -241,7 +250,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
   const run = async (stepOptions: StepOptions): Promise<PublisherStep> => {
     await ledger.catchUp();
     await checkChain();
-    const d = latestLiveDistribution(ledger.state);
+    const d = latestLiveOn(ledger.state, chain);
     if (d === undefined) return { action: 'idle' };
     switch (d.status) {
       case 'created':

@@ -13,6 +13,7 @@ import {
   merkleTreeHash,
   naturalKey,
   PRIMARY_CHAIN,
+  type ChainKey,
   type DistributionState,
   type LedgerState,
   type StandardMerkleDump,
@@ -46,13 +47,16 @@ const leavesStateFor = async (d: DistributionState, ledger: Ledger, store: Event
   return stateBefore(store, created.position);
 };
 
-/** The dump of `d`, proven equal to what DistributionCreated recorded (root and tree hash). */
-export const rebuildDistributionDump = async (d: DistributionState, ledger: Ledger, store?: EventStore): Promise<StandardMerkleDump> => {
+/**
+ * The dump of `d` (as `chain` sees it, distributionOn), proven equal to what DistributionCreated
+ * recorded for that chain's tree (root and tree hash).
+ */
+export const rebuildDistributionDump = async (d: DistributionState, ledger: Ledger, store?: EventStore, chain: ChainKey = PRIMARY_CHAIN): Promise<StandardMerkleDump> => {
   const state = await leavesStateFor(d, ledger, store);
-  // The primary chain's tree, as planDistribution built it: accounts paid on other chains keep only their frozen leaves here.
-  const dump = dumpMerkleTree(buildMerkleTree(chainLeaves(state, PRIMARY_CHAIN)));
+  // That chain's tree, as planDistribution built it: accounts paid on other chains keep only their frozen leaves on this one.
+  const dump = dumpMerkleTree(buildMerkleTree(chainLeaves(state, chain)));
   const treeHash = merkleTreeHash(dump);
   if (dump.tree[0] !== d.root || treeHash !== d.treeHash)
-    throw new Error(`the rebuilt tree of distribution ${d.seq} has root ${String(dump.tree[0])} and hash ${treeHash}, but the log recorded ${d.root} and ${d.treeHash}`);
+    throw new Error(`the rebuilt ${chain === PRIMARY_CHAIN ? '' : `chain ${chain} `}tree of distribution ${d.seq} has root ${String(dump.tree[0])} and hash ${treeHash}, but the log recorded ${d.root} and ${d.treeHash}`);
   return dump;
 };
