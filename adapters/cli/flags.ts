@@ -25,27 +25,37 @@ export interface WholeFlag {
   readonly max: number;
 }
 
+/** A WholeFlag that may be given several times (one `--from-block` per `--rpc-url`); the values keep their order. */
+export interface WholeListFlag {
+  readonly kind: 'whole-list';
+  readonly min: number;
+  readonly max: number;
+}
+
 /** Present or absent, never with a value (`--allow-claim-replay`). */
 export interface SwitchFlag {
   readonly kind: 'switch';
 }
 
-export type FlagSpec = TextFlag | ListFlag | WholeFlag | SwitchFlag;
+export type FlagSpec = TextFlag | ListFlag | WholeFlag | WholeListFlag | SwitchFlag;
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
 export const text = (placeholder: string): TextFlag => ({ kind: 'text', placeholder, required: false });
 export const requiredText = (placeholder: string): TextFlag & { readonly required: true } => ({ kind: 'text', placeholder, required: true });
 export const list = (): ListFlag => ({ kind: 'list' });
 export const whole = (min: number, max: number): WholeFlag => ({ kind: 'whole', min, max });
+export const wholeList = (min: number, max: number): WholeListFlag => ({ kind: 'whole-list', min, max });
 export const onOff = (): SwitchFlag => ({ kind: 'switch' });
 
-type ValueOf<S extends FlagSpec> = S extends WholeFlag ? number : S extends ListFlag ? readonly string[] : S extends SwitchFlag ? true : string;
+type ValueOf<S extends FlagSpec> = S extends WholeFlag ? number : S extends WholeListFlag ? readonly number[] : S extends ListFlag ? readonly string[] : S extends SwitchFlag ? true : string;
 type RequiredKeys<F extends FlagSpecs> = { [K in keyof F]: F[K] extends { readonly required: true } ? K : never }[keyof F];
 
 /** Required text flags are present; every other flag may be absent (a list flag is then []). */
 export type Flags<F extends FlagSpecs> = { readonly [K in RequiredKeys<F>]: string } & {
   readonly [K in Exclude<keyof F, RequiredKeys<F>>]?: ValueOf<F[K]>;
-} & { readonly [K in keyof F as F[K] extends ListFlag ? K : never]: readonly string[] };
+} & { readonly [K in keyof F as F[K] extends ListFlag ? K : never]: readonly string[] } & {
+  readonly [K in keyof F as F[K] extends WholeListFlag ? K : never]: readonly number[];
+};
 
 const quoted = (value: string): string => JSON.stringify(value);
 
@@ -54,7 +64,7 @@ const optionList = (specs: FlagSpecs): string => {
   return names.length === 0 ? 'it takes no options' : `its options are ${names.join(', ')}`;
 };
 
-const wholeNumber = (flag: string, spec: WholeFlag, raw: string): number => {
+const wholeNumber = (flag: string, spec: Pick<WholeFlag, 'min' | 'max'>, raw: string): number => {
   // BigInt compares exactly, so "99999999999999999999" is out of range rather than rounded into it.
   if (!/^[0-9]+$/.test(raw) || BigInt(raw) < BigInt(spec.min) || BigInt(raw) > BigInt(spec.max))
     throw new UsageError(`${flag} must be a whole number from ${spec.min} to ${spec.max} (got ${quoted(raw)})`);
@@ -86,8 +96,8 @@ const tokens = function* (args: readonly string[], switches: ReadonlySet<string>
 };
 
 export const parseFlags = <const F extends FlagSpecs>(args: readonly string[], specs: F): Flags<F> => {
-  const out: Record<string, string | number | string[] | boolean> = {};
-  for (const name of Object.keys(specs)) if (specs[name]!.kind === 'list') out[name] = [];
+  const out: Record<string, string | number | string[] | number[] | boolean> = {};
+  for (const name of Object.keys(specs)) if (specs[name]!.kind === 'list' || specs[name]!.kind === 'whole-list') out[name] = [];
   const switches = new Set(Object.entries(specs).flatMap(([name, spec]) => (spec.kind === 'switch' ? [`--${name}`] : [])));
   for (const { flag, value } of tokens(args, switches)) {
     const name = flag.slice(2);
@@ -102,6 +112,10 @@ export const parseFlags = <const F extends FlagSpecs>(args: readonly string[], s
     if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
     if (spec.kind === 'list') {
       (out[name] as string[]).push(value);
+      continue;
+    }
+    if (spec.kind === 'whole-list') {
+      (out[name] as number[]).push(wholeNumber(flag, spec, value));
       continue;
     }
     if (name in out) throw new UsageError(`${flag} is given twice (${quoted(String(out[name]))} and ${quoted(value)})`);
