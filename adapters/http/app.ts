@@ -23,6 +23,7 @@ import { registerOperations } from './routes/operations.ts';
 import { registerOperatorWrites } from './routes/operatorWrites.ts';
 import { registerReads } from './routes/reads.ts';
 import { registerSignedWrites } from './routes/signedWrites.ts';
+import { registerPayoutChainWrites } from './routes/payoutChainWrites.ts';
 import { createSignatureRecovery } from './signatureRecovery.ts';
 import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors } from './transportErrors.ts';
 
@@ -132,6 +133,7 @@ export const createHttpApp = async (deps: HttpDeps, options: HttpAppOptions = {}
   const signatures = createSignatureRecovery(options.recoveryWorkers);
   app.addHook('onClose', () => signatures.close());
   registerSignedWrites(app, deps, signatures);
+  registerPayoutChainWrites(app, deps, signatures);
   registerOperatorWrites(app, deps);
   registerDistributionWrites(app, deps);
   registerAssetRoutes(app, deps);

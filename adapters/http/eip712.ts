@@ -208,3 +208,7 @@ export const signContributionBatch = (signer: Signer, chainId: number, contribut
 
 export const signVerdict = (signer: Signer, chainId: number, v: VerdictMessage): Promise<string> =>
   signer.signTypedData(eip712Domain(chainId), VERDICT_TYPES, verdictValue(v));
+
+/** `chainId` in the message: the payout chain's id, or the primary chain's own id to come back to it. */
+export const signPayoutChain = (signer: Signer, domainChainId: number, m: PayoutChainMessage): Promise<string> =>
+  signer.signTypedData(eip712Domain(domainChainId), PAYOUT_CHAIN_TYPES, { account: m.account, chainId: m.chainId, sequence: m.sequence });

@@ -78,8 +78,11 @@ export interface DistributionPort {
   publish(seq: number, options?: { readonly allowClaimReplay?: boolean }): Promise<DistributionActionResult>;
   /** Revokes a created distribution that was never proposed (a proposed one is revoked on-chain by the guardian). */
   revoke(seq: number, reason: string | undefined): Promise<DistributionActionResult>;
-  /** The claim indexer reads again from `fromBlock` (the way out of a chain that moved under it). */
-  rescanClaims(fromBlock: number): Promise<{ readonly fromBlock: number }>;
+  /**
+   * The claim indexer of `chainId` (default: the primary chain's) reads again from `fromBlock` (the
+   * way out of a chain that moved under it); refused for a chain the service does not serve.
+   */
+  rescanClaims(fromBlock: number, chainId?: number): Promise<{ readonly fromBlock: number } | { readonly refusal: { readonly code: string; readonly message: string } }>;
 }
 
 export type AssetActionResult =

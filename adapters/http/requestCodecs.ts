@@ -181,7 +181,13 @@ export const bodies = {
     'A buyback burn names the revenue asset and the amount of it spent; an `other` burn names neither.',
   ),
   closeEpoch: describedObject('CloseEpochRequest', { epoch: Epoch }),
-  rescanClaims: describedObject('RescanClaimsRequest', { fromBlock: Count }),
+  payoutChain: describedObject(
+    'SignedPayoutChainRequest',
+    { chainId: PositiveCount, sequence: PositiveCount, signature: Signature },
+    {},
+    'EIP-712 `PayoutChain(address account,uint256 chainId,uint64 sequence)` signed by the account itself: chainId a payout chain’s id, or the primary chain’s to come back; sequence = the account’s payoutChain.nextSequence.',
+  ),
+  rescanClaims: describedObject('RescanClaimsRequest', { fromBlock: Count }, { chainId: PositiveCount }),
   createDistribution: describedObject('CreateDistributionRequest', {}, { throughEpoch: Epoch }, 'throughEpoch defaults to the last closed epoch.'),
   publishDistribution: optionalBody(
     describedObject('PublishDistributionRequest', {}, { allowClaimReplay: t.boolean }, 'Optional; allowClaimReplay: propose again where recorded claims are unknown.'),

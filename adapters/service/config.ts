@@ -7,6 +7,7 @@ import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import cron from 'node-cron';
 import { Address, fieldErrors, strictObject } from '../../domain/index.ts';
+import { decodePayoutChains, type PayoutChainConfig } from './payoutChainConfig.ts';
 
 const text = (name: string, test: (s: string) => boolean, message: string) =>
   new t.Type<string, string, unknown>(
@@ -76,6 +77,7 @@ export const EnvCodec = strictObject(
     TIMELOCK_SECONDS: wholeNumber('Seconds', 0, 2 ** 32),
     DISTRIBUTION_EVERY_EPOCHS: wholeNumber('Epochs', 1, 1_000_000),
     SNAPSHOT_RETENTION: wholeNumber('Snapshots', 1, 10_000),
+    PAYOUT_CHAINS: NonEmpty,
   },
 );
 type Env = t.TypeOf<typeof EnvCodec>;
@@ -84,6 +86,7 @@ export const ENV_VARIABLES = [
   'CHAIN_ID', 'DISTRIBUTOR_FROM_BLOCK', 'CONFIRMATIONS', 'REPLACE_AFTER_SECONDS', 'EMBEDDED_RPC_PORT', 'ADMIN_TOKEN', 'INDEXER_TOKEN', 'BILLING_TOKEN', 'LOG_LEVEL', 'SCHEDULE', 'BODY_LIMIT_BYTES',
   'BATCH_BODY_LIMIT_BYTES', 'SIGNATURE_WORKERS',
   'GENESIS_TIME_SECONDS', 'EPOCH_LENGTH_SECONDS', 'TIMELOCK_SECONDS', 'DISTRIBUTION_EVERY_EPOCHS', 'SNAPSHOT_RETENTION',
+  'PAYOUT_CHAINS',
 ] as const;
 
 export type ChainConfig =
@@ -118,6 +121,8 @@ export interface ServiceConfig {
   readonly port: number;
   readonly storage: StorageConfig;
   readonly chain: ChainConfig;
+  /** Chains besides the primary one where accounts may be paid (issue 15); empty by default. */
+  readonly payoutChains: readonly PayoutChainConfig[];
   readonly tokens: { readonly admin?: string; readonly indexer?: string; readonly billing?: string };
   readonly logLevel: string;
   /** node-cron expression (6 fields: with seconds) of the scheduler tick. */
@@ -193,6 +198,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv, args: { dataDir?: string } = 
     throw new ConfigError('Invalid configuration: DATABASE_SCHEMA applies only with DATABASE_URL, which is not set.');
   if (e.SCHEDULE !== undefined && !cron.validate(e.SCHEDULE))
     throw new ConfigError(`Invalid configuration: SCHEDULE must be a node-cron expression such as "*/5 * * * * *" (got ${JSON.stringify(e.SCHEDULE)}).`);
+  const payoutChains = e.PAYOUT_CHAINS === undefined ? E.right([]) : decodePayoutChains(e.PAYOUT_CHAINS, chain.right.kind === 'external' ? chain.right.privateKey : undefined);
+  if (E.isLeft(payoutChains)) throw new ConfigError(`Invalid configuration: ${payoutChains.left}.`);
   const dataDir = args.dataDir ?? e.DATA_DIR ?? './.cxt';
   return {
     host: e.HOST ?? '127.0.0.1',
@@ -201,6 +208,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv, args: { dataDir?: string } = 
       ? { kind: 'postgres', url: e.DATABASE_URL, dataDir, ...(e.DATABASE_SCHEMA ? { schema: e.DATABASE_SCHEMA } : {}) }
       : { kind: 'pglite', dataDir },
     chain: chain.right,
+    payoutChains: payoutChains.right,
     tokens: { admin: e.ADMIN_TOKEN, indexer: e.INDEXER_TOKEN, billing: e.BILLING_TOKEN },
     logLevel: e.LOG_LEVEL ?? 'info',
     schedule: e.SCHEDULE ?? '* * * * * *',

@@ -24,6 +24,8 @@ import { createLedgerView, type LedgerView } from './ledgerView.ts';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.ts';
 import { describeDistribution } from './queries.ts';
 import { openStorage, type Storage } from './storage.ts';
+import { connectPayoutChain, type PayoutChainRuntime } from './payoutChainRuntime.ts';
+import { configurePayoutChains } from './payoutChainSetup.ts';
 
 export interface CoreOptions {
   readonly config: ServiceConfig;
@@ -42,6 +44,8 @@ export interface Core {
   readonly storage: Storage;
   readonly store: PostgresEventStore;
   readonly chain: ChainRuntime;
+  /** PAYOUT_CHAINS, connected (issue 15); empty by default. */
+  readonly payoutChains: readonly PayoutChainRuntime[];
   readonly metrics: ServiceMetrics;
   readonly ledger: Ledger;
   readonly view: LedgerView;
@@ -92,7 +96,22 @@ export const openCore = async (options: CoreOptions): Promise<Core> => {
       closers.push({ name: 'store', close: storage.close });
       return storage;
     };
+    /**
+     * A payout chain is checked at start like the primary one, but one that does not answer only
+     * warns: it delays its own trees (its jobs fail and show on /readyz), not the service.
+     */
+    const openPayoutChains = async (): Promise<PayoutChainRuntime[]> => {
+      const chains = config.payoutChains.map(connectPayoutChain);
+      for (const c of chains) closers.push({ name: `payout chain ${c.chainId}`, close: c.close });
+      for (const c of chains)
+        await c.verified().catch((error: Error) => {
+          if (error instanceof ConfigError) throw error;
+          log.warn(`payout chain ${c.chainId} does not answer at start (${error.message}); its trees wait until it does`);
+        });
+      return chains;
+    };
     const external = config.chain.kind === 'external' ? await openChain() : undefined;
+    const payoutChains = await openPayoutChains();
     const storage = await openStore();
     const chain = external ?? (await openChain());
     const { store, schema } = storage;
@@ -117,6 +136,7 @@ export const openCore = async (options: CoreOptions): Promise<Core> => {
     const { params: genesis } = await ensureGenesis({ ledger, commands, cxtToken: chain.cxtToken, nowSeconds: clock(), overrides: config.genesis, params: options.params });
     const assets = createAssetRegistrar(chain.provider, commands);
     await ensureStartupAssets({ ledger, commands, registrar: assets, ...(chain.wbnbToken ? { wbnbToken: chain.wbnbToken } : {}) });
+    await configurePayoutChains({ ledger, commands, primaryChainId: chain.chainId, chains: payoutChains });
 
     const projections = createProjectionRunner({
       store,
@@ -133,6 +153,7 @@ export const openCore = async (options: CoreOptions): Promise<Core> => {
       ledger,
       commands,
       chain,
+      payoutChains,
       clock,
       describe: (d) => describeDistribution(view, d),
       onFunding: (shortfalls) => {
@@ -147,6 +168,7 @@ export const openCore = async (options: CoreOptions): Promise<Core> => {
       storage,
       store,
       chain,
+      payoutChains,
       metrics,
       ledger,
       view,

@@ -25,6 +25,9 @@ import { distributionDue } from '../scheduler/distributionCadence.ts';
 import type { PostgresEventStore } from '../eventStore/index.ts';
 import type { ChainRuntime } from './chainRuntime.ts';
 import type { DumpSource } from './treeCache.ts';
+import { payoutChainJobs } from './payoutChainJobs.ts';
+import type { PayoutChainRuntime } from './payoutChainRuntime.ts';
+import { publisherSummary } from './publisherSummary.ts';
 
 export interface DistributionWiringInput {
   readonly store: PostgresEventStore;
@@ -32,6 +35,8 @@ export interface DistributionWiringInput {
   readonly ledger: Ledger;
   readonly commands: CommandHandler;
   readonly chain: ChainRuntime;
+  /** Chains besides the primary one where accounts may be paid: each gets its own publisher and claim indexer. */
+  readonly payoutChains?: readonly PayoutChainRuntime[];
   /** Unix seconds. */
   readonly clock: () => number;
   /** JSON of a distribution for answers (the reads' form). */
@@ -45,21 +50,6 @@ export interface DistributionWiring {
   readonly dumpSource: DumpSource;
   readonly jobs: readonly SchedulerJob[];
 }
-
-const publisherSummary = (s: PublisherStep): string | undefined => {
-  switch (s.action) {
-    case 'idle':
-      return undefined;
-    case 'waiting':
-      return `distribution ${s.seq} waits: ${s.reason}`;
-    case 'published':
-      return `distribution ${s.seq} proposed in ${s.txHash}, acceptable from ${s.validAt}${s.recovered ? ' (found on-chain after a restart)' : ''}`;
-    case 'activated':
-      return `distribution ${s.seq} accepted${s.txHash ? ` in ${s.txHash}` : ''}${s.recovered ? ' (found on-chain after a restart)' : ''}`;
-    case 'revoked':
-      return `distribution ${s.seq} was revoked on-chain in ${s.txHash}`;
-  }
-};
 
 export const wireDistribution = async (input: DistributionWiringInput): Promise<DistributionWiring> => {
   const { store, schema, ledger, commands, chain, clock } = input;
@@ -115,7 +105,13 @@ export const wireDistribution = async (input: DistributionWiringInput): Promise<
   };
 
   const port: DistributionPort = {
-    rescanClaims: (fromBlock) => indexer.rescanFrom(fromBlock),
+    async rescanClaims(fromBlock, chainId) {
+      if (chainId === undefined || chainId === chain.chainId) return indexer.rescanFrom(fromBlock);
+      const other = payout.get(chainId);
+      if (other === undefined)
+        return { refusal: refuse('CHAIN_UNKNOWN', `chain ${chainId} is neither the primary chain (${chain.chainId}) nor one of PAYOUT_CHAINS (${[...payout.keys()].join(', ') || 'none'})`) };
+      return other.rescanClaims(fromBlock);
+    },
     async create(throughEpoch): Promise<DistributionActionResult> {
       await ledger.catchUp();
       if (throughEpoch !== undefined && throughEpoch !== ledger.state.lastClosedEpoch) {
@@ -162,6 +158,8 @@ export const wireDistribution = async (input: DistributionWiringInput): Promise<
     },
   };
 
+  const payout = new Map((input.payoutChains ?? []).map((c) => [c.chainId, payoutChainJobs({ chain: c, store, ledger, commands, treeStore, checkpoints, clock })]));
+
   const jobs: SchedulerJob[] = [
     {
       name: 'distribution',
@@ -191,6 +189,9 @@ export const wireDistribution = async (input: DistributionWiringInput): Promise<
     },
   ];
 
-  const dumpSource: DumpSource = (d: DistributionState) => ensureDistributionDump(d, { ledger, treeStore, store });
+  // After the primary chain's: a payout chain in trouble delays nothing of the primary chain's work.
+  for (const p of payout.values()) jobs.push(...p.jobs);
+
+  const dumpSource: DumpSource = (d, treeChain) => ensureDistributionDump(d, { ledger, treeStore, store, chain: treeChain });
   return { port, dumpSource, jobs };
 };

@@ -3,8 +3,13 @@
  * ledger caught up before answering (ledgerView.ts), and the distribution trees (treeCache.ts).
  */
 import {
+  assetAt,
+  chainsOf,
+  claimedOnWei,
   epochEndSeconds,
   genesisParams,
+  PRIMARY_CHAIN,
+  type ChainKey,
   recordingEpoch,
   type DistributionState,
   type LedgerState,
@@ -104,13 +109,14 @@ export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => n
     }
     return stakers.count;
   };
-  const treeOf = async (d: DistributionState | undefined) => (d === undefined ? undefined : trees.get(d));
+  const treeOf = async (d: DistributionState | undefined, chain: ChainKey = PRIMARY_CHAIN) => (d === undefined ? undefined : trees.get(d, chain));
 
   const distributionJson = (d: DistributionState): Json => describeDistribution(view, d);
 
-  const proofsFor = async (d: DistributionState | undefined, account: string, claimed: ReadonlyMap<string, bigint>): Promise<Json | null> => {
+  /** `claimed`: what the account claimed on that chain of the token at a leaf's address. */
+  const proofsFor = async (d: DistributionState | undefined, account: string, claimed: (token: string) => bigint, chain: ChainKey = PRIMARY_CHAIN): Promise<Json | null> => {
     if (d === undefined) return null;
-    const tree = await treeOf(d);
+    const tree = await treeOf(d, chain);
     return {
       seq: d.seq,
       status: d.status,
@@ -120,7 +126,7 @@ export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => n
       contract: d.published?.contract ?? null,
       validAt: d.published?.validAt ?? null,
       treeAvailable: tree !== undefined,
-      claims: leavesOf(tree, account).map((l) => ({ token: l.token, cumulative: l.cumulative, claimed: s(claimed.get(l.token) ?? 0n), proof: l.proof })),
+      claims: leavesOf(tree, account).map((l) => ({ token: l.token, cumulative: l.cumulative, claimed: s(claimed(l.token)), proof: l.proof })),
     };
   };
 
@@ -162,6 +168,8 @@ export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => n
         governanceWeight: s(raw ? governanceWeightAt(state, raw, currentEpoch) : 0n),
         nodeIds: [...(raw?.nodeIds ?? [])],
         activeDistribution: active ? { seq: active.seq, root: active.root } : null,
+        // Issue 15: where new rewards accrue, and the sequence the next signed PayoutChain change must carry.
+        payoutChain: { chainId: raw?.payoutChainId ?? null, nextSequence: (raw?.payoutSequence ?? 0) + 1 },
       };
       const lastClosedEpoch = state.lastClosedEpoch;
       const inActive = leafAmounts(await treeOf(active), address);
@@ -172,7 +180,9 @@ export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => n
           const row = a?.tokens.find((x) => x.token === token);
           const claimed = row?.claimedWei ?? 0n;
           const activeCumulative = inActive.get(token) ?? 0n;
-          const claimable = activeCumulative > claimed ? activeCumulative - claimed : 0n;
+          // The active tree is the primary chain's: claims on payout chains paid other leaves (GET …/proofs lists them per chain).
+          const claimedHere = raw ? claimedOnWei(raw, PRIMARY_CHAIN, token) : 0n;
+          const claimable = activeCumulative > claimedHere ? activeCumulative - claimedHere : 0n;
           return {
             token,
             cumulativeAllocated: s(row?.cumulativeWei ?? 0n),
@@ -187,9 +197,24 @@ export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => n
 
     async proofs(address) {
       const state = await view.fresh();
-      const claimed = new Map(state.accounts.get(address)?.claimedWei ?? []);
-      const [active, pending] = [activeDistribution(state), pendingDistribution(state)];
-      return { account: address, active: await proofsFor(active, address, claimed), pending: await proofsFor(pending, address, claimed) };
+      const a = state.accounts.get(address);
+      /** Claimed on `chain` of the token at `token` there (a payout chain's leaves name its own addresses). */
+      const claimedOn = (chain: ChainKey) => (token: string) => {
+        const asset = chain === PRIMARY_CHAIN ? token : assetAt(state, Number(chain), token);
+        return a === undefined || asset === undefined ? 0n : claimedOnWei(a, chain, asset);
+      };
+      const on = async (chain: ChainKey) => ({
+        active: await proofsFor(activeDistribution(state, chain), address, claimedOn(chain), chain),
+        pending: await proofsFor(pendingDistribution(state, chain), address, claimedOn(chain), chain),
+      });
+      // Issue 15: every payout chain where the account has (or had) a leaf, each with its own trees.
+      const payoutChains = (a ? chainsOf(a) : []).filter((c) => c !== PRIMARY_CHAIN && state.payoutChains.has(Number(c))).sort();
+      return {
+        account: address,
+        payoutChainId: a?.payoutChainId ?? null,
+        ...(await on(PRIMARY_CHAIN)),
+        chains: await Promise.all(payoutChains.map(async (c) => ({ chainId: Number(c), ...(await on(c)) }))),
+      };
     },
 
     async epochs(fromEpoch, limit) {

@@ -23,6 +23,7 @@ import { openCore } from './core.ts';
 import { describeDeployment, printBanner } from './banner.ts';
 import { epochJob, readModelJob } from './schedulerJobs.ts';
 import { createTreeCache } from './treeCache.ts';
+import { describePayoutChains, notePayoutChains } from './payoutChainStatus.ts';
 
 export interface ServiceOptions {
   readonly config: ServiceConfig;
@@ -67,7 +68,7 @@ const accessTokens = (config: ServiceConfig, dataDir: string): { tokens: AccessT
 export const startService = async (options: ServiceOptions): Promise<Service> => {
   const { config } = options;
   const core = await openCore({ ...options, genesis: 'write' });
-  const { clock, log, storage, store, chain, metrics, ledger, view, commands, genesis, assets, projections, distribution } = core;
+  const { clock, log, storage, store, chain, payoutChains, metrics, ledger, view, commands, genesis, assets, projections, distribution } = core;
 
   try {
     await projections.catchUp();
@@ -132,6 +133,7 @@ export const startService = async (options: ServiceOptions): Promise<Service> =>
               (e: Error) => e.message,
             );
           const [storeCheck, chainCheck] = await Promise.all([check(store.head(), 'the event store'), check(chain.ping(), 'the chain')]);
+          await notePayoutChains(attention, payoutChains, ledger.state, check);
           // The ledger must fold what the store holds: a log it cannot read would halt every decision.
           const ledgerCheck = storeCheck === 'ok' ? await check(ledger.catchUp(), 'the ledger') : 'waits for the event store';
           return {
@@ -145,7 +147,11 @@ export const startService = async (options: ServiceOptions): Promise<Service> =>
           render: metrics.render,
           contentType: metrics.contentType,
         },
-        info: () => ({ ...describeDeployment(chain, genesis, ledger.state, clock()), logHead: { position: ledger.position, hash: ledger.headHash } }),
+        info: () => ({
+          ...describeDeployment(chain, genesis, ledger.state, clock()),
+          payoutChains: describePayoutChains(payoutChains, ledger.state),
+          logHead: { position: ledger.position, hash: ledger.headHash },
+        }),
       },
       { logger: log, ...(config.signatureWorkers === undefined ? {} : { recoveryWorkers: config.signatureWorkers }) },
     );

@@ -3,7 +3,7 @@
  * proves every node), indexed by account, and kept for the few distributions reads ask about
  * (the active and the pending one), so a proof lookup is a map hit plus log2(n) node reads.
  */
-import { loadMerkleDump, type DistributionState, type MerkleTree, type StandardMerkleDump } from '../../domain/index.ts';
+import { loadMerkleDump, PRIMARY_CHAIN, type ChainKey, type DistributionState, type MerkleTree, type StandardMerkleDump } from '../../domain/index.ts';
 
 export interface IndexedTree {
   readonly seq: number;
@@ -20,11 +20,12 @@ export const leavesOf = (tree: IndexedTree | undefined, account: string): { toke
     return { token: v.token, cumulative: v.amount.toString(), proof: tree!.tree.proof(i) };
   });
 
-export type DumpSource = (d: DistributionState) => Promise<StandardMerkleDump | undefined>;
+/** The dump of `d` as `chain` sees it (distributionOn; default the primary chain). */
+export type DumpSource = (d: DistributionState, chain?: ChainKey) => Promise<StandardMerkleDump | undefined>;
 
 export interface TreeCache {
-  /** The tree of `d`, or undefined when no dump is available for it. */
-  get(d: DistributionState): Promise<IndexedTree | undefined>;
+  /** The tree of `d` on `chain` (default the primary chain), or undefined when no dump is available for it. */
+  get(d: DistributionState, chain?: ChainKey): Promise<IndexedTree | undefined>;
 }
 
 const indexTree = (seq: number, dump: StandardMerkleDump): IndexedTree => {
@@ -42,12 +43,12 @@ export const createTreeCache = (source: DumpSource, capacity = 4): TreeCache => 
   // Promises are cached, so concurrent first requests for one tree load it once.
   const entries = new Map<string, Promise<IndexedTree | undefined>>();
   return {
-    get(d) {
+    get(d, chain = PRIMARY_CHAIN) {
       // Keyed by tree hash too: a rebuilt dump for the same seq would be a different tree.
-      const key = `${d.seq}:${d.treeHash}`;
+      const key = `${chain}:${d.seq}:${d.treeHash}`;
       let entry = entries.get(key);
       if (entry === undefined) {
-        entry = source(d).then((dump) => (dump === undefined ? undefined : indexTree(d.seq, dump)));
+        entry = source(d, chain).then((dump) => (dump === undefined ? undefined : indexTree(d.seq, dump)));
         // A failed or missing load is not cached: the dump may be saved a moment later.
         entry.then((t) => t ?? entries.delete(key), () => entries.delete(key));
         entries.set(key, entry);

@@ -56,11 +56,15 @@ export const distributionRevokeCommand: CliCommand = {
 /** `cxt claims rescan --from-block N`: the claim indexer reads again from block N (after the chain moved under it). */
 export const claimsRescanCommand: CliCommand = {
   async run(args, io) {
-    const flags = parseFlags(args, { ...DIR, 'from-block': whole(0, Number.MAX_SAFE_INTEGER) });
+    const flags = parseFlags(args, { ...DIR, 'from-block': whole(0, Number.MAX_SAFE_INTEGER), 'chain-id': whole(1, Number.MAX_SAFE_INTEGER) });
     if (flags['from-block'] === undefined) throw new UsageError('--from-block N is required');
     const fromBlock = flags['from-block'];
     return withCore(flags['data-dir'], process.env, async ({ distribution }) => {
-      const r = await distribution.port.rescanClaims(fromBlock);
+      const r = await distribution.port.rescanClaims(fromBlock, flags['chain-id']);
+      if ('refusal' in r) {
+        io.stderr(`refused (${r.refusal.code}): ${r.refusal.message}`);
+        return 1;
+      }
       io.stdout(`the claim indexer reads from block ${r.fromBlock} at its next step; claims already recorded stay recorded once`);
       return 0;
     });

@@ -120,7 +120,7 @@ export const commands: readonly CommandEntry[] = [
   {
     name: 'claims rescan',
     summary: 'Make the claim indexer read the chain again from a block, after the chain moved under it',
-    usage: `cxt claims rescan --from-block N [--data-dir DIR]   ${STORE_NOTE}; RPC_URL … selects a real chain`,
+    usage: `cxt claims rescan --from-block N [--chain-id N] [--data-dir DIR]   ${STORE_NOTE}; RPC_URL … selects a real chain, --chain-id one of PAYOUT_CHAINS`,
     load: async () => (await import('./distribution.ts')).claimsRescanCommand,
   },
   {

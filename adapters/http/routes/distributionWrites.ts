@@ -71,12 +71,16 @@ export const registerDistributionWrites = (app: FastifyInstance, deps: HttpDeps)
     description:
       'The indexer stops with job:claims attention when the block it last read up to is no longer on the chain (a reorganisation ' +
       'deeper than CONFIRMATIONS, or a chain that started over). After checking with `cxt audit --rpc-url`, rescan from the fork: ' +
-      'claims already recorded are recognised by their key, new ones are recorded. Never before the deployment block.',
+      'claims already recorded are recognised by their key, new ones are recorded. Never before the deployment block. ' +
+      '`chainId` picks a payout chain’s indexer (job:claims:<chainId>); default the primary chain’s.',
     role: 'admin',
     body: bodies.rescanClaims,
     responses: { 200: 'The next indexer step reads from fromBlock' },
-    handler: async ({ body }, _req, reply) =>
-      deps.distributions ? reply.code(200).send(await deps.distributions.rescanClaims(body.fromBlock)) : sendProblem(reply, problems.unavailable(UNWIRED)),
+    handler: async ({ body }, _req, reply) => {
+      if (!deps.distributions) return sendProblem(reply, problems.unavailable(UNWIRED));
+      const r = await deps.distributions.rescanClaims(body.fromBlock, body.chainId);
+      return 'refusal' in r ? sendProblem(reply, problems.refused(r.refusal)) : reply.code(200).send(r);
+    },
   });
 
   defineRoute(app, tokens, {

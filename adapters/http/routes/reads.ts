@@ -23,7 +23,7 @@ export const registerReads = (app: FastifyInstance, deps: HttpDeps): void => {
     method: 'GET',
     url: '/v1/accounts/:address/proofs',
     tag: 'accounts',
-    summary: 'Merkle proofs of the account’s leaves in the active and the pending distribution, ready for claim()',
+    summary: 'Merkle proofs of the account’s leaves in the active and the pending distribution, ready for claim(); per payout chain (chains[]) the same on that chain',
     params: params.address,
     responses: { 200: 'Proofs per distribution and token' },
     handler: ({ params: p }) => q.proofs(p.address),

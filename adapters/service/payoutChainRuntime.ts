@@ -1,0 +1,76 @@
+/**
+ * A payout chain as the service reaches it (issue 15): its node, its updater, its distributor and
+ * the addresses there of the assets it pays. Unlike the primary chain, a payout chain that does
+ * not answer does not stop the start: it delays only its own trees, and /readyz shows it. What it
+ * answers is checked before its first use: the chain id, a contract at the distributor and at
+ * every asset address. A wrong answer is a configuration error, not an outage, and says so.
+ */
+import { JsonRpcProvider, Network, Wallet, WebSocketProvider, type Provider, type Signer } from 'ethers';
+import { chainDefaults } from '../chain/chainDefaults.ts';
+import { DEFAULT_FEE_POLICY, type FeePolicy } from '../chain/transactionSender.ts';
+import { withTimeout } from './chainRuntime.ts';
+import { ConfigError } from './config.ts';
+import type { PayoutChainConfig } from './payoutChainConfig.ts';
+
+export interface PayoutChainRuntime {
+  readonly chainId: number;
+  readonly provider: Provider;
+  readonly signer: Signer;
+  readonly distributor: string;
+  /** Asset keys as configured (a symbol or a primary address) → the asset's address on this chain. */
+  readonly assets: Readonly<Record<string, string>>;
+  readonly deployBlock: number;
+  readonly confirmations: number;
+  readonly feePolicy: FeePolicy;
+  readonly rpcUrl: string;
+  /**
+   * Resolves once the node has answered as configured (checked once, then remembered). Throws
+   * ConfigError when it answers wrongly, a plain Error when it does not answer within `timeoutMs`.
+   */
+  readonly verified: (timeoutMs?: number) => Promise<void>;
+  readonly ping: () => Promise<number>;
+  readonly close: () => Promise<void>;
+}
+
+const CALL_TIMEOUT_MS = 10_000;
+
+export const connectPayoutChain = (c: PayoutChainConfig): PayoutChainRuntime => {
+  const network = Network.from(c.chainId);
+  // A static network: ethers would otherwise retry a dead URL forever in the background. No answer
+  // cache (ethers keeps each one, failures included, 250 ms): a node that just came back must not
+  // fail the next step with its outage, nor a head read just after a claim miss the claim's block.
+  const provider = c.rpcUrl.startsWith('ws')
+    ? new WebSocketProvider(c.rpcUrl, network, { cacheTimeout: -1 })
+    : new JsonRpcProvider(c.rpcUrl, network, { staticNetwork: network, cacheTimeout: -1 });
+  const defaults = chainDefaults(c.chainId);
+  let checked: Promise<void> | undefined;
+
+  const check = async (): Promise<void> => {
+    const answered = Number(BigInt((await provider.send('eth_chainId', [])) as string));
+    if (answered !== c.chainId) throw new ConfigError(`PAYOUT_CHAINS lists chain ${c.chainId} at ${c.rpcUrl}, but that node serves chain ${answered}.`);
+    for (const [what, address] of [['distributor', c.distributor], ...Object.entries(c.assets).map(([key, a]) => [`asset ${key}`, a])] as const)
+      if ((await provider.getCode(address)) === '0x') throw new ConfigError(`PAYOUT_CHAINS: the ${what} address ${address} holds no contract on chain ${c.chainId}.`);
+  };
+
+  return {
+    chainId: c.chainId,
+    provider,
+    signer: new Wallet(c.privateKey, provider),
+    distributor: c.distributor,
+    assets: c.assets,
+    deployBlock: c.fromBlock ?? 0,
+    confirmations: c.confirmations ?? defaults.confirmations,
+    feePolicy: { ...DEFAULT_FEE_POLICY, fees: defaults.fees, replaceAfterSeconds: c.replaceAfterSeconds ?? defaults.replaceAfterSeconds },
+    rpcUrl: c.rpcUrl,
+    verified: (timeoutMs = CALL_TIMEOUT_MS) => {
+      // A failed check is forgotten, so the next job run asks the node again.
+      checked ??= withTimeout(check(), timeoutMs, `payout chain ${c.chainId} (${c.rpcUrl})`).catch((error: unknown) => {
+        checked = undefined;
+        throw error;
+      });
+      return checked;
+    },
+    ping: () => withTimeout(provider.getBlockNumber(), CALL_TIMEOUT_MS, `payout chain ${c.chainId}`),
+    close: async () => provider.destroy(),
+  };
+};
