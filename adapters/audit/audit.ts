@@ -3,14 +3,17 @@
  * trusts nothing else. The file is streamed line by line; each line goes through the chain check
  * (chainLinks.ts) and the domain replay (replay.ts); only the replayed state and one row per close
  * and per distribution are kept, so memory does not grow with the number of events.
+ *
+ * With distributors (`chain`, `chains`: one per chain, issue 15) each chain's logs are read first,
+ * so the replay keeps the leaves claimed on each; after it, each chain is checked against the trees
+ * the log holds for it (payoutChainAudit.ts).
  */
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { genesisParams, snapshotText, type LedgerState } from '../../domain/index.ts';
-import { auditChainLogs, type ChainAhead, type ChainAuditCounts } from './chainAudit.ts';
+import { genesisParams, PRIMARY_CHAIN, snapshotText, type LedgerState } from '../../domain/index.ts';
+import type { ChainAhead, ChainAuditCounts } from './chainAudit.ts';
 import { createChainCheck, type ChainCheck, type ChainSummary } from './chainLinks.ts';
 import { claimedPairs, readChainLogs, type ChainSource } from './chainLogs.ts';
-import { distributionRow } from './distributionAudit.ts';
 import { parseEnvelopeLine } from './envelope.ts';
 import {
   createFindingLog,
@@ -24,6 +27,17 @@ import {
 import { createHashPool, type HashPool } from './hashPool.ts';
 import { auditHeadline, auditOutcome, type AuditOutcome } from './headline.ts';
 import { forEachLogLine, type LineHandler } from './logPipeline.ts';
+import {
+  auditChains,
+  chainSourceReport,
+  checkDistinctChains,
+  countsByChain,
+  distributionRows,
+  mainChain,
+  totalCounts,
+  type ChainCounts,
+  type ChainSourceReport,
+} from './payoutChainAudit.ts';
 import { createReplay, type Replay } from './replay.ts';
 import { anchorSnapshot, type TailStart } from './snapshotAnchor.ts';
 import type { DistributionRow, EpochRow } from './rows.ts';
@@ -37,6 +51,8 @@ export interface AuditProgress {
 export interface AuditOptions {
   readonly eventsPath: string;
   readonly chain?: ChainSource;
+  /** More distributors, one per chain (issue 15); audited with `chain`, which may be left out. */
+  readonly chains?: readonly ChainSource[];
   readonly progress?: AuditProgress;
   readonly findingLimits?: FindingLogOptions;
   /** Worker threads hashing envelopes (default: cores − 1, at most 4, none for a file under 4 MiB; 0: none). */
@@ -56,14 +72,10 @@ export interface AuditReport {
   readonly source: {
     readonly events: string;
     readonly bytes: number;
-    readonly chain?: {
-      readonly rpcUrl: string;
-      readonly distributor: string;
-      readonly chainId: number;
-      readonly fromBlock: number;
-      readonly toBlock: number;
-      readonly headBlock: number;
-    };
+    /** The primary chain's distributor (or, when only payout chains were audited, the first). */
+    readonly chain?: ChainSourceReport;
+    /** Every audited distributor, in the order given. */
+    readonly chains?: readonly ChainSourceReport[];
     /** A tail audit: the snapshot it started from, and whether the log vouched for it. */
     readonly snapshot?: { readonly file: string; readonly used: boolean; readonly position?: number; readonly stateHash?: string };
   };
@@ -77,9 +89,11 @@ export interface AuditReport {
     readonly findings: number;
     readonly findingsByKind: Partial<Record<FindingKind, number>>;
     readonly findingsByClass: Readonly<Record<FindingClass, number>>;
+    /** Added up over every audited chain. */
     readonly onChain?: ChainAuditCounts;
+    readonly onChainByChain?: readonly ChainCounts[];
   };
-  /** Roots on the chain newer than the export, when there are any. */
+  /** Roots on the chain newer than the export, when there are any (the first chain that has them; each chain's in source.chains). */
   readonly chainAhead?: ChainAhead;
   readonly chain: ChainSummary;
   readonly supply: { readonly maxSupplyWei?: string; readonly mintedWei: string; readonly burnedWei: string; readonly circulatingWei: string; readonly stakedWei: string };
@@ -99,6 +113,9 @@ const NOTES = [
   'Each recordedAt is read on the genesis epoch grid: a close must be recorded after its epoch ended, every epoch field must be the recording epoch of its time (within the clock allowance), work must lie in the late window, and time must not run back by more than the allowance.',
   'On-chain roots after the last block the log refers to are newer than the export, not a disagreement; the log cannot tell them from roots the service never made, so they are findings until a re-export accounts for them (or the audit stops with --to-block before them).',
 ];
+
+const MULTI_CHAIN_NOTE =
+  'Each chain is audited against its own trees: a chain the log configured as a payout chain (ChainConfigured) against the tree each distribution has there, any other chain as the primary chain; its claims are compared only with its own leaves and with the RewardsClaimed recorded for that chain. Block numbers and findings are per chain, each finding names its chain id.';
 
 /** Below this size the workers' start-up costs more than they save. */
 const MIN_BYTES_FOR_WORKERS = 4 * 2 ** 20;
@@ -144,7 +161,7 @@ const tailNote = (t: TailStart): string =>
 
 /** A snapshot the log does not vouch for is a finding; the audit then covers the whole log. */
 const tailStart = async (o: AuditOptions, report: (f: Finding) => void): Promise<TailStart | undefined> => {
-  if (o.chain !== undefined) throw new Error('a tail audit (fromSnapshot) cannot check the chain: the on-chain audit needs every distribution since the first root');
+  if (o.chain !== undefined || (o.chains?.length ?? 0) > 0) throw new Error('a tail audit (fromSnapshot) cannot check the chain: the on-chain audit needs every distribution since the first root');
   const tail = await anchorSnapshot(o.eventsPath, o.fromSnapshot!);
   if (typeof tail !== 'string') return tail;
   report({ kind: 'snapshot-rejected', field: 'fromSnapshot', found: o.fromSnapshot!, message: `the snapshot ${o.fromSnapshot} is not used: ${tail}; the whole log is audited from genesis instead` });
@@ -154,7 +171,10 @@ const tailStart = async (o: AuditOptions, report: (f: Finding) => void): Promise
 export const runAudit = async (o: AuditOptions): Promise<AuditReport> => {
   const started = performance.now();
   const bytes = (await stat(o.eventsPath)).size;
-  const logs = o.chain ? await readChainLogs(o.chain) : undefined;
+  const sources = [...(o.chain ? [o.chain] : []), ...(o.chains ?? [])];
+  const chainLogs = await Promise.all(sources.map(readChainLogs));
+  checkDistinctChains(chainLogs);
+  const withChain = chainLogs.length > 0;
   const findings = createFindingLog(o.findingLimits);
   const report = (f: Finding) => findings.add(f);
   const tail = o.fromSnapshot === undefined ? undefined : await tailStart(o, report);
@@ -164,7 +184,7 @@ export const runAudit = async (o: AuditOptions): Promise<AuditReport> => {
   const pool = workers > 0 ? createHashPool(workers) : undefined;
   const replay = createReplay({
     report,
-    ...(logs ? { claimPairs: claimedPairs(logs), keepClaims: true } : {}),
+    ...(withChain ? { claimPairs: new Map(chainLogs.map((l) => [l.chainId, claimedPairs(l)] as const)), keepClaims: true } : {}),
     ...(tail ? { from: tail.state } : {}),
     // Each close's stateHash is a keccak of the whole state's text: the workers take it too.
     ...(pool ? { stateHashLater: (s: LedgerState) => pool.keccakText(snapshotText(s)) } : {}),
@@ -181,20 +201,21 @@ export const runAudit = async (o: AuditOptions): Promise<AuditReport> => {
   }
   check.finish();
   replay.finish();
-  const onChain = logs ? auditChainLogs(logs, replay.distributions, replay.recordedClaims, report) : undefined;
   const { state } = replay;
+  const audited = auditChains(chainLogs, state, replay.distributions, replay.recordedClaims, report);
+  const main = mainChain(audited);
+  const aheads = audited.flatMap((a) => (a.result.ahead ? [a.result.ahead] : []));
+  const onChain = totalCounts(audited);
   const summary = findings.summary();
   const maxSupply = genesisParams(state)?.maxSupply;
   return {
     verdict: summary.total === 0 ? 'clean' : 'findings',
     outcome: auditOutcome(summary.byClass),
-    headline: auditHeadline(summary.byClass, onChain?.ahead, logs !== undefined),
+    headline: auditHeadline(summary.byClass, aheads, withChain, audited.length > 1),
     source: {
       events: o.eventsPath,
       bytes,
-      ...(logs
-        ? { chain: { rpcUrl: logs.rpcUrl, distributor: logs.distributor, chainId: logs.chainId, fromBlock: logs.fromBlock, toBlock: logs.toBlock, headBlock: logs.headBlock } }
-        : {}),
+      ...(main ? { chain: chainSourceReport(main), chains: audited.map(chainSourceReport) } : {}),
       ...(o.fromSnapshot === undefined
         ? {}
         : { snapshot: { file: o.fromSnapshot, used: tail !== undefined, ...(tail ? { position: tail.position, stateHash: tail.stateHash } : {}) } }),
@@ -209,9 +230,9 @@ export const runAudit = async (o: AuditOptions): Promise<AuditReport> => {
       findings: summary.total,
       findingsByKind: summary.byKind,
       findingsByClass: summary.byClass,
-      ...(onChain ? { onChain: onChain.counts } : {}),
+      ...(onChain ? { onChain, onChainByChain: countsByChain(audited) } : {}),
     },
-    ...(onChain?.ahead ? { chainAhead: onChain.ahead } : {}),
+    ...(aheads.length > 0 ? { chainAhead: aheads[0] } : {}),
     chain: check.summary(),
     supply: {
       ...(maxSupply === undefined ? {} : { maxSupplyWei: maxSupply.toString() }),
@@ -221,10 +242,10 @@ export const runAudit = async (o: AuditOptions): Promise<AuditReport> => {
       stakedWei: state.stakedWei.toString(),
     },
     epochs: replay.epochs,
-    distributions: replay.distributions.map((d) => distributionRow(d, onChain?.bySeq.get(d.seq), onChain?.findingsBySeq.get(d.seq) ?? 0)),
+    distributions: distributionRows(replay.distributions, audited),
     findings: summary.findings,
     suppressedFindings: summary.suppressed,
-    notes: tail ? [...NOTES, tailNote(tail)] : NOTES,
+    notes: [...NOTES, ...(audited.some((a) => a.chain !== PRIMARY_CHAIN) ? [MULTI_CHAIN_NOTE] : []), ...(tail ? [tailNote(tail)] : [])],
     seconds: (performance.now() - started) / 1000,
   };
 };

@@ -7,7 +7,7 @@
 import { formatUnits, shortAddress } from '../../domain/index.ts';
 import { escapeHtml, lineChart, page, paragraph, raw, section, table, type Cell, type Html } from '../report/index.ts';
 import type { AuditReport } from './audit.ts';
-import type { DistributionRow, EpochRow, TokenAmount } from './rows.ts';
+import type { DistributionRow, EpochRow, OnChainDistribution, TokenAmount } from './rows.ts';
 
 const cxtNumber = (wei: string): number => Number(formatUnits(BigInt(wei)));
 const amount = (wei: string): Cell => ({ text: formatUnits(BigInt(wei)), numeric: true });
@@ -48,17 +48,28 @@ const countsTable = (r: AuditReport): Html => {
     ['staked (CXT)', amount(r.supply.stakedWei)],
   ];
   if (r.supply.maxSupplyWei) rows.push(['max supply (CXT)', amount(r.supply.maxSupplyWei)]);
-  const chain = r.source.chain;
-  const onChain = c.onChain;
-  if (chain && onChain)
-    rows.push(
-      ['distributor', `${chain.distributor} on chain ${chain.chainId}, blocks ${chain.fromBlock}–${chain.toBlock}${chain.toBlock < chain.headBlock ? ` (of ${chain.headBlock}: --to-block)` : ''}`],
-      ['roots proposed / revoked / accepted', `${onChain.rootsProposed} / ${onChain.rootsRevoked} / ${onChain.rootsAccepted}`],
-      ['claims on-chain (not yet in the log)', `${onChain.claims} (${onChain.claimsNotInLog})`],
-    );
-  if (r.chainAhead)
-    rows.push(['roots newer than the export', `${r.chainAhead.roots}, from block ${r.chainAhead.firstBlock} (the log refers to blocks up to ${r.chainAhead.logLastBlock}); ${onChain?.claimsUnderNewerRoots ?? 0} claim(s) under them`]);
+  rows.push(...chainRows(r));
   return table({ id: 'counts', columns: ['measure', 'value'], rows });
+};
+
+/** Each audited distributor's counts; with several chains each measure is labelled with its chain. */
+const chainRows = (r: AuditReport): [string, string][] => {
+  const chains = r.source.chains ?? (r.source.chain ? [r.source.chain] : []);
+  const many = chains.length > 1;
+  const label = (chainId: number, measure: string): string => (many ? `chain ${chainId}: ${measure}` : measure);
+  return chains.flatMap((chain): [string, string][] => {
+    const onChain = r.counts.onChainByChain?.find((c) => c.chainId === chain.chainId) ?? (many ? undefined : r.counts.onChain);
+    const ahead = chain.ahead ?? (many ? undefined : r.chainAhead);
+    if (!onChain) return [];
+    return [
+      [label(chain.chainId, 'distributor'), `${chain.distributor} on chain ${chain.chainId}${chain.payoutChain ? ' (a payout chain of the log)' : ''}, blocks ${chain.fromBlock}–${chain.toBlock}${chain.toBlock < chain.headBlock ? ` (of ${chain.headBlock}: --to-block)` : ''}`],
+      [label(chain.chainId, 'roots proposed / revoked / accepted'), `${onChain.rootsProposed} / ${onChain.rootsRevoked} / ${onChain.rootsAccepted}`],
+      [label(chain.chainId, 'claims on-chain (not yet in the log)'), `${onChain.claims} (${onChain.claimsNotInLog})`],
+      ...(ahead
+        ? [[label(chain.chainId, 'roots newer than the export'), `${ahead.roots}, from block ${ahead.firstBlock} (the log refers to blocks up to ${ahead.logLastBlock}); ${onChain.claimsUnderNewerRoots} claim(s) under them`] as [string, string]]
+        : []),
+    ];
+  });
 };
 
 const findingsByKind = (r: AuditReport): Html | string =>
@@ -103,14 +114,37 @@ const epochTable = (epochs: readonly EpochRow[]): Html =>
     ]),
   });
 
-const onChainText = (d: DistributionRow): string => {
-  if (!d.onChain) return '—';
+const onChainText = (onChain: OnChainDistribution | undefined): string => {
+  if (!onChain) return '—';
   const parts = [
-    d.onChain.proposed ? `proposed in block ${d.onChain.proposed.block}` : 'not proposed',
-    d.onChain.accepted ? `accepted in block ${d.onChain.accepted.block}` : 'not accepted',
-    `${d.onChain.claims} claim(s)${d.onChain.claims > 0 ? `: ${tokens(d.onChain.claimedWei)}` : ''}`,
+    onChain.proposed ? `proposed in block ${onChain.proposed.block}` : 'not proposed',
+    onChain.accepted ? `accepted in block ${onChain.accepted.block}` : 'not accepted',
+    `${onChain.claims} claim(s)${onChain.claims > 0 ? `: ${tokens(onChain.claimedWei)}` : ''}`,
   ];
   return parts.join(', ');
+};
+
+const rootCell = (root: string, expectedRoot: string | undefined): Cell => ({ text: short(root), ...(expectedRoot === undefined || expectedRoot === root ? {} : { tone: 'bad' as const }) });
+
+/** Each distribution's tree on each payout chain (issue 15), beside the primary chain's table. */
+const chainTreeTable = (distributions: readonly DistributionRow[]): Html | string => {
+  const trees = distributions.flatMap((d) => (d.chains ?? []).map((t) => ({ seq: d.seq, t })));
+  if (trees.length === 0) return '';
+  return table({
+    id: 'chain-trees',
+    caption: 'Each distribution’s tree on each payout chain: tokens at their addresses there, cumulative totals and claims in base units.',
+    columns: ['seq', 'chain', 'root', 'leaves', 'cumulative totals', 'status there', 'on-chain', 'check'],
+    rows: trees.map(({ seq, t }) => [
+      count(seq),
+      String(t.chainId),
+      rootCell(t.root, t.expectedRoot),
+      count(t.leafCount),
+      tokens(t.totals),
+      t.status,
+      t.audited ? onChainText(t.onChain) : 'not audited (no --rpc-url for this chain)',
+      tone(t.findings),
+    ]),
+  });
 };
 
 const distributionTable = (distributions: readonly DistributionRow[]): Html =>
@@ -124,11 +158,11 @@ const distributionTable = (distributions: readonly DistributionRow[]): Html =>
           count(d.seq),
           count(d.position),
           count(d.throughEpoch),
-          { text: short(d.root), ...(d.expectedRoot === undefined || d.expectedRoot === d.root ? {} : { tone: 'bad' as const }) },
+          rootCell(d.root, d.expectedRoot),
           count(d.leafCount),
           tokens(d.totals),
           d.status,
-          onChainText(d),
+          onChainText(d.onChain),
           tone(d.findings),
         ]),
       });
@@ -153,17 +187,24 @@ const findingsTable = (r: AuditReport): Html => {
   );
 };
 
+const checkedAgainst = (r: AuditReport): string => {
+  const chains = r.source.chains ?? (r.source.chain ? [r.source.chain] : []);
+  if (chains.length === 0) return '';
+  if (chains.length === 1) return `, checked against ${chains[0]!.distributor} at ${chains[0]!.rpcUrl}`;
+  return `, checked against ${chains.map((c) => `${c.distributor} on chain ${c.chainId} at ${c.rpcUrl}`).join(' and ')}`;
+};
+
 export const auditHtml = (r: AuditReport): string =>
   page({
     title: `Corex log audit: ${r.verdict === 'clean' ? 'clean' : 'findings'}`,
-    lead: `${r.source.events} (${r.source.bytes.toLocaleString('en-US')} bytes)${r.source.chain ? `, checked against ${r.source.chain.distributor} at ${r.source.chain.rpcUrl}` : ''}; replayed through the domain rules in ${r.seconds.toFixed(1)} s.`,
+    lead: `${r.source.events} (${r.source.bytes.toLocaleString('en-US')} bytes)${checkedAgainst(r)}; replayed through the domain rules in ${r.seconds.toFixed(1)} s.`,
     body: [
       verdictBanner(r),
       countsTable(r),
       findingsByKind(r),
       section('Supply', supplyChart(r.epochs)),
       section('Epochs', epochTable(r.epochs)),
-      section('Distributions', distributionTable(r.distributions)),
+      section('Distributions', distributionTable(r.distributions), chainTreeTable(r.distributions)),
       section('Findings', findingsTable(r)),
       section('How to read this', ...r.notes.map(paragraph)),
     ],

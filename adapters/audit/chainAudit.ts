@@ -11,9 +11,13 @@
  * latest DistributionPublished or RewardsClaimed) that the log does not know is `onchain-ahead`,
  * not a disagreement, and claims paid under it are only counted. The log cannot tell such a root
  * from one the service never made; a re-export can — or an audit up to the block before it.
+ *
+ * One chain at a time: `distributions` are the trees the log holds for this chain (chainTrees.ts)
+ * and `recordedClaims` the claims it recorded there, so a payout chain is checked exactly as the
+ * primary one. Every finding carries the chain's id and names it.
  */
 import type { DistributorEvent } from '../chain/distributorClient.ts';
-import type { DistributionRecord } from './distributionAudit.ts';
+import type { TreeRecord } from './chainTrees.ts';
 import type { Finding } from './findings.ts';
 import type { ChainLogs } from './chainLogs.ts';
 import { checkPublications } from './publicationAudit.ts';
@@ -34,6 +38,7 @@ export interface ChainAuditCounts {
 
 /** Roots on the chain newer than the export. */
 export interface ChainAhead {
+  readonly chainId: number;
   readonly roots: number;
   readonly firstBlock: number;
   /** The last block the log refers to; −1 when it refers to none. */
@@ -58,11 +63,11 @@ export interface SeqTrack {
 
 const where = (e: DistributorEvent) => ({ block: e.blockNumber, txHash: e.txHash });
 
-const publishedHere = (d: DistributionRecord, logs: ChainLogs): boolean =>
+const publishedHere = (d: TreeRecord, logs: ChainLogs): boolean =>
   d.state.published !== undefined && d.state.published.contract === logs.distributor && d.state.published.chainId === logs.chainId;
 
 /** The highest block the log itself refers to on this distributor: how far its view of the chain goes. */
-const lastBlockOfLog = (logs: ChainLogs, distributions: readonly DistributionRecord[], claims: ReadonlyMap<string, RecordedClaim>): number => {
+const lastBlockOfLog = (logs: ChainLogs, distributions: readonly TreeRecord[], claims: ReadonlyMap<string, RecordedClaim>): number => {
   let last = -1;
   for (const d of distributions) if (publishedHere(d, logs)) last = Math.max(last, d.state.published!.blockNumber);
   for (const c of claims.values()) last = Math.max(last, c.blockNumber);
@@ -71,14 +76,14 @@ const lastBlockOfLog = (logs: ChainLogs, distributions: readonly DistributionRec
 
 export const auditChainLogs = (
   logs: ChainLogs,
-  distributions: readonly DistributionRecord[],
+  distributions: readonly TreeRecord[],
   recordedClaims: ReadonlyMap<string, RecordedClaim>,
   report: (f: Finding) => void,
 ): ChainAuditResult => {
-  const byRecordedRoot = new Map<string, DistributionRecord>();
-  const byExpectedRoot = new Map<string, DistributionRecord>();
+  const byRecordedRoot = new Map<string, TreeRecord>();
+  const byExpectedRoot = new Map<string, TreeRecord>();
   for (const d of distributions) {
-    byRecordedRoot.set(d.recorded.root, d);
+    byRecordedRoot.set(d.root, d);
     if (d.expectedRoot !== undefined) byExpectedRoot.set(d.expectedRoot, d);
   }
   const tracks = new Map<number, SeqTrack>();
@@ -90,11 +95,11 @@ export const auditChainLogs = (
   };
   const say = (f: Finding, seq?: number) => {
     if (seq !== undefined) findingsBySeq.set(seq, (findingsBySeq.get(seq) ?? 0) + 1);
-    report(f);
+    report({ ...f, chainId: logs.chainId, message: `chain ${logs.chainId}: ${f.message}` });
   };
   const totalClaimed = new Map<string, bigint>();
   const matchedClaims = new Set<string>();
-  let active: DistributionRecord | undefined;
+  let active: TreeRecord | undefined;
   let activeIsAhead = false;
   const counts = { rootsProposed: 0, rootsRevoked: 0, rootsAccepted: 0, claims: 0, claimsNotInLog: 0, claimsUnderNewerRoots: 0 };
   const logLastBlock = lastBlockOfLog(logs, distributions, recordedClaims);
@@ -108,7 +113,7 @@ export const auditChainLogs = (
   const logSees = logLastBlock < 0 ? 'the log refers to no block' : `the log refers to blocks up to ${logLastBlock}`;
 
   /** The recorded distribution an on-chain root stands for; every mismatch is a finding. */
-  const distributionOf = (e: RootEvent): DistributionRecord | undefined => {
+  const distributionOf = (e: RootEvent): TreeRecord | undefined => {
     const d = byRecordedRoot.get(e.root);
     if (d === undefined) {
       const rederived = byExpectedRoot.get(e.root);
@@ -118,15 +123,15 @@ export const auditChainLogs = (
       }
       say(
         rederived
-          ? { kind: 'onchain-root', position: rederived.position, line: rederived.line, ...where(e), field: 'root', expected: e.root, found: rederived.recorded.root, message: `${e.type} in block ${e.blockNumber} carries root ${e.root}, which re-derives as distribution ${rederived.seq}'s, but the log records ${rederived.recorded.root}` }
+          ? { kind: 'onchain-root', position: rederived.position, line: rederived.line, ...where(e), field: 'root', expected: e.root, found: rederived.root, message: `${e.type} in block ${e.blockNumber} carries root ${e.root}, which re-derives as distribution ${rederived.seq}'s, but the log records ${rederived.root}` }
           : { kind: 'onchain-root', ...where(e), field: 'root', found: e.root, message: `${e.type} in block ${e.blockNumber} (tx ${e.txHash}) carries root ${e.root}, which matches no distribution in the log` },
         rederived?.seq,
       );
       return rederived;
     }
-    if (e.dataHash !== d.recorded.logHead)
+    if (e.dataHash !== d.logHead)
       say(
-        { kind: 'onchain-data-hash', position: d.position, line: d.line, ...where(e), field: 'dataHash', expected: d.recorded.logHead, found: e.dataHash, message: `${e.type} of distribution ${d.seq}'s root in block ${e.blockNumber} anchors dataHash ${e.dataHash}, but its logHead is ${d.recorded.logHead}` },
+        { kind: 'onchain-data-hash', position: d.position, line: d.line, ...where(e), field: 'dataHash', expected: d.logHead, found: e.dataHash, message: `${e.type} of distribution ${d.seq}'s root in block ${e.blockNumber} anchors dataHash ${e.dataHash}, but its logHead is ${d.logHead}` },
         d.seq,
       );
     return d;
@@ -180,7 +185,7 @@ export const auditChainLogs = (
   }
 
   checkPublications(logs, distributions, tracks, (f, seq) => say(f, seq), (d, block) =>
-    ahead(d.recorded.root, block)
+    ahead(d.root, block)
       ? { kind: 'onchain-ahead', message: `distribution ${d.seq}'s root was proposed on-chain in block ${block}, after the export (${logSees}), which records no DistributionPublished for it yet` }
       : undefined,
   );
@@ -191,7 +196,7 @@ export const auditChainLogs = (
   const bySeq = new Map<number, OnChainDistribution>();
   for (const [seq, t] of tracks) bySeq.set(seq, onChainOf(t));
   const firstBlock = Math.min(...aheadRoots.values());
-  return { bySeq, findingsBySeq, counts, ...(aheadRoots.size > 0 ? { ahead: { roots: aheadRoots.size, firstBlock, logLastBlock } } : {}) };
+  return { bySeq, findingsBySeq, counts, ...(aheadRoots.size > 0 ? { ahead: { chainId: logs.chainId, roots: aheadRoots.size, firstBlock, logLastBlock } } : {}) };
 };
 
 const onChainOf = (t: SeqTrack): OnChainDistribution => {

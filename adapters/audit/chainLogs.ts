@@ -38,6 +38,14 @@ export class ChainAccessError extends Error {
   }
 }
 
+/** The chains given do not fit together or with the log (two URLs of one chain, two primary chains): a usage error, not a finding. */
+export class AuditSourceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuditSourceError';
+  }
+}
+
 /** One raw call with a deadline: ethers' provider would retry a dead URL forever. */
 const chainIdOf = async (rpcUrl: string, timeoutMs: number): Promise<number> => {
   try {

@@ -5,12 +5,15 @@
  * The recorded event is then folded as evolve folds it, so one wrong root is one finding.
  *
  * For the on-chain checks the recomputed leaves of the accounts that claimed on-chain are kept per
- * distribution — only those, so memory follows the claims, not the size of every tree.
+ * distribution and per audited chain — only those, so memory follows the claims, not the size of
+ * every tree. A payout chain's tree (issue 15) is re-derived with the rest: its root comes from the
+ * same plan (plan.chainTrees), and its leaves are the account's leaves on that chain.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import {
   assetAt,
   chainLeafWei,
+  chainOfId,
   claimedOnWei,
   PRIMARY_CHAIN,
   encodeEventData,
@@ -34,10 +37,12 @@ export interface DistributionRecord {
   readonly line: number;
   readonly recorded: EventData<'DistributionCreated'>;
   readonly expectedRoot?: string;
+  /** Each payout chain's tree root as re-derived (plan.chainTrees), by chain id. */
+  readonly expectedChainRoots: ReadonlyMap<number, string>;
   /** The distribution as the replayed state holds it (its status moves on with later events). */
   readonly state: DistributionState;
-  /** Recomputed cumulative of each claimed "account|token" leaf (absent: no such leaf). */
-  readonly claimLeaves: ReadonlyMap<string, bigint>;
+  /** Per audited chain id: the recomputed cumulative of each "account|token" leaf claimed there (absent: no such leaf). */
+  readonly claimLeaves: ReadonlyMap<number, ReadonlyMap<string, bigint>>;
   readonly findings: number;
 }
 
@@ -46,23 +51,35 @@ export interface DistributionAudit {
   readonly records: readonly DistributionRecord[];
 }
 
-const leavesFor = (state: LedgerState, pairs: ReadonlySet<string>): Map<string, bigint> => {
+/**
+ * The leaves of `pairs` on the chain with id `chainId`, as that chain's tree holds them
+ * (payoutChains.ts): on a payout chain the token is its address there; on the primary chain the
+ * leaf is the cumulative amount unless the account is paid on another chain.
+ */
+const leavesFor = (state: LedgerState, pairs: ReadonlySet<string>, chainId: number): Map<string, bigint> => {
+  const chain = chainOfId(state, chainId);
   const leaves = new Map<string, bigint>();
   for (const pair of pairs) {
     const [account, token] = pair.split('|') as [string, string];
-    // The primary chain's leaf, as the distribution's tree holds it (payoutChains.ts): the cumulative
-    // amount unless the account is paid on another chain.
     const a = state.accounts.get(account);
-    const amount = a === undefined ? 0n : chainLeafWei(state, a, PRIMARY_CHAIN, token);
+    const asset = chain === PRIMARY_CHAIN ? token : assetAt(state, chainId, token);
+    const amount = a === undefined || asset === undefined ? 0n : chainLeafWei(state, a, chain, asset);
     if (amount > 0n) leaves.set(pair, amount);
   }
   return leaves;
 };
 
+/** The payout chain a `chains[i]…` field of a DistributionCreated is about. */
+const chainOfField = (recorded: EventData<'DistributionCreated'>, field: string): number | undefined => {
+  const i = /^chains\[(\d+)\]/.exec(field)?.[1];
+  return i === undefined ? undefined : recorded.chains?.[Number(i)]?.chainId;
+};
+
 export const createDistributionAudit = (
   state: LedgerState,
   report: (f: Finding) => void,
-  claimPairs: ReadonlySet<string> = new Set(),
+  /** "account|token" pairs claimed on each audited chain, by its chain id. */
+  claimPairs: ReadonlyMap<number, ReadonlySet<string>> = new Map(),
 ): DistributionAudit => {
   const records: DistributionRecord[] = [];
   return {
@@ -79,14 +96,17 @@ export const createDistributionAudit = (
       if (E.isLeft(planned))
         say({ kind: 'distribution-refused', ...at, message: `DistributionCreated ${recorded.seq} should not exist: ${planned.left.message}` });
       else
-        for (const d of diffJson(encodeEventData(event('DistributionCreated', planned.right.data)), encodeEventData(event('DistributionCreated', recorded))))
+        for (const d of diffJson(encodeEventData(event('DistributionCreated', planned.right.data)), encodeEventData(event('DistributionCreated', recorded)))) {
+          const chainId = chainOfField(recorded, d.field);
           say({
             kind: 'distribution-mismatch',
             ...at,
             ...d,
-            message: `DistributionCreated ${recorded.seq}: ${d.field} re-derives to ${d.expected}, the log records ${d.found}`,
+            ...(chainId === undefined ? {} : { chainId }),
+            message: `DistributionCreated ${recorded.seq}: ${d.field}${chainId === undefined ? '' : ` (chain ${chainId}'s tree)`} re-derives to ${d.expected}, the log records ${d.found}`,
           });
-      const claimLeaves = leavesFor(state, claimPairs);
+        }
+      const claimLeaves = new Map([...claimPairs].map(([chainId, pairs]) => [chainId, leavesFor(state, pairs, chainId)] as const));
       evolve(state, event('DistributionCreated', recorded));
       for (const v of checkDistributionCumulative(previousLeaves, state.distributedWei))
         say({ kind: 'invariant', ...at, field: v.invariant, message: `distribution ${recorded.seq}: ${v.message}` });
@@ -96,6 +116,7 @@ export const createDistributionAudit = (
         line,
         recorded,
         ...(E.isRight(planned) ? { expectedRoot: planned.right.data.root } : {}),
+        expectedChainRoots: new Map(E.isRight(planned) ? [...planned.right.chainTrees].map(([chainId, c]) => [chainId, c.tree.root] as const) : []),
         state: state.distributions[state.distributions.length - 1]!,
         claimLeaves,
         findings,

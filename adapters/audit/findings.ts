@@ -65,6 +65,8 @@ export interface Finding {
   /** On-chain findings: where on the chain. */
   readonly block?: number;
   readonly txHash?: string;
+  /** The chain an on-chain finding (or a payout chain's tree) is about. */
+  readonly chainId?: number;
 }
 
 /** A finding as the report lists it: stamped with its class. */

@@ -16,25 +16,38 @@ export const auditOutcome = (byClass: Readonly<Record<FindingClass, number>>): A
 const roots = (n: number): string => `${n} root${n === 1 ? '' : 's'}`;
 /** The block before the first newer root: the chain as it was when the log last saw it. */
 export const toBlockBefore = (a: ChainAhead): number => a.firstBlock - 1;
-const remedy = (a: ChainAhead): string => `(re-export, or audit with --to-block ${toBlockBefore(a)})`;
 
-export const auditHeadline = (byClass: Readonly<Record<FindingClass, number>>, ahead: ChainAhead | undefined, withChain: boolean): string => {
+/**
+ * `aheads`: one per audited chain that is ahead. With several chains (`multiChain`) the sentence
+ * names each chain and its block, as `--to-block` is then given once per `--rpc-url`.
+ */
+export const auditHeadline = (
+  byClass: Readonly<Record<FindingClass, number>>,
+  aheads: readonly ChainAhead[],
+  withChain: boolean,
+  multiChain = false,
+): string => {
   const disagree = byClass['chain-mismatch'];
+  const newer = roots(aheads.reduce((n, a) => n + a.roots, 0));
+  const blocks = aheads.map((a) => `${toBlockBefore(a)}${multiChain ? ` for chain ${a.chainId}` : ''}`).join(', ');
+  const remedy = `(re-export, or audit with --to-block ${blocks})`;
+  const chains = multiChain ? 'chains have' : 'chain has';
+  const agree = multiChain ? 'the chains agree with it' : 'the chain agrees with it';
   switch (auditOutcome(byClass)) {
     case 'clean':
-      return withChain ? 'clean: the log re-derives and the chain agrees with it' : 'clean: the log re-derives';
+      return withChain ? `clean: the log re-derives and ${agree}` : 'clean: the log re-derives';
     case 'log-does-not-rederive':
       return [
         `${byClass.log} finding(s): the log does not re-derive as recorded`,
         ...(disagree > 0 ? [`the chain and the log also disagree (${disagree} finding(s))`] : []),
-        ...(ahead ? [`the chain also has ${roots(ahead.roots)} newer than this export`] : []),
+        ...(aheads.length > 0 ? [`the ${multiChain ? 'chains also have' : 'chain also has'} ${newer} newer than this export`] : []),
       ].join('; ');
     case 'chain-disagrees':
       return [
         `${disagree} finding(s): the log re-derives, but the chain and the log disagree`,
-        ...(ahead ? [`the chain also has ${roots(ahead.roots)} newer than this export ${remedy(ahead)}`] : []),
+        ...(aheads.length > 0 ? [`the ${multiChain ? 'chains also have' : 'chain also has'} ${newer} newer than this export ${remedy}`] : []),
       ].join('; ');
     case 'chain-ahead':
-      return `the log re-derives; the chain has ${roots(ahead?.roots ?? 0)} newer than this export ${ahead ? remedy(ahead) : ''}`.trimEnd();
+      return `the log re-derives; the ${chains} ${newer} newer than this export ${aheads.length > 0 ? remedy : ''}`.trimEnd();
   }
 };

@@ -3,20 +3,21 @@
  * RootAccepted: a recorded publication must be a proposal of its root on the audited distributor,
  * an active (or superseded) distribution's root must have been accepted, and a root proposed
  * on-chain must be recorded as published — unless that proposal is newer than the export.
- * Publications outside the scanned blocks (--from-block, --to-block) are not checked.
+ * Publications outside the scanned blocks (--from-block, --to-block) are not checked. On a payout
+ * chain the publication and stage are its tree's own (chainTrees.ts).
  */
 import type { SeqTrack } from './chainAudit.ts';
 import type { ChainLogs } from './chainLogs.ts';
-import type { DistributionRecord } from './distributionAudit.ts';
+import type { TreeRecord } from './chainTrees.ts';
 import type { Finding } from './findings.ts';
 
 export const checkPublications = (
   logs: ChainLogs,
-  distributions: readonly DistributionRecord[],
+  distributions: readonly TreeRecord[],
   tracks: ReadonlyMap<number, SeqTrack>,
   say: (f: Finding, seq: number) => void,
   /** How an unrecorded publication in `block` is reported when it is newer than the export. */
-  aheadOf: (d: DistributionRecord, block: number) => Pick<Finding, 'kind' | 'message'> | undefined,
+  aheadOf: (d: TreeRecord, block: number) => Pick<Finding, 'kind' | 'message'> | undefined,
 ): void => {
   for (const d of distributions) {
     const t = tracks.get(d.seq);
@@ -36,6 +37,6 @@ export const checkPublications = (
     if (!t?.proposals.some((p) => p.txHash === published.txHash))
       say({ kind: 'onchain-publication', ...at, field: 'txHash', expected: t?.proposals.map((p) => p.txHash).join(', ') || '(no RootProposed)', found: published.txHash, message: `distribution ${d.seq} is recorded as published in tx ${published.txHash}, but that tx proposed no such root on the distributor` }, d.seq);
     if ((d.state.status === 'active' || d.state.status === 'superseded') && t?.accepted === undefined)
-      say({ kind: 'onchain-publication', ...at, field: 'RootAccepted', expected: d.recorded.root, found: '(absent)', message: `distribution ${d.seq} is ${d.state.status} in the log, but its root was never accepted on the distributor` }, d.seq);
+      say({ kind: 'onchain-publication', ...at, field: 'RootAccepted', expected: d.root, found: '(absent)', message: `distribution ${d.seq} is ${d.state.status} in the log, but its root was never accepted on the distributor` }, d.seq);
   }
 };

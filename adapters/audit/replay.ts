@@ -7,7 +7,7 @@
  * (recordingTime.ts).
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeEvent, evolve, initialState, isEventType, type CorexEvent, type LedgerState, type StoredEvent } from '../../domain/index.ts';
+import { chainKey, decodeEvent, evolve, initialState, isEventType, type ChainKey, type CorexEvent, type LedgerState, type StoredEvent } from '../../domain/index.ts';
 import { checkRecordedClaim, createDistributionAudit, type DistributionRecord } from './distributionAudit.ts';
 import { createEpochAudit } from './epochAudit.ts';
 import type { Finding } from './findings.ts';
@@ -16,6 +16,8 @@ import { createTaskAudit } from './taskAudit.ts';
 import type { EpochRow } from './rows.ts';
 
 export interface RecordedClaim {
+  /** Where it was claimed: the primary chain, or a payout chain's id (RewardsClaimed.chainId). */
+  readonly chain: ChainKey;
   readonly account: string;
   readonly token: string;
   readonly amountWei: bigint;
@@ -26,9 +28,9 @@ export interface RecordedClaim {
 
 export interface ReplayOptions {
   readonly report: (f: Finding) => void;
-  /** "account|token" leaves claimed on-chain, whose recomputed cumulative each distribution keeps. */
-  readonly claimPairs?: ReadonlySet<string>;
-  /** Keep every RewardsClaimed by "txHash:logIndex", to match them with the chain's Claimed logs. */
+  /** Per audited chain id, the "account|token" leaves claimed there, whose recomputed cumulative each distribution keeps. */
+  readonly claimPairs?: ReadonlyMap<number, ReadonlySet<string>>;
+  /** Keep every RewardsClaimed by chain and "txHash:logIndex", to match them with each chain's Claimed logs. */
   readonly keepClaims?: boolean;
   /** The state to replay onto (a verified snapshot's, for a tail audit); default: genesis. */
   readonly from?: LedgerState;
@@ -45,7 +47,8 @@ export interface Replay {
   readonly epochs: readonly EpochRow[];
   readonly distributions: readonly DistributionRecord[];
   readonly eventsByType: ReadonlyMap<string, number>;
-  readonly recordedClaims: ReadonlyMap<string, RecordedClaim>;
+  /** By chain, then by "txHash:logIndex": block numbers and logs of different chains are never compared. */
+  readonly recordedClaims: ReadonlyMap<ChainKey, ReadonlyMap<string, RecordedClaim>>;
 }
 
 export const createReplay = ({ report, claimPairs, keepClaims = false, from, stateHashLater }: ReplayOptions): Replay => {
@@ -55,7 +58,12 @@ export const createReplay = ({ report, claimPairs, keepClaims = false, from, sta
   const times = createRecordingTimeAudit(state, report);
   const tasks = createTaskAudit(state, report);
   const eventsByType = new Map<string, number>();
-  const recordedClaims = new Map<string, RecordedClaim>();
+  const recordedClaims = new Map<ChainKey, Map<string, RecordedClaim>>();
+  const claimsOn = (chain: ChainKey): Map<string, RecordedClaim> => {
+    let claims = recordedClaims.get(chain);
+    if (!claims) recordedClaims.set(chain, (claims = new Map()));
+    return claims;
+  };
 
   const decode = (e: StoredEvent, line: number): CorexEvent | undefined => {
     const decoded = decodeEvent(e.type, e.data);
@@ -108,7 +116,9 @@ export const createReplay = ({ report, claimPairs, keepClaims = false, from, sta
         evolve(state, ev);
         checkRecordedClaim(state, e, line, ev.data, report);
         if (keepClaims)
-          recordedClaims.set(`${ev.data.txHash}:${ev.data.logIndex}`, {
+          // As evolve reads it: a chainId, whichever, names the payout chain claimed on.
+          claimsOn(chainKey(ev.data.chainId)).set(`${ev.data.txHash}:${ev.data.logIndex}`, {
+            chain: chainKey(ev.data.chainId),
             account: ev.data.account,
             token: ev.data.token,
             amountWei: ev.data.amount,

@@ -54,4 +54,22 @@ export interface DistributionRow {
   readonly status: string;
   readonly findings: number;
   readonly onChain?: OnChainDistribution;
+  /** Its tree on each payout chain (issue 15); absent when it has none. */
+  readonly chains?: readonly ChainTreeRow[];
+}
+
+/** A distribution's tree on one payout chain: `findings` and `onChain` only when that chain was audited. */
+export interface ChainTreeRow {
+  readonly chainId: number;
+  /** As recorded, and as re-derived (absent when the distribution could not be planned, or planned no tree there). */
+  readonly root: string;
+  readonly expectedRoot?: string;
+  readonly leafCount: number;
+  readonly treeHash: string;
+  readonly totals: readonly TokenAmount[];
+  /** Its stage on its chain at the end of the log. */
+  readonly status: string;
+  readonly audited: boolean;
+  readonly findings: number;
+  readonly onChain?: OnChainDistribution;
 }
