@@ -65,13 +65,13 @@ export const cxt = async (...args: string[]): Promise<{ code: number; out: strin
   return { code, out: io.out.join('\n'), err: io.err.join('\n') };
 };
 
-const must = async (handler: CommandHandler, c: Command): Promise<void> => {
+export const must = async (handler: CommandHandler, c: Command): Promise<void> => {
   const r = await handler.handle(c);
   if (r.status === 'refused') throw new Error(`refused: ${r.refusal.code} ${r.refusal.message}`);
 };
 
 /** One more epoch of verified work and revenue, closed at its end. */
-const driveEpoch = async (handler: CommandHandler, clock: Clock, p: ProtocolParams, f: Fixture, e: number): Promise<void> => {
+export const driveEpoch = async (handler: CommandHandler, clock: Clock, p: ProtocolParams, f: Fixture, e: number): Promise<void> => {
   const start = p.genesisTimeSeconds + e * p.epochLengthSeconds;
   clock.nowSeconds = start + 100;
   for (let n = 0; n < 3; n++) {
