@@ -117,6 +117,12 @@ describe('tampering on chain B is found on chain 97, chain A stays clean', () =>
       expect(ahead.findings[0]!.message).toMatch(/^chain 97: /);
       expect(ahead.headline).toBe(`the log re-derives; the chains have 1 root newer than this export (re-export, or audit with --to-block ${block - 1} for chain ${CHAIN_B})`);
       expect(ahead.source.chains?.find((c) => c.chainId === CHAIN_B)?.ahead).toMatchObject({ roots: 1, firstBlock: block });
+      // The remedy the headline names: one --to-block per --rpc-url, B's before the bogus root.
+      const headA = await w.fA.chain.provider.getBlockNumber();
+      const cut = await auditCli(w.eventsPath, ...pairA(), '--to-block', String(headA), ...pairB(), '--to-block', String(block - 1));
+      expect(cut.report.findings).toEqual([]);
+      expect(cut.code).toBe(0);
+      expect(cut.report.source.chains?.map((c) => [c.chainId, c.toBlock])).toEqual([[CHAIN_A, headA], [CHAIN_B, block - 1]]);
       // When the log refers to a later block on B, the same root is a disagreement there.
       const last = lastClaimOnB();
       const { code, report } = await auditCli(resealedFrom(edited(lines, last, withData({ blockNumber: block + 5 })), last), ...pairA(), ...pairB());
