@@ -27,6 +27,7 @@ describe('service configuration', () => {
       schedule: '* * * * * *',
       bodyLimitBytes: 65_536,
       genesis: {},
+      payoutChains: [],
     });
   });
 
@@ -66,6 +67,20 @@ describe('service configuration', () => {
     expect(errorOf({ DATABASE_SCHEMA: 'x' })).toBe('Invalid configuration: DATABASE_SCHEMA applies only with DATABASE_URL, which is not set.');
     expect(errorOf({ BILLING_TOKEN: 'tiny' })).toMatch(/BILLING_TOKEN must be 24 to 512 printable characters/);
     expect(errorOf({ DISTRIBUTOR_ADDRESS: '0x123' })).toMatch(/DISTRIBUTOR_ADDRESS must be a 0x-prefixed 20-byte hex address/);
+  });
+
+  it('PAYOUT_CHAINS decodes each chain, the key defaulting to PRIVATE_KEY, and names every field at fault', () => {
+    const chain = { chainId: 97, rpcUrl: 'https://bsc-testnet.example', distributor: ADDR, assets: { CXT: ADDR.toUpperCase().replace('0X', '0x') } };
+    const real = { RPC_URL: 'https://rpc.example', PRIVATE_KEY: KEY, DISTRIBUTOR_ADDRESS: ADDR, CXT_TOKEN_ADDRESS: ADDR };
+    expect(loadConfig({ ...real, PAYOUT_CHAINS: JSON.stringify([chain]) }).payoutChains).toEqual([{ ...chain, assets: { CXT: ADDR }, privateKey: KEY }]);
+    expect(errorOf({ PAYOUT_CHAINS: JSON.stringify([chain]) })).toBe(
+      'Invalid configuration: PAYOUT_CHAINS[0].privateKey must be set (or PRIVATE_KEY): the updater signs proposals on chain 97 too.',
+    );
+    expect(errorOf({ ...real, PAYOUT_CHAINS: JSON.stringify([{ ...chain, rpcUrl: 'ftp://x', assets: { CXT: '0x12' } }, chain, chain]) })).toBe(
+      'Invalid configuration: PAYOUT_CHAINS[0].rpcUrl must be an http(s):// or ws(s):// URL; PAYOUT_CHAINS[0].assets.CXT must be a 0x-prefixed 20-byte address; PAYOUT_CHAINS lists chain 97 twice.',
+    );
+    expect(errorOf({ PAYOUT_CHAINS: '{"chainId": 97' })).toMatch(/^Invalid configuration: PAYOUT_CHAINS is not JSON: /);
+    expect(errorOf({ ...real, PAYOUT_CHAINS: JSON.stringify([{ ...chain, assets: {} }]) })).toMatch(/PAYOUT_CHAINS\[0\]\.assets must map at least one asset/);
   });
 
   it('passes genesis-only parameters through', () => {

@@ -107,7 +107,7 @@ describe('the served OpenAPI document', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
-        '/healthz', '/readyz', '/metrics', '/v1/info', '/v1/accounts/{address}', '/v1/accounts/{address}/proofs', '/v1/accounts/{address}/epochs', '/v1/accounts/{address}/epochs/{epoch}', '/v1/accounts/{address}/epochs.csv', '/v1/accounts/{address}/stake', '/v1/contributions/{contributionId}', '/v1/epochs', '/v1/epochs/{epoch}', '/v1/epochs/{epoch}/receipts',
+        '/healthz', '/readyz', '/metrics', '/v1/info', '/v1/accounts/{address}', '/v1/accounts/{address}/proofs', '/v1/accounts/{address}/epochs', '/v1/accounts/{address}/epochs/{epoch}', '/v1/accounts/{address}/epochs.csv', '/v1/accounts/{address}/payout-chain', '/v1/accounts/{address}/stake', '/v1/contributions/{contributionId}', '/v1/epochs', '/v1/epochs/{epoch}', '/v1/epochs/{epoch}/receipts',
         '/v1/supply', '/v1/tasks', '/v1/tasks/{taskId}', '/v1/distributions', '/v1/distributions/{seq}', '/v1/distributions/{seq}/tree', '/v1/contributions', '/v1/verdicts',
         '/v1/nodes', '/v1/nodes/{nodeId}', '/v1/nodes/{nodeId}/assignments', '/v1/events', '/v1/verifiers', '/v1/verifiers/{address}', '/v1/stake/deposits', '/v1/stake/unstakes', '/v1/stake/withdrawals',
         '/v1/revenue', '/v1/burns', '/v1/epochs/close', '/v1/distributions/{seq}/publish', '/v1/distributions/{seq}/revoke', '/v1/assets', '/v1/claims/rescan',

@@ -178,3 +178,42 @@ describe('one ledger paying on two chains, through the service', () => {
     expect((await h.request('GET', '/readyz')).json.status).toBe('ready');
   });
 });
+
+describe('PAYOUT_CHAINS checked at start', () => {
+  const entry = (over: Record<string, unknown>) => JSON.stringify([{ chainId: CHAIN_B, rpcUrl: endpointB.url, distributor: fB.distributor.address, privateKey: UPDATER_B_KEY, confirmations: 0, assets: { CXT: fB.cxt }, ...over }]);
+  const startError = async (payoutChains: string): Promise<string> =>
+    startHarness({ env: { PAYOUT_CHAINS: payoutChains } }).then(
+      async (other) => {
+        await other.destroy();
+        return 'started';
+      },
+      (error: Error) => `${error.name}: ${error.message}`,
+    );
+
+  // Functions: chain B and its contracts exist only once beforeAll has run.
+  it.each([
+    ['a node on another chain', () => ({ chainId: 56 }), () => `ConfigError: PAYOUT_CHAINS lists chain 56 at ${endpointB.url}, but that node serves chain 97.`],
+    ['no distributor', () => ({ distributor: `0x${'12'.repeat(20)}` }), () => `ConfigError: PAYOUT_CHAINS: the distributor address 0x${'12'.repeat(20)} holds no contract on chain 97.`],
+    ['no token at an asset address', () => ({ assets: { CXT: fB.cxt, WBNB: `0x${'34'.repeat(20)}` } }), () => `ConfigError: PAYOUT_CHAINS: the asset WBNB address 0x${'34'.repeat(20)} holds no contract on chain 97.`],
+    ['an asset the registry does not know', () => ({ assets: { DOGE: fB.cxt } }), () => 'ConfigError: PAYOUT_CHAINS chain 97: asset DOGE is neither a registered asset\'s address nor its symbol (register it first: cxt asset register).'],
+  ])('%s stops the start with one sentence', async (_what, over, expected) => {
+    expect(await startError(entry(over()))).toBe(expected());
+  });
+
+  it('the primary chain cannot also be a payout chain', async () => {
+    const primary = h.service.chain;
+    const error = await startError(JSON.stringify([{ chainId: primary.chainId, rpcUrl: primary.rpcUrl, distributor: primary.distributor, privateKey: UPDATER_B_KEY, assets: { CXT: primary.cxtToken } }]));
+    expect(error).toBe(`ConfigError: PAYOUT_CHAINS lists chain ${primary.chainId}, which is the primary chain: accounts paid there need no payout chain.`);
+  });
+
+  it('a chain that does not answer does not stop the start: /readyz is degraded, naming it', async () => {
+    const other = await startHarness({ env: { PAYOUT_CHAINS: entry({ rpcUrl: 'http://127.0.0.1:9' }) } });
+    try {
+      const ready = await other.request('GET', '/readyz');
+      expect([ready.status, ready.json.status]).toEqual([200, 'degraded']);
+      expect(ready.json.attention).toEqual([expect.objectContaining({ condition: `chain:${CHAIN_B}`, detail: expect.stringMatching(/^payout chain 97 \(http:\/\/127\.0\.0\.1:9\) does not answer: /) })]);
+    } finally {
+      await other.destroy();
+    }
+  });
+});
