@@ -98,6 +98,25 @@ describe('operator commands on a data dir', () => {
     expect([badAsset.code, firstLine(badAsset.stderr)]).toEqual([2, 'cxt asset register: --asset 0x12 must be a 0x-prefixed 20-byte hex address']);
   });
 
+  it('cxt account payout-chain records the account’s own signed choice, and refuses any other', async () => {
+    // A payout chain whose node is down: the start only warns, and the change is the ledger's business alone.
+    const payoutChains = JSON.stringify([{ chainId: 97, rpcUrl: 'http://127.0.0.1:9', distributor: `0x${'12'.repeat(20)}`, privateKey: `0x${'11'.repeat(32)}`, assets: { CXT: `0x${'34'.repeat(20)}` } }]);
+    const withChains = { ...env, PAYOUT_CHAINS: payoutChains, OPERATOR_KEY: operator.privateKey, STRANGER_KEY: wallet('cli-op-stranger').privateKey };
+    const pay = (...args: string[]) => cxt(['account', 'payout-chain', ...args, '--data-dir', dataDir], { env: withChains });
+    const account = operator.address.toLowerCase();
+    const unknown = await pay('--chain-id', '56', '--sign-with-env', 'OPERATOR_KEY');
+    expect([unknown.code, firstLine(unknown.stderr)]).toEqual([1, 'refused (CHAIN_UNKNOWN): chain 56 is not a configured payout chain (configured: 97 besides the primary one)']);
+    const forged = await pay('--chain-id', '97', '--sign-with-env', 'STRANGER_KEY', '--account', account);
+    expect([forged.code, firstLine(forged.stderr)]).toEqual([1, expect.stringMatching(/^refused \(SIGNATURE_MISMATCH\): the signature recovers to 0x[0-9a-f]{40}, not to the account /)]);
+    const moved = await pay('--chain-id', '97', '--sign-with-env', 'OPERATOR_KEY');
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stdout).toBe(`recorded: ${account} is paid on chain 97 from now on (change 1)\n`);
+    const replayed = await pay('--chain-id', '97', '--sign-with-env', 'OPERATOR_KEY', '--sequence', '1');
+    expect([replayed.code, replayed.stdout]).toEqual([0, `already recorded: ${account} is paid on chain 97 from now on (change 1)\n`]);
+    const usage = await pay('--chain-id', '97', '--signature', `0x${'ab'.repeat(65)}`);
+    expect([usage.code, firstLine(usage.stderr)]).toEqual([2, 'cxt account payout-chain: --signature needs the --account and --sequence it was signed with']);
+  });
+
   it('refuses a data dir with no log, and one a running service holds', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'cxt-cli-empty-'));
     try {

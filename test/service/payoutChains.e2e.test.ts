@@ -191,12 +191,13 @@ describe('PAYOUT_CHAINS checked at start', () => {
     );
 
   // Functions: chain B and its contracts exist only once beforeAll has run.
-  it.each([
+  const cases: Array<[string, () => Record<string, unknown>, () => string]> = [
     ['a node on another chain', () => ({ chainId: 56 }), () => `ConfigError: PAYOUT_CHAINS lists chain 56 at ${endpointB.url}, but that node serves chain 97.`],
     ['no distributor', () => ({ distributor: `0x${'12'.repeat(20)}` }), () => `ConfigError: PAYOUT_CHAINS: the distributor address 0x${'12'.repeat(20)} holds no contract on chain 97.`],
     ['no token at an asset address', () => ({ assets: { CXT: fB.cxt, WBNB: `0x${'34'.repeat(20)}` } }), () => `ConfigError: PAYOUT_CHAINS: the asset WBNB address 0x${'34'.repeat(20)} holds no contract on chain 97.`],
     ['an asset the registry does not know', () => ({ assets: { DOGE: fB.cxt } }), () => 'ConfigError: PAYOUT_CHAINS chain 97: asset DOGE is neither a registered asset\'s address nor its symbol (register it first: cxt asset register).'],
-  ])('%s stops the start with one sentence', async (_what, over, expected) => {
+  ];
+  it.each(cases)('%s stops the start with one sentence', async (_what, over, expected) => {
     expect(await startError(entry(over()))).toBe(expected());
   });
 

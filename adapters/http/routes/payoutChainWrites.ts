@@ -7,9 +7,11 @@
  * Statuses as for the other signed writes: an unusable signature is a 400 naming `signature`, a
  * valid one by another key 403 SIGNATURE_MISMATCH, an unknown chain 422 CHAIN_UNKNOWN.
  */
+import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance } from 'fastify';
 import { commandOutcome, refusedWith, sendOutcome } from '../commandReply.ts';
 import { payoutChainDigest } from '../eip712.ts';
+import { payoutChainCommand } from '../payoutChainRequest.ts';
 import type { HttpDeps } from '../ports.ts';
 import { problems } from '../problem.ts';
 import { bodies, params } from '../requestCodecs.ts';
@@ -30,15 +32,13 @@ export const registerPayoutChainWrites = (app: FastifyInstance, deps: HttpDeps, 
     responses: { 201: 'Recorded: the PayoutChainSet event', 200: 'Idempotent replay: the event of the original request' },
     handler: async ({ params: p, body }, _req, reply) => {
       const message = { account: p.address, chainId: body.chainId, sequence: body.sequence };
-      const recovered = await signatures.recover(payoutChainDigest(deps.chainId, message), body.signature);
-      if (!recovered.ok) return sendOutcome(reply, refusedWith(problems.invalidRequest([{ field: 'signature', message: recovered.message }])));
-      if (recovered.signer !== p.address)
+      const checked = payoutChainCommand(deps.chainId, message, await signatures.recover(payoutChainDigest(deps.chainId, message), body.signature));
+      if (E.isLeft(checked))
         return sendOutcome(
           reply,
-          refusedWith(problems.forbidden(`the signature recovers to ${recovered.signer}, not to the account ${p.address}: only the account chooses its payout chain`, 'SIGNATURE_MISMATCH')),
+          refusedWith(checked.left.kind === 'unusable' ? problems.invalidRequest([{ field: 'signature', message: checked.left.message }]) : problems.forbidden(checked.left.message, 'SIGNATURE_MISMATCH')),
         );
-      const chainId = body.chainId === deps.chainId ? null : body.chainId;
-      return sendOutcome(reply, await commandOutcome(deps.commands, { type: 'SetPayoutChain', account: p.address, chainId, sequence: body.sequence }));
+      return sendOutcome(reply, await commandOutcome(deps.commands, checked.right));
     },
   });
 };
