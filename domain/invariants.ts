@@ -10,6 +10,7 @@ import type { EventData } from './events.ts';
 import type { ProtocolParams } from './params.ts';
 import type { LedgerState } from './state.ts';
 import { taskConserves, taskPaidWei, type TaskSettlement } from './taskSettlement.ts';
+import { payoutSplitMismatch } from './payoutChains.ts';
 
 export const INVARIANTS = [
   'supply-cap',
@@ -20,6 +21,7 @@ export const INVARIANTS = [
   'cumulative-monotonic',
   'claimed-le-cumulative',
   'task-conservation',
+  'payout-split',
 ] as const;
 export type InvariantName = (typeof INVARIANTS)[number];
 
@@ -52,6 +54,8 @@ export interface LedgerSnapshot {
   /** account → token → claimed on-chain. */
   readonly claimedWei: ReadonlyMap<string, ReadonlyMap<string, bigint>>;
   readonly assets: ReadonlyMap<string, AssetTotals>;
+  /** Issue 15: the first (account, token) whose leaves over all chains do not add up to its cumulative; absent when all do. */
+  readonly payoutSplit?: ReturnType<typeof payoutSplitMismatch>;
 }
 
 const leaf = (account: string, token: string): string => `${account}|${token}`;
@@ -73,7 +77,9 @@ export const snapshotLedger = (state: LedgerState): LedgerSnapshot => {
   }
   const assets = new Map<string, AssetTotals>();
   for (const [asset, l] of state.assets) assets.set(asset, { ...l });
+  const payoutSplit = payoutSplitMismatch(state);
   return {
+    ...(payoutSplit === undefined ? {} : { payoutSplit }),
     lastClosedEpoch: state.lastClosedEpoch,
     mintedWei: state.mintedWei,
     burnedWei: state.burnedWei,
@@ -229,6 +235,12 @@ const checkClaimed = ({ after }: CloseCheckInput, report: Report): void => {
     }
 };
 
+/** Issue 15: Σ over chains of an account's leaves in a token = its cumulative allocation in it, exactly. */
+const checkPayoutSplit = ({ after }: CloseCheckInput, report: Report): void => {
+  const m = after.payoutSplit;
+  if (m !== undefined) report('payout-split', `${leaf(m.account, m.token)}: its leaves over all chains add up to ${m.leavesWei}, not its cumulative ${m.cumulativeWei}`);
+};
+
 /** Per task settled: budget = Σ node pay + fee + refund, to the base unit, none negative. */
 const checkTasks = ({ tasksSettled }: CloseCheckInput, report: Report): void => {
   for (const t of tasksSettled ?? [])
@@ -245,6 +257,7 @@ const CHECKS: ReadonlyArray<(input: CloseCheckInput, report: Report) => void> = 
   checkCumulative,
   checkClaimed,
   checkTasks,
+  checkPayoutSplit,
 ];
 
 /** Every §9 invariant a single close can break; empty when the close is sound. */

@@ -20,6 +20,7 @@ export const INVARIANT_DESCRIPTIONS: Readonly<Record<(typeof INVARIANTS)[number]
   'cumulative-monotonic': '§9.5 cumulative amounts never decrease; each grows by exactly its allocation',
   'claimed-le-cumulative': '§9.5 claimed ≤ cumulative per leaf',
   'task-conservation': 'per task settled: budget = Σ node pay + fee + refund, to the base unit (README, "Tasks")',
+  'payout-split': 'per account and token, Σ over chains of its leaves = its cumulative allocation, exactly (README, "Several chains")',
 };
 
 export const METRIC_DEFINITIONS = {

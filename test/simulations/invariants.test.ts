@@ -13,8 +13,8 @@ const OPERATOR = `0x1${'0'.repeat(39)}`;
 const STAKER = `0x2${'0'.repeat(39)}`;
 const VERIFIER = `0x3${'0'.repeat(39)}`;
 
-/** One close with compute work, stake, verdicts and revenue, as the check inputs. */
-const soundClose = (): CloseCheckInput => {
+/** One close with compute work, stake, verdicts and revenue, as the check inputs; `payoutChain`: the operator is paid on chain 97. */
+const closeOf = (payoutChain = false) => {
   const { params } = subsetOf({});
   const ledger = createSimLedger(params);
   const run = (c: Parameters<typeof ledger.attempt>[0]) => {
@@ -31,11 +31,17 @@ const soundClose = (): CloseCheckInput => {
   run({ type: 'RecordContribution', contributionId: 'c0', nodeId: 'n0', epoch: 0, kind: 'compute', units: 7, proofHash: `0x${'5'.repeat(64)}` });
   run({ type: 'VerifyContribution', contributionId: 'c0', verifier: VERIFIER });
   run({ type: 'RecordRevenue', revenueId: 'r0', source: 'api', asset: ASSET, gross: 1_000_003n, provider: OPERATOR });
+  if (payoutChain) {
+    run({ type: 'ConfigureChain', chainId: 97, assets: [{ asset: params.cxtToken, address: `0x9${'7'.repeat(39)}` }] });
+    run({ type: 'SetPayoutChain', account: OPERATOR, chainId: 97, sequence: 1 });
+  }
   const before = snapshotLedger(ledger.state);
   const closed = ledger.close(0);
   if (closed._tag === 'Left') throw new Error(closed.left.message);
-  return { params: paramsForEpoch(ledger.state, 0)!, before, after: snapshotLedger(ledger.state), closed: closed.right, allocations: ledger.state.lastAllocations };
+  const input: CloseCheckInput = { params: paramsForEpoch(ledger.state, 0)!, before, after: snapshotLedger(ledger.state), closed: closed.right, allocations: ledger.state.lastAllocations };
+  return { input, ledger, cxtToken: params.cxtToken };
 };
+const soundClose = (): CloseCheckInput => closeOf().input;
 
 const names = (input: CloseCheckInput) => [...new Set(checkEpochClose(input).map((v) => v.invariant))];
 
@@ -108,6 +114,19 @@ describe('checkEpochClose', () => {
     const [account, tokens] = [...input.after.cumulativeWei][0]!;
     const [token, value] = [...tokens][0]!;
     expect(names(withAfter(input, { claimedWei: new Map([[account, new Map([[token, value + 1n]])]]) }))).toEqual(['claimed-le-cumulative']);
+  });
+});
+
+describe('checkEpochClose across payout chains', () => {
+  it('payout-split: sound with an account paid on another chain; a frozen leaf one base unit above the cumulative is caught', () => {
+    const { input, ledger, cxtToken } = closeOf(true);
+    expect(checkEpochClose(input)).toEqual([]);
+    const operator = ledger.state.accounts.get(OPERATOR)!;
+    const cumulative = operator.cumulativeWei.get(cxtToken)!;
+    expect(cumulative).toBeGreaterThan(0n);
+    // As if a switch had frozen more on the primary chain than was ever allocated: chain 97's leaf would be −1.
+    operator.frozenLeavesWei = new Map([['primary', new Map([[cxtToken, cumulative + 1n]])]]);
+    expect(names(withAfter(input, { payoutSplit: snapshotLedger(ledger.state).payoutSplit }))).toEqual(['payout-split']);
   });
 });
 
