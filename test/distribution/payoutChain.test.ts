@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalChain } from '../../adapters/chain/index.ts';
-import { createClaimIndexer, createDistribution, createPublisher, type ClaimIndexer, type Publisher } from '../../adapters/distribution/index.ts';
+import { createClaimIndexer, createDistribution, createPublisher, InsufficientFundingError, type ClaimIndexer, type Publisher } from '../../adapters/distribution/index.ts';
 import { chainLeafWei, claimedOnWei, distributionOn, PRIMARY_CHAIN, type DistributionState, type StandardMerkleDump } from '../../domain/index.ts';
 import { expectRevert, setUpDistributor, TIMELOCK, type Fixture } from '../chain/fixture.ts';
 import { addr } from '../support/history.ts';
@@ -157,5 +157,18 @@ describe('one ledger, two chains', () => {
       chainId: CHAIN_B,
     });
     expect(r.status).toBe('refused');
+  });
+
+  it('a tree B’s distributor cannot pay is not proposed there, naming B’s token; A is not held back', async () => {
+    await driveMoreEpochs(w, 6, 1);
+    expect((await createDistribution(w)).status).toBe('created');
+    const d = latest();
+    await fundOn(w.f, d);
+    const held = await fB.distributor.tokenBalance(fB.cxt);
+    const error = await publisherB.step().then(() => undefined, (e: Error) => e);
+    expect(error).toBeInstanceOf(InsufficientFundingError);
+    expect((error as InsufficientFundingError).shortfalls).toEqual(expect.arrayContaining([expect.objectContaining({ token: fB.cxt, availableWei: held })]));
+    expect(onB(latest()).status).toBe('created');
+    expect(await publisherA.step()).toMatchObject({ action: 'published', seq: d.seq });
   });
 });

@@ -116,6 +116,12 @@ describe('one ledger paying on two chains, through the service', () => {
     expect((await setPayoutChain(op, 56, 1)).json.code).toBe('CHAIN_UNKNOWN');
     await ok(setPayoutChain(op, CHAIN_B, 1));
     expect((await setPayoutChain(op, CHAIN_B, 1)).status).toBe(200); // the same signed request again: one change
+    // A change signed with a used sequence (here: back to the primary chain) never counts: that
+    // sequence is the key of the change already recorded. One that skips ahead is refused too.
+    const stale = await setPayoutChain(op, chainA, 1);
+    expect([stale.status, stale.json.code]).toEqual([409, 'IDEMPOTENCY_CONFLICT']);
+    const ahead = await setPayoutChain(op, chainA, 5);
+    expect([ahead.status, ahead.json.code]).toEqual([422, 'PAYOUT_SEQUENCE']);
     expect((await ok(h.request('GET', `/v1/accounts/${OP}`), 200)).payoutChain).toEqual({ chainId: CHAIN_B, nextSequence: 2 });
   });
 
@@ -166,6 +172,9 @@ describe('one ledger paying on two chains, through the service', () => {
     expect(ready.status).toBe(200);
     expect(ready.json.status).toBe('degraded');
     expect(ready.json.attention.map((a: Body) => a.condition)).toEqual(expect.arrayContaining([`chain:${CHAIN_B}`, `job:publisher:${CHAIN_B}`]));
+    const metrics = (await h.request('GET', '/metrics')).json as string;
+    expect(metrics).toContain(`cxt_attention{condition="chain:${CHAIN_B}"} 1`);
+    expect(metrics).toContain(`cxt_attention{condition="job:publisher:${CHAIN_B}"} 1`);
 
     endpointB = await fB.chain.serve(portB);
     const back = await tick();
@@ -176,6 +185,16 @@ describe('one ledger paying on two chains, through the service', () => {
     const onB = (await proofs()).chains.find((c: Body) => c.chainId === CHAIN_B);
     expect(onB.active).toMatchObject({ seq: 3, status: 'active' });
     expect((await h.request('GET', '/readyz')).json.status).toBe('ready');
+  });
+
+  it('restarted without chain B in PAYOUT_CHAINS, the service says B’s trees are no longer published', async () => {
+    await h.stop();
+    h = await startHarness({ dataDir: h.dataDir, clock: h.clock });
+    const ready = await h.request('GET', '/readyz');
+    expect(ready.json.status).toBe('degraded');
+    expect(ready.json.attention).toEqual([
+      expect.objectContaining({ condition: `chain:${CHAIN_B}`, detail: `chain ${CHAIN_B} is a payout chain in the ledger but not in PAYOUT_CHAINS: its trees are not published and its claims not indexed until it is listed again` }),
+    ]);
   });
 });
 
