@@ -104,6 +104,8 @@ export const wireDistribution = async (input: DistributionWiringInput): Promise<
     }
   };
 
+  const payout = new Map((input.payoutChains ?? []).map((c) => [c.chainId, payoutChainJobs({ chain: c, store, ledger, commands, treeStore, checkpoints, clock })]));
+
   const port: DistributionPort = {
     async rescanClaims(fromBlock, chainId) {
       if (chainId === undefined || chainId === chain.chainId) return indexer.rescanFrom(fromBlock);
@@ -157,8 +159,6 @@ export const wireDistribution = async (input: DistributionWiringInput): Promise<
       return { status: r.status === 'accepted' ? 'accepted' : 'unchanged', distribution: input.describe(ledger.state.distributions.find((x) => x.seq === seq)!) };
     },
   };
-
-  const payout = new Map((input.payoutChains ?? []).map((c) => [c.chainId, payoutChainJobs({ chain: c, store, ledger, commands, treeStore, checkpoints, clock })]));
 
   const jobs: SchedulerJob[] = [
     {
