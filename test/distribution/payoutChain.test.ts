@@ -12,7 +12,7 @@ import { createClaimIndexer, createDistribution, createPublisher, InsufficientFu
 import { chainLeafWei, claimedOnWei, distributionOn, PRIMARY_CHAIN, type DistributionState, type StandardMerkleDump } from '../../domain/index.ts';
 import { expectRevert, setUpDistributor, TIMELOCK, type Fixture } from '../chain/fixture.ts';
 import { addr } from '../support/history.ts';
-import { claimFromDump, closeWorlds, driveMoreEpochs, openWorld, publisherOf, type World } from './world.ts';
+import { claimFromDump, closeWorlds, crashingOn, driveMoreEpochs, openWorld, publisherOf, type World } from './world.ts';
 
 const CHAIN_B = 97;
 const B = String(CHAIN_B);
@@ -60,19 +60,15 @@ const publishBoth = async () => {
   expect(await publisherB.step()).toMatchObject({ action: 'activated', seq: d.seq });
 };
 
+/** Chain B's publisher; `handler` replaces the world's (a process that crashes before recording). */
+const publisherOnB = (handler = w.handler): Publisher =>
+  createPublisher({ handler, ledger: w.ledger, treeStore: w.treeStore, distributor: fB.distributor, chainId: CHAIN_B, chain: B, clock: () => 0 });
+
 beforeAll(async () => {
   w = await openWorld({ epochs: 3 });
   fB = await setUpDistributor(await startLocalChain({ chainId: CHAIN_B }));
   publisherA = publisherOf(w);
-  publisherB = createPublisher({
-    handler: w.handler,
-    ledger: w.ledger,
-    treeStore: w.treeStore,
-    distributor: fB.distributor,
-    chainId: CHAIN_B,
-    chain: B,
-    clock: () => 0,
-  });
+  publisherB = publisherOnB();
   indexerA = createClaimIndexer({ handler: w.handler, distributor: w.f.distributor, checkpoints: w.checkpoints, fromBlock: w.deployBlock });
   indexerB = createClaimIndexer({ handler: w.handler, distributor: fB.distributor, checkpoints: w.checkpoints, payoutChainId: CHAIN_B });
 }, 60_000);
@@ -170,5 +166,21 @@ describe('one ledger, two chains', () => {
     expect((error as InsufficientFundingError).shortfalls).toEqual(expect.arrayContaining([expect.objectContaining({ token: fB.cxt, availableWei: held })]));
     expect(onB(latest()).status).toBe('created');
     expect(await publisherA.step()).toMatchObject({ action: 'published', seq: d.seq });
+  });
+
+  it('after crashes between a mined proposal or acceptance on B and its record, a new publisher records the original transactions and sends nothing', async () => {
+    const d = latest();
+    await fundOn(fB, onB(d));
+    await expect(publisherOnB(crashingOn(w.handler, 'RecordDistributionPublished')).step()).rejects.toThrow(/crash before recording/);
+    const proposal = (await fB.distributor.events({ fromBlock: 0, types: ['RootProposed'] })).at(-1)!;
+    const nonce = await fB.chain.provider.getTransactionCount(fB.updater, 'latest');
+    expect(await publisherOnB().step()).toMatchObject({ action: 'published', seq: d.seq, txHash: proposal.txHash, recovered: true });
+    expect(onB(latest()).published?.txHash).toBe(proposal.txHash);
+    await fB.chain.increaseTime(TIMELOCK);
+    await expect(publisherOnB(crashingOn(w.handler, 'ActivateDistribution')).step()).rejects.toThrow(/crash before recording/);
+    const accepted = (await fB.distributor.events({ fromBlock: 0, types: ['RootAccepted'] })).at(-1)!;
+    expect(await publisherOnB().step()).toEqual({ action: 'activated', seq: d.seq, txHash: accepted.txHash, recovered: true });
+    expect(await fB.chain.provider.getTransactionCount(fB.updater, 'latest')).toBe(nonce + 1); // the acceptance only
+    expect(onB(latest()).status).toBe('active');
   });
 });

@@ -7,10 +7,9 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDistribution, InsufficientFundingError, TreeIntegrityError } from '../../adapters/distribution/index.ts';
-import type { CommandHandler } from '../../adapters/ledger/index.ts';
 import { merkleTreeHash, type DistributionState, type StandardMerkleDump } from '../../domain/index.ts';
 import { dataHashFor, TIMELOCK } from '../chain/fixture.ts';
-import { claimFromDump, closeWorlds, driveMoreEpochs, fund, leavesOf, nonceOf, openWorld, publisherOf, restart, totalOf, type World } from './world.ts';
+import { claimFromDump, closeWorlds, crashingOn, driveMoreEpochs, fund, leavesOf, nonceOf, openWorld, publisherOf, restart, totalOf, type World } from './world.ts';
 
 afterAll(closeWorlds);
 
@@ -19,11 +18,6 @@ const create = async (w: World): Promise<{ d: DistributionState; dump: StandardM
   if (r.status === 'refused') throw new Error(r.refusal.message);
   return { d: r.distribution, dump: r.dump };
 };
-
-/** A process that dies just before writing one kind of command (whatever it sent to the chain stays sent). */
-const crashingOn = (inner: CommandHandler, type: string): CommandHandler => ({
-  handle: (command, options) => (command.type === type ? Promise.reject(new Error(`crash before recording ${type}`)) : inner.handle(command, options)),
-});
 
 const chainMark = async (w: World) => ({ nonce: await nonceOf(w), block: await w.f.chain.provider.getBlockNumber(), position: (await w.store.head()).position });
 

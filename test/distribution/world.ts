@@ -109,6 +109,11 @@ export const driveMoreEpochs = async (w: World, fromEpoch: number, count: number
   }
 };
 
+/** A process that dies just before writing one kind of command (whatever it sent to the chain stays sent). */
+export const crashingOn = (inner: CommandHandler, type: string): CommandHandler => ({
+  handle: (command, options) => (command.type === type ? Promise.reject(new Error(`crash before recording ${type}`)) : inner.handle(command, options)),
+});
+
 export const totalOf = (d: DistributionState, token: string): bigint => d.totals.find((t) => t.token === token)?.cumulativeWei ?? 0n;
 
 /** Mints to the distributor exactly what distribution `d` still needs of each token, minus `shortWei` of `shortToken`. */
