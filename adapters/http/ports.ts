@@ -42,7 +42,8 @@ export interface QueryPort {
   supply(): Promise<Json>;
   distributions(): Promise<Json>;
   distribution(seq: number): Promise<Json | undefined>;
-  tree(seq: number): Promise<Json | undefined>;
+  /** The dump of `seq`'s tree on payout chain `chainId` (default: the primary chain's). */
+  tree(seq: number, chainId?: number): Promise<Json | undefined>;
   /** An open task from the ledger, or a settled one from the read models; undefined when unknown. */
   task(taskId: string): Promise<Json | undefined>;
   /** The seats a node holds in open tasks, a page after the `after` cursor. */
@@ -75,7 +76,7 @@ export interface DistributionPort {
   /** Creates the distribution through `throughEpoch` (default: the last closed epoch) and saves its tree. */
   create(throughEpoch: number | undefined): Promise<DistributionActionResult>;
   /** Drives the publisher for `seq`: proposes its root, or accepts it once the timelock has passed. */
-  publish(seq: number, options?: { readonly allowClaimReplay?: boolean }): Promise<DistributionActionResult>;
+  publish(seq: number, options?: { readonly allowClaimReplay?: boolean; /** A payout chain's tree (issue 15); default the primary chain's. */ readonly chainId?: number }): Promise<DistributionActionResult>;
   /** Revokes a created distribution that was never proposed (a proposed one is revoked on-chain by the guardian). */
   revoke(seq: number, reason: string | undefined): Promise<DistributionActionResult>;
   /**

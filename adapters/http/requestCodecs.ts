@@ -190,7 +190,12 @@ export const bodies = {
   rescanClaims: describedObject('RescanClaimsRequest', { fromBlock: Count }, { chainId: PositiveCount }),
   createDistribution: describedObject('CreateDistributionRequest', {}, { throughEpoch: Epoch }, 'throughEpoch defaults to the last closed epoch.'),
   publishDistribution: optionalBody(
-    describedObject('PublishDistributionRequest', {}, { allowClaimReplay: t.boolean }, 'Optional; allowClaimReplay: propose again where recorded claims are unknown.'),
+    describedObject(
+      'PublishDistributionRequest',
+      {},
+      { allowClaimReplay: t.boolean, chainId: PositiveCount },
+      'Optional; allowClaimReplay: propose again where recorded claims are unknown; chainId: the tree on that payout chain (default the primary chain’s).',
+    ),
   ),
   revokeDistribution: optionalBody(describedObject('RevokeDistributionRequest', {}, { reason: Reason }, 'Optional; why, kept in the log.')),
   registerAsset: describedObject('RegisterAssetRequest', { asset: Address }, {}, 'The ERC-20 address; symbol and decimals are read from the chain.'),
@@ -218,6 +223,7 @@ export const queries = {
   page: describedObject('PageQuery', {}, { after: Cursor, limit: LimitText }),
   nodes: describedObject('NodesQuery', {}, { operator: Address, after: Cursor, limit: LimitText }),
   events: describedObject('EventsQuery', {}, { fromPosition: SeqText, limit: LimitText }),
+  tree: describedObject('TreeQuery', {}, { chainId: SeqText }, 'chainId: a payout chain’s tree of the distribution (default: the primary chain’s).'),
 } as const;
 
 /** Commands without a natural key (unstake, withdrawal) need one from the caller to be retried safely. */

@@ -4,7 +4,7 @@
  * source of the trees that reads serve proofs from.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { claimedOnChainWei, latestLiveDistribution, planDistribution, PRIMARY_CHAIN, refuse, type DistributionState } from '../../domain/index.ts';
+import { claimedOnChainWei, distributionOn, latestLiveDistribution, latestLiveOn, planDistribution, PRIMARY_CHAIN, refuse, type DistributionState } from '../../domain/index.ts';
 import { distributorClient } from '../chain/index.ts';
 import {
   createClaimIndexer,
@@ -124,23 +124,31 @@ export const wireDistribution = async (input: DistributionWiringInput): Promise<
       if (r.status === 'refused') return r;
       return { status: r.status === 'created' ? 'accepted' : 'unchanged', distribution: input.describe(r.distribution) };
     },
-    async publish(seq, stepOptions = {}): Promise<DistributionActionResult> {
+    async publish(seq, { chainId, ...stepOptions } = {}): Promise<DistributionActionResult> {
       await ledger.catchUp();
-      const next = latestLiveDistribution(ledger.state);
-      const d = ledger.state.distributions.find((x) => x.seq === seq);
-      if (d === undefined) return { status: 'refused', refusal: refuse('DISTRIBUTION_UNKNOWN', `distribution ${seq} does not exist`) };
+      // Issue 15: a payout chain's tree goes on-chain through that chain's own publisher.
+      const other = chainId === undefined || chainId === chain.chainId ? undefined : payout.get(chainId);
+      if (chainId !== undefined && chainId !== chain.chainId && other === undefined)
+        return { status: 'refused', refusal: refuse('CHAIN_UNKNOWN', `chain ${chainId} is neither the primary chain (${chain.chainId}) nor one of PAYOUT_CHAINS`) };
+      const treeChain = other === undefined ? PRIMARY_CHAIN : String(chainId);
+      const where = other === undefined ? '' : ` on chain ${chainId}`;
+      const next = latestLiveOn(ledger.state, treeChain);
+      const whole = ledger.state.distributions.find((x) => x.seq === seq);
+      if (whole === undefined) return { status: 'refused', refusal: refuse('DISTRIBUTION_UNKNOWN', `distribution ${seq} does not exist`) };
+      const d = distributionOn(whole, treeChain);
+      if (d === undefined) return { status: 'refused', refusal: refuse('DISTRIBUTION_STATE', `distribution ${seq} has no tree${where}: no account is paid there`) };
       if (next?.seq !== seq)
         return {
           status: 'refused',
           refusal: refuse(
             'DISTRIBUTION_STATE',
             next === undefined
-              ? `distribution ${seq} is ${d.status}; nothing is waiting to be published`
-              : `distribution ${seq} is ${d.status}; distributions are cumulative and only the latest live one, ${next.seq}, goes on-chain`,
+              ? `distribution ${seq} is ${d.status}${where}; nothing is waiting to be published`
+              : `distribution ${seq} is ${d.status}${where}; distributions are cumulative and only the latest live one, ${next.seq}, goes on-chain`,
           ),
         };
       try {
-        const s = await publishStep(stepOptions);
+        const s = other === undefined ? await publishStep(stepOptions) : await other.step(stepOptions);
         const changed = s.action === 'published' || s.action === 'activated' || s.action === 'revoked';
         return {
           status: changed ? 'accepted' : 'unchanged',

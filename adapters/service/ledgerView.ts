@@ -20,11 +20,16 @@ export interface StoredRecord {
   readonly data: Record<string, unknown>;
 }
 
-export interface DistributionRecord {
-  readonly created: StoredRecord;
+export interface StageRecords {
   published?: StoredRecord;
   activated?: StoredRecord;
   revoked?: StoredRecord;
+}
+
+export interface DistributionRecord extends StageRecords {
+  readonly created: StoredRecord;
+  /** Issue 15: each payout chain's tree goes its own way; its stages, by chain id. */
+  readonly chains: Map<number, StageRecords>;
 }
 
 export interface LedgerView {
@@ -54,24 +59,38 @@ export const createLedgerView = (ledger: Ledger, { otherWriters, store }: Ledger
   const epochs: StoredRecord[] = [];
   const distributions = new Map<number, DistributionRecord>();
 
+  /**
+   * Where a stage event belongs: the distribution's own record, or its tree on a payout chain. A
+   * publication names its chain either way; a chain id the ledger pays on as a payout chain is never
+   * one the primary chain published on (ConfigureChain refuses it), so today's state tells them apart
+   * even for events folded before a snapshot.
+   */
+  const stagesOf = (e: StoredEvent): StageRecords => {
+    const d = distributions.get(Number(e.data.seq))!;
+    const chainId = e.data.chainId === undefined ? undefined : Number(e.data.chainId);
+    if (chainId === undefined || !ledger.state.payoutChains.has(chainId)) return d;
+    let stages = d.chains.get(chainId);
+    if (!stages) d.chains.set(chainId, (stages = {}));
+    return stages;
+  };
+
   const record = (e: StoredEvent): void => {
-    const seq = Number(e.data.seq);
     switch (e.type) {
       case 'EpochClosed':
         // Epochs close in order from 0, so the array index is the epoch.
         epochs[Number(e.data.epoch)] = recordOf(e);
         break;
       case 'DistributionCreated':
-        distributions.set(seq, { created: recordOf(e) });
+        distributions.set(Number(e.data.seq), { created: recordOf(e), chains: new Map() });
         break;
       case 'DistributionPublished':
-        distributions.get(seq)!.published = recordOf(e);
+        stagesOf(e).published = recordOf(e);
         break;
       case 'DistributionActivated':
-        distributions.get(seq)!.activated = recordOf(e);
+        stagesOf(e).activated = recordOf(e);
         break;
       case 'DistributionRevoked':
-        distributions.get(seq)!.revoked = recordOf(e);
+        stagesOf(e).revoked = recordOf(e);
         break;
       default:
         break;

@@ -7,7 +7,7 @@
  * makes its own jobs fail, never the next chain's or the next tick's.
  */
 import { distributorClient } from '../chain/index.ts';
-import { createClaimIndexer, createPublisher, type CheckpointStore, type TreeStore } from '../distribution/index.ts';
+import { createClaimIndexer, createPublisher, type CheckpointStore, type PublisherStep, type StepOptions, type TreeStore } from '../distribution/index.ts';
 import type { PostgresEventStore } from '../eventStore/index.ts';
 import type { CommandHandler, Ledger } from '../ledger/index.ts';
 import type { SchedulerJob } from '../scheduler/scheduler.ts';
@@ -31,6 +31,8 @@ export interface PayoutChainJobsInput {
 
 export interface PayoutChainJobs {
   readonly jobs: readonly SchedulerJob[];
+  /** One bounded publisher step (what the job runs; the operator's publish, with its options). */
+  readonly step: (options?: StepOptions) => Promise<PublisherStep>;
   /** The claim indexer reads this chain again from `fromBlock` (after the chain moved under it). */
   readonly rescanClaims: (fromBlock: number) => Promise<{ readonly fromBlock: number }>;
 }
@@ -64,15 +66,19 @@ export const payoutChainJobs = ({ chain, store, ledger, commands, treeStore, che
       `${what} on payout chain ${chainId} (${chain.rpcUrl})`,
     );
 
+  const step = (options: StepOptions = {}): Promise<PublisherStep> =>
+    bounded(async () => {
+      await ledger.catchUp();
+      return publisher.step(options);
+    }, 'the publisher');
+
   return {
+    step,
     jobs: [
       {
         name: `publisher:${chainId}`,
         run: async () => {
-          const s = await bounded(async () => {
-            await ledger.catchUp();
-            return publisher.step();
-          }, 'the publisher');
+          const s = await step();
           if (s.action === 'waiting' && s.stuck) throw new Error(s.reason);
           const summary = publisherSummary(s);
           return summary === undefined ? undefined : `chain ${chainId}: ${summary}`;

@@ -4,8 +4,10 @@
  */
 import {
   assetAt,
+  chainOfId,
   chainsOf,
   claimedOnWei,
+  distributionOn,
   epochEndSeconds,
   genesisParams,
   PRIMARY_CHAIN,
@@ -57,6 +59,22 @@ export const describeDistribution = (view: Pick<LedgerView, 'distributionRecord'
     published: r?.published?.data ?? null,
     activated: r?.activated?.data ?? null,
     revoked: r?.revoked?.data ?? null,
+    // Issue 15: the tree on each payout chain, with its own stage there.
+    chains: (d.chains ?? []).map((c) => {
+      const tree = distributionOn(d, String(c.chainId))!;
+      const stages = r?.chains.get(c.chainId);
+      return {
+        chainId: c.chainId,
+        status: tree.status,
+        root: tree.root,
+        leafCount: tree.leafCount,
+        totals: tree.totals.map((x) => ({ token: x.token, cumulative: s(x.cumulativeWei) })),
+        treeHash: tree.treeHash,
+        published: stages?.published?.data ?? null,
+        activated: stages?.activated?.data ?? null,
+        revoked: stages?.revoked?.data ?? null,
+      };
+    }),
   };
 };
 
@@ -271,9 +289,13 @@ export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => n
       return d && distributionJson(d);
     },
 
-    async tree(seq) {
+    async tree(seq, chainId) {
       const state = await view.fresh();
-      const tree = await treeOf(state.distributions.find((x) => x.seq === seq));
+      const d = state.distributions.find((x) => x.seq === seq);
+      const chain = chainId === undefined ? PRIMARY_CHAIN : chainOfId(state, chainId);
+      // A chain id that is not a payout chain names no tree of this distribution (the primary one's is asked for without it).
+      if (d === undefined || (chainId !== undefined && chain === PRIMARY_CHAIN)) return undefined;
+      const tree = await treeOf(distributionOn(d, chain), chain);
       return tree?.dump as Json | undefined;
     },
 

@@ -113,6 +113,12 @@ describe('operator commands on a data dir', () => {
     expect(moved.stdout).toBe(`recorded: ${account} is paid on chain 97 from now on (change 1)\n`);
     const replayed = await pay('--chain-id', '97', '--sign-with-env', 'OPERATOR_KEY', '--sequence', '1');
     expect([replayed.code, replayed.stdout]).toEqual([0, `already recorded: ${account} is paid on chain 97 from now on (change 1)\n`]);
+    // Each chain's tree is published on its own: chain 56 is not served, chain 97 has no tree yet.
+    const publishOn = (chainId: string, ...more: string[]) => cxt(['distribution', 'publish', '--chain-id', chainId, ...more, '--data-dir', dataDir], { env: withChains });
+    const notServed = await publishOn('56', '--seq', '1');
+    expect([notServed.code, firstLine(notServed.stderr)]).toEqual([1, expect.stringMatching(/^refused \(CHAIN_UNKNOWN\): chain 56 is neither the primary chain/)]);
+    const noTree = await publishOn('97');
+    expect([noTree.code, firstLine(noTree.stderr)]).toEqual([1, 'refused (NOTHING_TO_DISTRIBUTE): there is no distribution to publish']);
     const usage = await pay('--chain-id', '97', '--signature', `0x${'ab'.repeat(65)}`);
     expect([usage.code, firstLine(usage.stderr)]).toEqual([2, 'cxt account payout-chain: --signature needs the --account and --sequence it was signed with']);
   });

@@ -141,6 +141,12 @@ describe('one ledger paying on two chains, through the service', () => {
     expect(p.active.claims.find((c: Body) => c.token === cxtA).cumulative).toBe(claimedOnA.toString());
     const d2 = await ok(h.request('GET', '/v1/distributions/2'), 200);
     expect(await fB.distributor.root()).toBe(onB.active.root);
+    // The distribution shows each tree's own stage; B's tree dump is served beside A's.
+    expect(d2).toMatchObject({ status: 'active', published: { chainId: chainA }, chains: [{ chainId: CHAIN_B, status: 'active', root: onB.active.root, published: { chainId: CHAIN_B, contract: fB.distributor.address }, activated: { chainId: CHAIN_B } }] });
+    const treeB = await ok(h.request('GET', `/v1/distributions/2/tree?chainId=${CHAIN_B}`), 200);
+    expect(treeB.tree[0]).toBe(onB.active.root);
+    expect((await ok(h.request('GET', `/v1/distributions/2/tree?chainId=${chainA}`), 200)).tree[0]).toBe(d2.root);
+    expect((await h.request('GET', '/v1/distributions/2/tree?chainId=56')).status).toBe(404);
     const proposedB = (await fB.distributor.events({ fromBlock: 0, types: ['RootProposed'] })).at(-1)!;
     expect(proposedB.type === 'RootProposed' && proposedB.dataHash).toBe(d2.logHead);
 
@@ -177,9 +183,15 @@ describe('one ledger paying on two chains, through the service', () => {
     expect(metrics).toContain(`cxt_attention{condition="job:publisher:${CHAIN_B}"} 1`);
 
     endpointB = await fB.chain.serve(portB);
-    const back = await tick();
-    expect(back.failed).toEqual({});
-    expect(back.done[`publisher:${CHAIN_B}`]).toMatch(/distribution 3 proposed/);
+    // The operator need not wait for a tick: publishing B's tree by hand goes through B's own publisher.
+    const wrongSeq = await h.request('POST', '/v1/distributions/2/publish', { token: ADMIN, body: { chainId: CHAIN_B } });
+    expect([wrongSeq.status, wrongSeq.json.code]).toEqual([422, 'DISTRIBUTION_STATE']);
+    const unknown = await h.request('POST', '/v1/distributions/3/publish', { token: ADMIN, body: { chainId: 56 } });
+    expect([unknown.status, unknown.json.code]).toEqual([422, 'CHAIN_UNKNOWN']);
+    const byHand = await ok(h.request('POST', '/v1/distributions/3/publish', { token: ADMIN, body: { chainId: CHAIN_B } }));
+    expect(byHand).toMatchObject({ status: 'accepted', action: 'published' });
+    expect(byHand.distribution).toMatchObject({ seq: 3, status: 'published', published: { chainId: chainA }, chains: [{ chainId: CHAIN_B, status: 'published', published: { chainId: CHAIN_B } }] });
+    expect((await tick()).failed).toEqual({});
     await passTimelocks();
     expect((await tick()).failed).toEqual({});
     const onB = (await proofs()).chains.find((c: Body) => c.chainId === CHAIN_B);

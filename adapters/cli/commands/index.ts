@@ -105,10 +105,11 @@ export const commands: readonly CommandEntry[] = [
     name: 'distribution publish',
     summary: 'Propose the latest distribution on the configured chain, or accept it after its timelock',
     usage: [
-      `cxt distribution publish [--seq N] [--allow-claim-replay] [--data-dir DIR]   ${STORE_NOTE}`,
+      `cxt distribution publish [--seq N] [--allow-claim-replay] [--chain-id N] [--data-dir DIR]   ${STORE_NOTE}`,
       '',
       '  --seq                 the latest live distribution (default); distributions are cumulative',
       '  --allow-claim-replay  propose it on a contract that has not seen claims the ledger recorded (they could be paid again)',
+      '  --chain-id            its tree on that chain of PAYOUT_CHAINS (default: the primary chain)',
     ].join('\n'),
     load: async () => (await import('./distribution.ts')).distributionPublishCommand,
   },

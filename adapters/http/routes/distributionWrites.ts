@@ -59,7 +59,7 @@ export const registerDistributionWrites = (app: FastifyInstance, deps: HttpDeps)
     responses: { 201: 'A transaction was sent and its event recorded', 200: 'Nothing to do yet: the current state' },
     handler: async ({ params: p, body }, _req, reply) =>
       deps.distributions
-        ? answer(reply, await deps.distributions.publish(p.seq, { allowClaimReplay: body?.allowClaimReplay === true }))
+        ? answer(reply, await deps.distributions.publish(p.seq, { allowClaimReplay: body?.allowClaimReplay === true, ...(body?.chainId === undefined ? {} : { chainId: body.chainId }) }))
         : sendProblem(reply, problems.unavailable(UNWIRED)),
   });
 

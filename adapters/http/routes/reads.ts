@@ -83,10 +83,14 @@ export const registerReads = (app: FastifyInstance, deps: HttpDeps): void => {
     url: '/v1/distributions/:seq/tree',
     tag: 'distributions',
     summary: 'The distribution’s tree as OpenZeppelin’s StandardMerkleTree dump (format standard-v1)',
-    description: 'Loads with `StandardMerkleTree.load(dump)`; its keccak256 over RFC 8785 JSON is the recorded treeHash.',
+    description:
+      'Loads with `StandardMerkleTree.load(dump)`; its keccak256 over RFC 8785 JSON is the recorded treeHash. ' +
+      '`?chainId=` a payout chain’s id gives the distribution’s tree on that chain (issue 15).',
     params: params.seq,
+    query: queries.tree,
     responses: { 200: 'The standard-v1 dump' },
-    handler: async ({ params: p }, _req, reply) =>
-      (await q.tree(p.seq)) ?? sendProblem(reply, problems.notFound(`distribution ${p.seq} does not exist or its tree is not available`)),
+    handler: async ({ params: p, query }, _req, reply) =>
+      (await q.tree(p.seq, query.chainId === deps.chainId ? undefined : query.chainId)) ??
+      sendProblem(reply, problems.notFound(`distribution ${p.seq} does not exist or has no tree available${query.chainId === undefined ? '' : ` on chain ${query.chainId}`}`)),
   });
 };
