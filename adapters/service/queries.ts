@@ -226,7 +226,7 @@ export const createQueries = (view: LedgerView, trees: TreeCache, clock: () => n
         pending: await proofsFor(pendingDistribution(state, chain), address, claimedOn(chain), chain),
       });
       // Issue 15: every payout chain where the account has (or had) a leaf, each with its own trees.
-      const payoutChains = (a ? chainsOf(a) : []).filter((c) => c !== PRIMARY_CHAIN && state.payoutChains.has(Number(c))).sort();
+      const payoutChains = (a ? chainsOf(a) : []).filter((c) => c !== PRIMARY_CHAIN && state.payoutChains.has(Number(c))).sort((x, y) => Number(x) - Number(y));
       return {
         account: address,
         payoutChainId: a?.payoutChainId ?? null,

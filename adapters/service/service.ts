@@ -76,7 +76,8 @@ export const startService = async (options: ServiceOptions): Promise<Service> =>
     metrics.setAttentionSource(() => attention.list());
     const queries = createQueries(
       view,
-      createTreeCache(distribution.dumpSource),
+      // Reads ask for the active and the pending tree of each chain, and one more of each while a new one lands.
+      createTreeCache(distribution.dumpSource, 4 * (1 + payoutChains.length)),
       clock,
       {
         settledTask: (taskId) => projections.taskDocument(taskId),
