@@ -22,7 +22,7 @@ import { ensureGenesis } from './genesis.ts';
 import { instrumentCommands } from './instrumentedCommands.ts';
 import { createLedgerView, type LedgerView } from './ledgerView.ts';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.ts';
-import { describeDistribution } from './queries.ts';
+import { describeDistribution } from './distributionJson.ts';
 import { openStorage, type Storage } from './storage.ts';
 import { connectPayoutChain, type PayoutChainRuntime } from './payoutChainRuntime.ts';
 import { configurePayoutChains } from './payoutChainSetup.ts';

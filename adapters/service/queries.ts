@@ -23,6 +23,7 @@ import { createHistoryQueries, type HistoryStore } from './historyQueries.ts';
 import { createReceiptQueries, type ReceiptSource } from './receiptQueries.ts';
 import { activeDistribution, pendingDistribution } from './liveDistributions.ts';
 import { cursorKey } from './cursor.ts';
+import { describeDistribution } from './distributionJson.ts';
 import type { LedgerView } from './ledgerView.ts';
 import type { QueryPort } from '../http/ports.ts';
 import { leavesOf, type IndexedTree, type TreeCache } from './treeCache.ts';
@@ -41,41 +42,6 @@ const leafAmounts = (tree: IndexedTree | undefined, account: string): Map<string
     amounts.set(v.token, v.amount);
   }
   return amounts;
-};
-
-/** A distribution as reads show it: the ledger's state plus its recorded lifecycle events. */
-export const describeDistribution = (view: Pick<LedgerView, 'distributionRecord'>, d: DistributionState): Json => {
-  const r = view.distributionRecord(d.seq);
-  return {
-    seq: d.seq,
-    status: d.status,
-    throughEpoch: d.throughEpoch,
-    root: d.root,
-    leafCount: d.leafCount,
-    totals: d.totals.map((x) => ({ token: x.token, cumulative: s(x.cumulativeWei) })),
-    treeHash: d.treeHash,
-    logHead: d.logHead,
-    createdAt: r?.created.recordedAt ?? null,
-    published: r?.published?.data ?? null,
-    activated: r?.activated?.data ?? null,
-    revoked: r?.revoked?.data ?? null,
-    // Issue 15: the tree on each payout chain, with its own stage there.
-    chains: (d.chains ?? []).map((c) => {
-      const tree = distributionOn(d, String(c.chainId))!;
-      const stages = r?.chains.get(c.chainId);
-      return {
-        chainId: c.chainId,
-        status: tree.status,
-        root: tree.root,
-        leafCount: tree.leafCount,
-        totals: tree.totals.map((x) => ({ token: x.token, cumulative: s(x.cumulativeWei) })),
-        treeHash: tree.treeHash,
-        published: stages?.published?.data ?? null,
-        activated: stages?.activated?.data ?? null,
-        revoked: stages?.revoked?.data ?? null,
-      };
-    }),
-  };
 };
 
 /** Settled tasks leave the ledger state; their documents stay in the read models (rm_tasks). */
