@@ -155,6 +155,12 @@ describe('one ledger paying on two chains, through the service', () => {
     expect((await tick()).done[`claims:${CHAIN_B}`]).toMatch(/1 claim/);
     const after = (await proofs()).chains.find((c: Body) => c.chainId === CHAIN_B);
     expect(after.active.claims.find((c: Body) => c.token === fB.cxt).claimed).toBe(leaf.cumulative);
+    // The way out of a chain that moved under B's indexer: read B again; nothing is recorded twice.
+    expect(await ok(h.request('POST', '/v1/claims/rescan', { token: ADMIN, body: { fromBlock: 0, chainId: CHAIN_B } }), 200)).toEqual({ fromBlock: 0 });
+    expect((await h.request('POST', '/v1/claims/rescan', { token: ADMIN, body: { fromBlock: 0, chainId: 56 } })).json.code).toBe('CHAIN_UNKNOWN');
+    expect((await tick()).failed).toEqual({});
+    const again = (await proofs()).chains.find((c: Body) => c.chainId === CHAIN_B);
+    expect(again.active.claims.find((c: Body) => c.token === fB.cxt).claimed).toBe(leaf.cumulative);
   });
 
   it('claiming the frozen leaf on A again reverts, and the two chains together paid exactly the cumulative allocation', async () => {
