@@ -180,7 +180,9 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
           d.seq,
           `distribution ${d.seq} is not on contract ${distributor.address} (chain ${chainId}), and claims the ledger recorded are unknown to it ` +
             `(${replayed.map((r) => `${r.missingWei} base units of token ${r.token}`).join(', ')}); proposing it there would let them be claimed again. ` +
-            'An operator may still do so: POST /v1/distributions/:seq/publish with {"allowClaimReplay": true}, or cxt distribution publish --allow-claim-replay',
+            (chain === PRIMARY_CHAIN
+              ? 'An operator may still do so: POST /v1/distributions/:seq/publish with {"allowClaimReplay": true}, or cxt distribution publish --allow-claim-replay'
+              : `An operator may still do so: POST /v1/distributions/:seq/publish with {"allowClaimReplay": true, "chainId": ${chainId}}, or cxt distribution publish --allow-claim-replay --chain-id ${chainId}`),
         );
     }
     const shortfalls = await findShortfalls({ distribution: d, dump, state: ledger.state, distributor, chain });
