@@ -17,9 +17,12 @@ export const chainOfId = (state: LedgerState, chainId: number | undefined): Chai
 
 const treeOn = (d: DistributionState, chain: ChainKey): ChainTreeState | undefined => d.chains?.find((c) => String(c.chainId) === chain);
 
-/** `d` as `chain` sees it; undefined when it has no tree there. */
+/**
+ * `d` as `chain` sees it; undefined when it has no tree there — on the primary chain too, while
+ * everything allocated so far accrued on payout chains (its primary tree is empty: leafCount 0).
+ */
 export const distributionOn = (d: DistributionState, chain: ChainKey): DistributionState | undefined => {
-  if (chain === PRIMARY_CHAIN) return d;
+  if (chain === PRIMARY_CHAIN) return d.leafCount > 0 ? d : undefined;
   const tree = treeOn(d, chain);
   if (tree === undefined) return undefined;
   // Revoked as a whole (before anything was proposed) revokes every tree.
@@ -38,8 +41,7 @@ export const distributionOn = (d: DistributionState, chain: ChainKey): Distribut
 };
 
 /** Every distribution with a tree on `chain`, oldest first. */
-export const distributionsOn = (state: LedgerState, chain: ChainKey): DistributionState[] =>
-  chain === PRIMARY_CHAIN ? state.distributions : state.distributions.flatMap((d) => distributionOn(d, chain) ?? []);
+export const distributionsOn = (state: LedgerState, chain: ChainKey): DistributionState[] => state.distributions.flatMap((d) => distributionOn(d, chain) ?? []);
 
 const latestOn = (state: LedgerState, chain: ChainKey, keep: (d: DistributionState) => boolean): DistributionState | undefined => {
   for (let i = state.distributions.length - 1; i >= 0; i--) {

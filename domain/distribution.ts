@@ -15,12 +15,18 @@ import { chainLeaves, payoutChainKeys, PRIMARY_CHAIN } from './payoutChains.ts';
 
 export interface DistributionPlan {
   readonly data: EventData<'DistributionCreated'>;
-  /** The primary chain's tree. */
-  readonly tree: MerkleTree;
-  readonly dump: StandardMerkleDump;
+  /**
+   * The primary chain's tree; absent while everything allocated so far accrued on payout chains (an
+   * OpenZeppelin tree needs a leaf): the distribution then records EMPTY_ROOT and leafCount 0 there.
+   */
+  readonly tree?: MerkleTree;
+  readonly dump?: StandardMerkleDump;
   /** Each payout chain's tree with leaves, by chain id (data.chains, in the same order). */
   readonly chainTrees: ReadonlyMap<number, { readonly tree: MerkleTree; readonly dump: StandardMerkleDump }>;
 }
+
+/** The root and tree hash a distribution records for an empty primary tree (leafCount 0): no root is ever proposed for it. */
+export const EMPTY_ROOT = `0x${'0'.repeat(64)}`;
 
 export const leafKey = (account: string, token: string): string => `${account}|${token}`;
 
@@ -91,11 +97,6 @@ const computePlan = (state: LedgerState, throughEpoch: number, logHead: string):
     chainTrees.set(Number(chain), { tree, dump: dumpMerkleTree(tree), leaves: chainLeafValues });
   }
   if (leaves.length === 0 && chainTrees.size === 0) return E.left(refuse('NOTHING_TO_DISTRIBUTE', `nothing has been allocated through epoch ${throughEpoch}`));
-  // The primary chain's tree cannot be empty (an OpenZeppelin tree needs a leaf). Reachable only when
-  // everything allocated so far accrued on other chains; until per-chain publication exists
-  // (issue 15) such a distribution waits for a first primary-chain leaf.
-  if (leaves.length === 0)
-    return E.left(refuse('NOTHING_TO_DISTRIBUTE', `nothing allocated through epoch ${throughEpoch} is payable on the primary chain yet (all of it accrued on other payout chains)`));
   // The same leaves make the same roots: proposing them again would pay gas for nothing.
   const live = latestLiveDistribution(state);
   const liveLeaves = live && state.liveLeaves.get(live.seq);
@@ -120,20 +121,21 @@ const computePlan = (state: LedgerState, throughEpoch: number, logHead: string):
       return E.left(refuse('CUMULATIVE_DECREASED', `leaf of ${shortAddress(account)} in token ${shortAddress(token)} would disappear`));
     }
   }
-  const tree = buildMerkleTree(leaves);
-  const dump = dumpMerkleTree(tree);
+  // Everything accrued on payout chains so far (every account switched before its first reward):
+  // those chains' trees go out, the primary chain has nothing to publish yet.
+  const tree = leaves.length === 0 ? undefined : buildMerkleTree(leaves);
+  const dump = tree === undefined ? undefined : dumpMerkleTree(tree);
   const chains = [...chainTrees].map(([chainId, c]) => ({ chainId, root: c.tree.root, leafCount: c.tree.leafCount, totals: totalsOf(c.leaves), treeHash: merkleTreeHash(c.dump) }));
   return E.right({
-    tree,
-    dump,
+    ...(tree === undefined ? {} : { tree, dump }),
     chainTrees,
     data: {
       seq: state.distributions.length + 1,
       throughEpoch,
-      root: tree.root,
-      leafCount: tree.leafCount,
+      root: tree?.root ?? EMPTY_ROOT,
+      leafCount: tree?.leafCount ?? 0,
       totals: totalsOf(leaves),
-      treeHash: merkleTreeHash(dump),
+      treeHash: dump === undefined ? EMPTY_ROOT : merkleTreeHash(dump),
       logHead,
       ...(chains.length === 0 ? {} : { chains }),
     },

@@ -26,8 +26,10 @@ export const distributionStep = (
   if (c.chainId !== undefined && c.type !== 'RecordDistributionPublished' && !state.payoutChains.has(c.chainId))
     return no('CHAIN_UNKNOWN', `chain ${c.chainId} is not a configured payout chain; the primary chain's stages carry no chainId`);
   const chain = chainOfId(state, c.chainId);
-  const d = distributionOn(whole, chain);
-  if (!d) return no('DISTRIBUTION_UNKNOWN', `distribution ${c.seq} has no tree on chain ${c.chainId} (no account had a leaf there)`);
+  // Revoked whole (no chainId) even when its primary tree is empty: that revokes every tree.
+  const d = chain === PRIMARY_CHAIN && c.type === 'RevokeDistribution' ? whole : distributionOn(whole, chain);
+  if (!d)
+    return no('DISTRIBUTION_UNKNOWN', `distribution ${c.seq} has no tree ${chain === PRIMARY_CHAIN ? 'on the primary chain' : `on chain ${c.chainId}`} (no account had a leaf there)`);
   const where = chain === PRIMARY_CHAIN ? '' : ` on chain ${c.chainId}`;
   switch (c.type) {
     case 'RecordDistributionPublished': {

@@ -25,7 +25,8 @@ export interface CreateDistributionOptions {
 }
 
 export type CreateDistributionResult =
-  | { readonly status: 'created' | 'existing'; readonly distribution: DistributionState; readonly dump: StandardMerkleDump }
+  /** `dump`: the primary chain's tree; absent when that tree is empty (everything accrued on payout chains so far). */
+  | { readonly status: 'created' | 'existing'; readonly distribution: DistributionState; readonly dump?: StandardMerkleDump }
   | { readonly status: 'refused'; readonly refusal: Refusal };
 
 const distributionBySeq = (ledger: Ledger, seq: number): DistributionState => {
@@ -50,6 +51,10 @@ export const ensureDistributionDump = async (
   return dump;
 };
 
+/** The primary chain's dump of `d`, unless its primary tree is empty (then there is none to keep). */
+const primaryDump = async (d: DistributionState, options: Pick<CreateDistributionOptions, 'ledger' | 'treeStore' | 'store'>): Promise<{ dump?: StandardMerkleDump }> =>
+  d.leafCount === 0 ? {} : { dump: await ensureDistributionDump(d, options) };
+
 const matchesPlan = (d: DistributionState, plan: DistributionPlan): boolean =>
   d.root === plan.data.root && d.treeHash === plan.data.treeHash && d.throughEpoch === plan.data.throughEpoch;
 
@@ -59,7 +64,7 @@ export const createDistribution = async (options: CreateDistributionOptions): Pr
   const throughEpoch = ledger.state.lastClosedEpoch;
   // The command's natural key is its throughEpoch: a repeated call finds the one already recorded.
   const existing = [...ledger.state.distributions].reverse().find((d) => d.throughEpoch === throughEpoch);
-  if (existing !== undefined) return { status: 'existing', distribution: existing, dump: await ensureDistributionDump(existing, options) };
+  if (existing !== undefined) return { status: 'existing', distribution: existing, ...(await primaryDump(existing, options)) };
 
   const planned = planDistribution(ledger.state, throughEpoch, ledger.headHash);
   if (E.isLeft(planned)) return { status: 'refused', refusal: planned.left };
@@ -69,8 +74,8 @@ export const createDistribution = async (options: CreateDistributionOptions): Pr
   if (result.status === 'refused') return result;
   const d = distributionBySeq(ledger, Number(result.events[0]!.data.seq));
   const status = result.status === 'accepted' ? 'created' : 'existing';
-  if (!matchesPlan(d, plan)) return { status, distribution: d, dump: await ensureDistributionDump(d, options) };
-  await treeStore.save(d.seq, plan.dump);
+  if (!matchesPlan(d, plan)) return { status, distribution: d, ...(await primaryDump(d, options)) };
+  if (plan.dump !== undefined) await treeStore.save(d.seq, plan.dump);
   for (const [chainId, chain] of plan.chainTrees) await treeStore.saveChainTree(d.seq, chainId, chain.dump);
-  return { status, distribution: d, dump: plan.dump };
+  return { status, distribution: d, ...(plan.dump === undefined ? {} : { dump: plan.dump }) };
 };

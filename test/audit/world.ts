@@ -153,7 +153,7 @@ export const buildAuditWorld = async (): Promise<AuditWorld> => {
     await publisher.step();
     await f.chain.increaseTime(TIMELOCK);
     await publisher.step();
-    return dump;
+    return dump!;
   };
 
   const dump1 = await publishAndAccept();

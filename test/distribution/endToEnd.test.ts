@@ -41,7 +41,7 @@ describe('a distribution from the ledger to claims on-chain', () => {
     const r = await created();
     expect(r).toMatchObject({ status: 'created', distribution: { seq: 1, throughEpoch: 2, status: 'created' } });
     d1 = r.distribution;
-    dump1 = r.dump;
+    dump1 = r.dump!;
     expect(d1.totals.map((t) => t.token).sort()).toEqual([w.f.cxt, w.f.wbnb].sort());
     await fund(w, d1);
   });
@@ -105,7 +105,7 @@ describe('a distribution from the ledger to claims on-chain', () => {
     await driveMoreEpochs(w, 3, 2);
     const r = await created();
     expect(r.distribution).toMatchObject({ seq: 2, throughEpoch: 4 });
-    dump2 = r.dump;
+    dump2 = r.dump!;
     const cumulative2 = new Map(leavesOf(dump2).map(([a, t, c]) => [`${a}|${t}`, c]));
     for (const [account, token, c1] of claimed1) expect(cumulative2.get(`${account}|${token}`)!).toBeGreaterThan(c1);
     const claimedSoFar = new Map<string, bigint>();

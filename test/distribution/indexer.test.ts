@@ -26,8 +26,8 @@ beforeAll(async () => {
   await w.f.chain.increaseTime(TIMELOCK);
   await publisher.step();
   // One claim per block, with empty blocks between, so ranges of two blocks cut through them.
-  for (const [account, token, cumulative] of leavesOf(r.dump).slice(0, 5)) {
-    await w.f.as(w.f.stranger).claim(claimFromDump(r.dump, account, token));
+  for (const [account, token, cumulative] of leavesOf(r.dump!).slice(0, 5)) {
+    await w.f.as(w.f.stranger).claim(claimFromDump(r.dump!, account, token));
     await w.f.chain.mine();
     claims.push([account, token, cumulative]);
   }

@@ -16,7 +16,7 @@ afterAll(closeWorlds);
 const create = async (w: World): Promise<{ d: DistributionState; dump: StandardMerkleDump }> => {
   const r = await createDistribution(w);
   if (r.status === 'refused') throw new Error(r.refusal.message);
-  return { d: r.distribution, dump: r.dump };
+  return { d: r.distribution, dump: r.dump! };
 };
 
 const chainMark = async (w: World) => ({ nonce: await nonceOf(w), block: await w.f.chain.provider.getBlockNumber(), position: (await w.store.head()).position });

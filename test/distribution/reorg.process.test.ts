@@ -31,7 +31,7 @@ beforeAll(async () => {
   w = await openWorld({ chain });
   const r = await createDistribution(w);
   if (r.status === 'refused') throw new Error(r.refusal.message);
-  dump = r.dump;
+  dump = r.dump!;
   await fund(w, r.distribution);
   const publisher = publisherOf(w);
   await publisher.step();

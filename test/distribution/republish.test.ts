@@ -16,7 +16,7 @@ afterAll(closeWorlds);
 const create = async (w: World): Promise<{ d: DistributionState; dump: StandardMerkleDump }> => {
   const r = await createDistribution(w);
   if (r.status === 'refused') throw new Error(r.refusal.message);
-  return { d: r.distribution, dump: r.dump };
+  return { d: r.distribution, dump: r.dump! };
 };
 
 /** Published and accepted on the world's own distributor. */

@@ -4,7 +4,7 @@
  * cumulative allocation; chains map assets additively; a signed change counts once.
  */
 import { describe, expect, it } from 'vitest';
-import { PRIMARY_CHAIN, chainLeafWei, claimedOnWei, distributionOn, latestLiveOn, payoutSplitMismatch } from '../../domain/index.ts';
+import { EMPTY_ROOT, PRIMARY_CHAIN, chainLeafWei, claimedOnWei, distributionOn, latestLiveOn, payoutSplitMismatch } from '../../domain/index.ts';
 import { address, hash32, scenario, type Scenario } from './scenario.ts';
 
 const OP = address(0x1);
@@ -106,6 +106,31 @@ describe('payout chains', () => {
     // The primary tree holds OP's leaf frozen at the switch.
     expect(s.state.liveLeaves.get(created.data.seq)?.get(`${OP}|${cxt}`)).toBe(x0);
     expect(s.state.distributions.at(-1)?.chains?.[0]?.root).toBe(created.data.chains![0]!.root);
+  });
+
+  it('given every account switched before its first reward, a distribution goes out on the payout chain with an empty primary tree, which nothing can publish', () => {
+    const s = withBsc();
+    // The operator and the verifier are everyone paid in epoch 0.
+    for (const account of [OP, s.defaultVerifier]) s.at(0).run({ type: 'SetPayoutChain', account, chainId: BSC, sequence: 1 });
+    earn(s, 0);
+    const [created] = s.at(1).run({ type: 'CreateDistribution', throughEpoch: 0, logHead: hash32(7) });
+    if (created?.type !== 'DistributionCreated') throw new Error('no DistributionCreated');
+    expect(created.data).toMatchObject({ root: EMPTY_ROOT, leafCount: 0, totals: [], treeHash: EMPTY_ROOT });
+    const paid = [...s.state.accounts.values()].reduce((sum, a) => sum + (a.cumulativeWei.get(s.params.cxtToken) ?? 0n), 0n);
+    expect(created.data.chains).toEqual([expect.objectContaining({ chainId: BSC, leafCount: 2, totals: [{ token: CXT_ON_BSC, cumulative: paid }] })]);
+    const whole = s.state.distributions[0]!;
+    expect(distributionOn(whole, PRIMARY_CHAIN)).toBeUndefined();
+    expect(latestLiveOn(s.state, PRIMARY_CHAIN)).toBeUndefined();
+    expect(latestLiveOn(s.state, String(BSC))?.seq).toBe(1);
+    const proposal = { seq: 1, contract: address(0xd15), txHash: hash32(0x201), blockNumber: 1, validAt: 10 } as const;
+    expect(s.refused({ type: 'RecordDistributionPublished', chainId: 31337, ...proposal }).code).toBe('DISTRIBUTION_UNKNOWN');
+    s.run({ type: 'RecordDistributionPublished', chainId: BSC, ...proposal });
+    expect(distributionOn(s.state.distributions[0]!, String(BSC))?.status).toBe('published');
+    // Once an account earns on the primary chain, the next distribution has a primary tree again.
+    s.at(1).node('n2', address(0x2));
+    s.at(1).work('c1b', 'n2', 10).close(1);
+    const [next] = s.at(2).run({ type: 'CreateDistribution', throughEpoch: 1, logHead: hash32(8) });
+    expect(next?.type === 'DistributionCreated' && next.data.leafCount).toBeGreaterThan(0);
   });
 
   describe('each chain publishes its own tree (chainDistributions.ts)', () => {

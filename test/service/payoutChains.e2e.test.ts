@@ -255,3 +255,42 @@ describe('PAYOUT_CHAINS checked at start', () => {
     }
   });
 });
+
+describe('everyone paid on chain B from the start', () => {
+  it('the first distribution has an empty primary tree that nothing publishes, and goes out on B', async () => {
+    // A distributor of its own on chain B: the other service's trees are on the first one.
+    const fresh = await setUpDistributor(fB.chain);
+    await fresh.mint(fresh.cxt, fresh.distributor.address, cxt(1_000_000));
+    const payoutChains = [{ chainId: CHAIN_B, rpcUrl: endpointB.url, distributor: fresh.distributor.address, privateKey: UPDATER_B_KEY, confirmations: 0, assets: { CXT: fresh.cxt } }];
+    const other = await startHarness({ env: { PAYOUT_CHAINS: JSON.stringify(payoutChains) } });
+    try {
+      const id = other.service.chain.chainId;
+      const [v, o, s] = [wallet('only-b-verifier'), wallet('only-b-operator'), wallet('only-b-signer')];
+      other.at(0);
+      await ok(other.request('POST', '/v1/verifiers', { token: ADMIN, body: { verifier: v.address } }));
+      await ok(other.request('POST', '/v1/nodes', { token: ADMIN, body: { nodeId: 'only-b', operator: o.address, signer: s.address, hardwareClass: 'gpu' } }));
+      // Everyone who will be paid in epoch 0 switches first: the operator and the verifier.
+      for (const w of [o, v]) {
+        const account = w.address.toLowerCase();
+        await ok(other.request('POST', `/v1/accounts/${account}/payout-chain`, { body: { chainId: CHAIN_B, sequence: 1, signature: await signPayoutChain(w, id, { account, chainId: CHAIN_B, sequence: 1 }) } }));
+      }
+      await ok(other.request('POST', '/v1/contributions', { body: await signedContribution(s, id, { contributionId: 'only-b-0', nodeId: 'only-b', epoch: 0, kind: 'compute', units: 10, proofHash: proofHash(10) }) }));
+      await ok(other.request('POST', '/v1/verdicts', { body: await signedVerdict(v, id, { contributionId: 'only-b-0', verdict: 'verified' }) }));
+      other.at(1);
+      const t = await other.service.scheduler.tick();
+      expect(t.failed).toEqual({});
+      expect(t.done.publisher).toBeUndefined(); // nothing to publish on the primary chain
+      expect(t.done[`publisher:${CHAIN_B}`]).toMatch(/distribution 1 proposed/);
+      const d1 = await ok(other.request('GET', '/v1/distributions/1'), 200);
+      expect(d1).toMatchObject({ leafCount: 0, root: `0x${'0'.repeat(64)}`, totals: [], status: 'created', chains: [{ chainId: CHAIN_B, leafCount: 2, status: 'published' }] });
+      expect((await other.request('GET', '/v1/distributions/1/tree')).status).toBe(404);
+      expect((await ok(other.request('GET', `/v1/distributions/1/tree?chainId=${CHAIN_B}`), 200)).tree[0]).toBe(d1.chains[0].root);
+      const p = await ok(other.request('GET', `/v1/accounts/${o.address.toLowerCase()}/proofs`), 200);
+      expect(p).toMatchObject({ active: null, pending: null, chains: [{ chainId: CHAIN_B, pending: { seq: 1, status: 'published', contract: fresh.distributor.address } }] });
+      const primaryPublish = await other.request('POST', '/v1/distributions/1/publish', { token: ADMIN });
+      expect([primaryPublish.status, primaryPublish.json.code]).toEqual([422, 'DISTRIBUTION_STATE']);
+    } finally {
+      await other.destroy();
+    }
+  });
+});
