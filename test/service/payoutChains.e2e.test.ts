@@ -10,6 +10,8 @@ import { HDNodeWallet, JsonRpcProvider, type Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distributorClient, LOCAL_CHAIN_MNEMONIC, startLocalChain, type JsonRpcEndpoint } from '../../adapters/chain/index.ts';
 import { signPayoutChain } from '../../adapters/http/eip712.ts';
+import { exportLogToFile, runAudit } from '../../adapters/audit/index.ts';
+import { join } from 'node:path';
 import { cxt } from '../../domain/index.ts';
 import { expectRevert, setUpDistributor, TIMELOCK, type Fixture } from '../chain/fixture.ts';
 import { ADMIN, proofHash, signedContribution, signedVerdict, startHarness, wallet, type Harness } from './harness.ts';
@@ -289,6 +291,18 @@ describe('everyone paid on chain B from the start', () => {
       expect(p).toMatchObject({ active: null, pending: null, chains: [{ chainId: CHAIN_B, pending: { seq: 1, status: 'published', contract: fresh.distributor.address } }] });
       const primaryPublish = await other.request('POST', '/v1/distributions/1/publish', { token: ADMIN });
       expect([primaryPublish.status, primaryPublish.json.code]).toEqual([422, 'DISTRIBUTION_STATE']);
+      // The audit re-derives the empty primary tree and B's tree, and finds both chains as the log says.
+      const eventsPath = join(other.dataDir, 'events.jsonl');
+      await exportLogToFile(other.service.store, eventsPath);
+      const report = await runAudit({
+        eventsPath,
+        chains: [
+          { rpcUrl: other.service.chain.rpcUrl, distributor: other.service.chain.distributor },
+          { rpcUrl: endpointB.url, distributor: fresh.distributor.address },
+        ],
+      });
+      expect(report.findings).toEqual([]);
+      expect(report.verdict).toBe('clean');
     } finally {
       await other.destroy();
     }
