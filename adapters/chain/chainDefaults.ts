@@ -10,6 +10,8 @@
  * table gets the most cautious row. A transaction is replaced when it has sat unmined for about ten
  * blocks (Ethereum 12 s blocks, BNB Chain ≤ 3 s): by then its fee is below what the chain takes.
  */
+import { DEFAULT_FEE_POLICY, type FeePolicy } from './transactionSender.ts';
+
 export interface ChainDefaults {
   readonly name: string;
   /** Blocks on top of a transaction's block before it is treated as final. */
@@ -38,3 +40,12 @@ export const CHAIN_DEFAULTS_TABLE: ReadonlyArray<{ readonly chainId: number } & 
   chainId: Number(id),
   ...d,
 }));
+
+/** How the service treats a real chain: the table's row for `chainId` with the operator's overrides. */
+export const chainTreatment = (chainId: number, overrides: { readonly confirmations?: number; readonly replaceAfterSeconds?: number }): { confirmations: number; feePolicy: FeePolicy } => {
+  const d = chainDefaults(chainId);
+  return {
+    confirmations: overrides.confirmations ?? d.confirmations,
+    feePolicy: { ...DEFAULT_FEE_POLICY, fees: d.fees, replaceAfterSeconds: overrides.replaceAfterSeconds ?? d.replaceAfterSeconds },
+  };
+};

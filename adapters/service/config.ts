@@ -7,15 +7,8 @@ import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import cron from 'node-cron';
 import { Address, fieldErrors, strictObject } from '../../domain/index.ts';
+import { HttpUrl, isUrl, PrivateKey, text, withHexPrefix } from './configCodecs.ts';
 import { decodePayoutChains, type PayoutChainConfig } from './payoutChainConfig.ts';
-
-const text = (name: string, test: (s: string) => boolean, message: string) =>
-  new t.Type<string, string, unknown>(
-    name,
-    (u): u is string => typeof u === 'string' && test(u),
-    (u, c) => (typeof u === 'string' && test(u) ? t.success(u) : t.failure(u, c, message)),
-    (v) => v,
-  );
 
 const wholeNumber = (name: string, min: number, max: number) =>
   new t.Type<number, string, unknown>(
@@ -28,17 +21,7 @@ const wholeNumber = (name: string, min: number, max: number) =>
     String,
   );
 
-const isUrl = (protocols: readonly string[]) => (s: string) => {
-  try {
-    return protocols.includes(new URL(s).protocol);
-  } catch {
-    return false;
-  }
-};
-
 const PostgresUrl = text('PostgresUrl', isUrl(['postgres:', 'postgresql:']), 'must be a postgres:// or postgresql:// URL');
-const HttpUrl = text('HttpUrl', isUrl(['http:', 'https:', 'ws:', 'wss:']), 'must be an http(s):// or ws(s):// URL');
-const PrivateKey = text('PrivateKey', (s) => /^(0x)?[0-9a-fA-F]{64}$/.test(s), 'must be a 32-byte hex private key');
 const Identifier = text('Identifier', (s) => /^[a-z_][a-z0-9_]*$/i.test(s), 'must be a plain SQL identifier (letters, digits, underscore)');
 /** Tokens are secrets callers paste into headers: long enough not to be guessed, header-safe. */
 const Token = text('Token', (s) => /^[\x21-\x7e]{24,512}$/.test(s), 'must be 24 to 512 printable characters without spaces');
@@ -159,11 +142,10 @@ const chainConfig = (env: Env): E.Either<string, ChainConfig> => {
   const missing = REAL_CHAIN.filter((k) => env[k] === undefined);
   if (missing.length > 0)
     return E.left(`${missing.join(', ')} must be set too: a real chain needs all of ${REAL_CHAIN.join(', ')} (${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set)`);
-  const key = env.PRIVATE_KEY!;
   return E.right({
     kind: 'external',
     rpcUrl: env.RPC_URL!,
-    privateKey: key.startsWith('0x') ? key : `0x${key}`,
+    privateKey: withHexPrefix(env.PRIVATE_KEY!),
     distributor: env.DISTRIBUTOR_ADDRESS!,
     cxtToken: env.CXT_TOKEN_ADDRESS!,
     ...(env.CHAIN_ID ? { chainId: env.CHAIN_ID } : {}),

@@ -4,21 +4,19 @@
  * address. Funding the distributor is the operator's business here; the publisher refuses to
  * propose a root the distributor cannot pay.
  */
-import { JsonRpcProvider, Wallet, WebSocketProvider, type Provider } from 'ethers';
+import { Wallet, type Provider } from 'ethers';
 import { ConfigError, type ChainConfig } from './config.ts';
 import { withTimeout, type ChainRuntime } from './chainRuntime.ts';
-import { chainDefaults } from '../chain/chainDefaults.ts';
-import { DEFAULT_FEE_POLICY } from '../chain/transactionSender.ts';
+import { chainTreatment } from '../chain/chainDefaults.ts';
+import { rpcProvider } from './rpcProvider.ts';
 
 const START_TIMEOUT_MS = 15_000;
-
-const connect = (url: string): Provider => (url.startsWith('ws') ? new WebSocketProvider(url) : new JsonRpcProvider(url, undefined, { staticNetwork: true }));
 
 export const connectExternalChain = async (c: Extract<ChainConfig, { kind: 'external' }>): Promise<ChainRuntime> => {
   let provider: Provider | undefined;
   let chainId: number;
   try {
-    provider = connect(c.rpcUrl);
+    provider = rpcProvider(c.rpcUrl);
     chainId = Number((await withTimeout(provider.getNetwork(), START_TIMEOUT_MS, `RPC_URL ${c.rpcUrl}`)).chainId);
   } catch (error) {
     provider?.destroy();
@@ -41,8 +39,7 @@ export const connectExternalChain = async (c: Extract<ChainConfig, { kind: 'exte
     cxtToken: c.cxtToken,
     // Without a recorded deployment block the scan starts at 0; the checkpoint keeps later scans short.
     deployBlock: c.fromBlock ?? 0,
-    confirmations: c.confirmations ?? chainDefaults(chainId).confirmations,
-    feePolicy: { ...DEFAULT_FEE_POLICY, fees: chainDefaults(chainId).fees, replaceAfterSeconds: c.replaceAfterSeconds ?? chainDefaults(chainId).replaceAfterSeconds },
+    ...chainTreatment(chainId, c),
     rpcUrl: c.rpcUrl,
     ping: () => provider!.getBlockNumber(),
     close: async () => provider!.destroy(),

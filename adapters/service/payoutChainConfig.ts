@@ -11,25 +11,8 @@
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import { Address, Count, fieldErrors, PositiveCount, strictObject } from '../../domain/index.ts';
+import { HttpUrl, PrivateKey, withHexPrefix } from './configCodecs.ts';
 
-const Url = new t.Type<string, string, unknown>(
-  'RpcUrl',
-  (u): u is string => typeof u === 'string',
-  (u, c) => {
-    try {
-      return typeof u === 'string' && ['http:', 'https:', 'ws:', 'wss:'].includes(new URL(u).protocol) ? t.success(u) : t.failure(u, c, 'must be an http(s):// or ws(s):// URL');
-    } catch {
-      return t.failure(u, c, 'must be an http(s):// or ws(s):// URL');
-    }
-  },
-  (v) => v,
-);
-const Key = new t.Type<string, string, unknown>(
-  'PrivateKey',
-  (u): u is string => typeof u === 'string',
-  (u, c) => (typeof u === 'string' && /^(0x)?[0-9a-fA-F]{64}$/.test(u) ? t.success(u.startsWith('0x') ? u : `0x${u}`) : t.failure(u, c, 'must be a 32-byte hex private key')),
-  (v) => v,
-);
 const Assets = new t.Type<Record<string, string>, Record<string, string>, unknown>(
   'PayoutChainAssets',
   (u): u is Record<string, string> => typeof u === 'object' && u !== null,
@@ -49,10 +32,10 @@ const Assets = new t.Type<Record<string, string>, Record<string, string>, unknow
 
 const Entry = strictObject(
   'PayoutChain',
-  { chainId: PositiveCount, rpcUrl: Url, distributor: Address, assets: Assets },
+  { chainId: PositiveCount, rpcUrl: HttpUrl, distributor: Address, assets: Assets },
   {
     /** Sends proposeRoot/acceptRoot there; default PRIVATE_KEY. */
-    privateKey: Key,
+    privateKey: PrivateKey,
     fromBlock: Count,
     confirmations: Count,
     replaceAfterSeconds: Count,
@@ -77,7 +60,8 @@ export const decodePayoutChains = (json: string, defaultKey: string | undefined)
       for (const f of fieldErrors(decoded.left)) faults.push(`PAYOUT_CHAINS[${i}]${f.field === '(root)' ? '' : `.${f.field}`} ${f.message}`);
       return;
     }
-    const privateKey = decoded.right.privateKey ?? defaultKey;
+    const given = decoded.right.privateKey;
+    const privateKey = given === undefined ? defaultKey : withHexPrefix(given);
     if (privateKey === undefined) faults.push(`PAYOUT_CHAINS[${i}].privateKey must be set (or PRIVATE_KEY): the updater signs proposals on chain ${decoded.right.chainId} too`);
     else chains.push({ ...decoded.right, privateKey });
   });

@@ -5,12 +5,13 @@
  * answers is checked before its first use: the chain id, a contract at the distributor and at
  * every asset address. A wrong answer is a configuration error, not an outage, and says so.
  */
-import { JsonRpcProvider, Network, Wallet, WebSocketProvider, type Provider, type Signer } from 'ethers';
-import { chainDefaults } from '../chain/chainDefaults.ts';
-import { DEFAULT_FEE_POLICY, type FeePolicy } from '../chain/transactionSender.ts';
+import { Wallet, type Provider, type Signer } from 'ethers';
+import { chainTreatment } from '../chain/chainDefaults.ts';
+import type { FeePolicy } from '../chain/transactionSender.ts';
 import { withTimeout } from './chainRuntime.ts';
 import { ConfigError } from './config.ts';
 import type { PayoutChainConfig } from './payoutChainConfig.ts';
+import { rpcProvider } from './rpcProvider.ts';
 
 export interface PayoutChainRuntime {
   readonly chainId: number;
@@ -35,14 +36,7 @@ export interface PayoutChainRuntime {
 const CALL_TIMEOUT_MS = 10_000;
 
 export const connectPayoutChain = (c: PayoutChainConfig): PayoutChainRuntime => {
-  const network = Network.from(c.chainId);
-  // A static network: ethers would otherwise retry a dead URL forever in the background. No answer
-  // cache (ethers keeps each one, failures included, 250 ms): a node that just came back must not
-  // fail the next step with its outage, nor a head read just after a claim miss the claim's block.
-  const provider = c.rpcUrl.startsWith('ws')
-    ? new WebSocketProvider(c.rpcUrl, network, { cacheTimeout: -1 })
-    : new JsonRpcProvider(c.rpcUrl, network, { staticNetwork: network, cacheTimeout: -1 });
-  const defaults = chainDefaults(c.chainId);
+  const provider = rpcProvider(c.rpcUrl, c.chainId);
   let checked: Promise<void> | undefined;
 
   const check = async (): Promise<void> => {
@@ -59,8 +53,7 @@ export const connectPayoutChain = (c: PayoutChainConfig): PayoutChainRuntime => 
     distributor: c.distributor,
     assets: c.assets,
     deployBlock: c.fromBlock ?? 0,
-    confirmations: c.confirmations ?? defaults.confirmations,
-    feePolicy: { ...DEFAULT_FEE_POLICY, fees: defaults.fees, replaceAfterSeconds: c.replaceAfterSeconds ?? defaults.replaceAfterSeconds },
+    ...chainTreatment(c.chainId, c),
     rpcUrl: c.rpcUrl,
     verified: (timeoutMs = CALL_TIMEOUT_MS) => {
       // A failed check is forgotten, so the next job run asks the node again.
