@@ -5,11 +5,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { claimedOnChainWei, distributionOn, latestLiveDistribution, latestLiveOn, planDistribution, PRIMARY_CHAIN, refuse, type DistributionState } from '../../domain/index.ts';
-import { distributorClient } from '../chain/index.ts';
 import {
-  createClaimIndexer,
   createDistribution,
-  createPublisher,
   createSqlCheckpointStore,
   createSqlTreeStore,
   ensureDistributionDump,
@@ -27,7 +24,7 @@ import type { ChainRuntime } from './chainRuntime.ts';
 import type { DumpSource } from './treeCache.ts';
 import { payoutChainJobs } from './payoutChainJobs.ts';
 import type { PayoutChainRuntime } from './payoutChainRuntime.ts';
-import { publisherSummary } from './publisherSummary.ts';
+import { chainWorkers, claimsJob, publisherJob } from './chainJobs.ts';
 
 export interface DistributionWiringInput {
   readonly store: PostgresEventStore;
@@ -57,18 +54,8 @@ export const wireDistribution = async (input: DistributionWiringInput): Promise<
   const checkpoints = createSqlCheckpointStore(store.db, schema === undefined ? {} : { schema });
   await treeStore.migrate();
   await checkpoints.migrate();
-  const updater = distributorClient(chain.distributor, chain.signer, { feePolicy: chain.feePolicy });
-  const publisher = createPublisher({
-    handler: commands,
-    ledger,
-    treeStore,
-    distributor: updater,
-    chainId: chain.chainId,
-    clock,
-    fromBlock: chain.deployBlock,
-    ...(chain.feePolicy.replaceAfterSeconds > 0 ? { takeOverAfterSeconds: chain.feePolicy.replaceAfterSeconds } : {}),
-  });
-  const indexer = createClaimIndexer({ handler: commands, distributor: distributorClient(chain.distributor, chain.provider), checkpoints, fromBlock: chain.deployBlock, confirmations: chain.confirmations });
+  const workers = { commands, ledger, treeStore, checkpoints, store, clock };
+  const { publisher, indexer } = chainWorkers(chain, workers, false);
 
   /** Embedded chain: mint what the next proposal needs, so the local flow never stalls on funding. */
   const fundNext = async (): Promise<void> => {
@@ -104,7 +91,7 @@ export const wireDistribution = async (input: DistributionWiringInput): Promise<
     }
   };
 
-  const payout = new Map((input.payoutChains ?? []).map((c) => [c.chainId, payoutChainJobs({ chain: c, store, ledger, commands, treeStore, checkpoints, clock })]));
+  const payout = new Map((input.payoutChains ?? []).map((c) => [c.chainId, payoutChainJobs(c, workers)]));
 
   const port: DistributionPort = {
     async rescanClaims(fromBlock, chainId) {
@@ -179,22 +166,8 @@ export const wireDistribution = async (input: DistributionWiringInput): Promise<
         return r.status === 'created' ? `distribution ${r.distribution.seq} created through epoch ${r.distribution.throughEpoch}, root ${r.distribution.root}` : undefined;
       },
     },
-    {
-      name: 'publisher',
-      run: async () => {
-        const s = await publishStep();
-        // A wait that cannot end by itself fails the job, so /readyz and cxt_attention show it.
-        if (s.action === 'waiting' && s.stuck) throw new Error(s.reason);
-        return publisherSummary(s);
-      },
-    },
-    {
-      name: 'claims',
-      run: async () => {
-        const r = await indexer.catchUp();
-        return r.recorded > 0 ? `${r.recorded} claim(s) recorded through block ${r.toBlock}` : undefined;
-      },
-    },
+    publisherJob('publisher', () => publishStep()),
+    claimsJob('claims', () => indexer.catchUp()),
   ];
 
   // After the primary chain's: a payout chain in trouble delays nothing of the primary chain's work.
