@@ -65,6 +65,13 @@ const accessTokens = (config: ServiceConfig, dataDir: string): { tokens: AccessT
   };
 };
 
+/** 'ok', or why `work` failed or did not answer within 2 s: a readiness check that never hangs. */
+const check = (work: Promise<unknown>, what: string): Promise<string> =>
+  withTimeout(work, 2000, what).then(
+    () => 'ok',
+    (e: Error) => e.message,
+  );
+
 export const startService = async (options: ServiceOptions): Promise<Service> => {
   const { config } = options;
   const core = await openCore({ ...options, genesis: 'write' });
@@ -103,6 +110,8 @@ export const startService = async (options: ServiceOptions): Promise<Service> =>
           if (failure === undefined) attention.clear(`job:${job.name}`);
           else attention.set(`job:${job.name}`, failure);
         }
+        // Each tick, not only when /readyz is asked: cxt_attention shows a payout chain's outage too.
+        if (payoutChains.length > 0) void notePayoutChains(attention, payoutChains, ledger.state, check);
       },
     });
     core.onClose('scheduler', scheduler.stop);
@@ -128,11 +137,6 @@ export const startService = async (options: ServiceOptions): Promise<Service> =>
         distributions: distribution.port,
         assets: assetPort(assets, view),
         readiness: async () => {
-          const check = (work: Promise<unknown>, what: string) =>
-            withTimeout(work, 2000, what).then(
-              () => 'ok',
-              (e: Error) => e.message,
-            );
           const [storeCheck, chainCheck] = await Promise.all([check(store.head(), 'the event store'), check(chain.ping(), 'the chain')]);
           await notePayoutChains(attention, payoutChains, ledger.state, check);
           // The ledger must fold what the store holds: a log it cannot read would halt every decision.
