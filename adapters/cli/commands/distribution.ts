@@ -8,7 +8,7 @@ import type { DistributionActionResult } from '../../http/ports.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { onOff, parseFlags, text, whole } from '../flags.ts';
-import { chainOfId, latestLiveOn, PRIMARY_CHAIN } from '../../../domain/index.ts';
+import { chainOfId, latestLiveOn } from '../../../domain/index.ts';
 import { refused, withCore } from '../operator/withCore.ts';
 
 const report = (io: CliIo, r: DistributionActionResult): number => {
@@ -36,11 +36,10 @@ export const distributionPublishCommand: CliCommand = {
   async run(args, io) {
     const flags = parseFlags(args, { ...DIR, seq: whole(1, Number.MAX_SAFE_INTEGER), 'allow-claim-replay': onOff(), 'chain-id': whole(1, Number.MAX_SAFE_INTEGER) });
     const chainId = flags['chain-id'];
-    return withCore(flags['data-dir'], process.env, async ({ distribution, ledger, chain }) => {
+    return withCore(flags['data-dir'], process.env, async ({ distribution, ledger }) => {
       await ledger.catchUp();
       // The latest live tree on that chain (issue 15: a payout chain's goes its own way).
-      const onChain = chainId === undefined || chainId === chain.chainId ? PRIMARY_CHAIN : chainOfId(ledger.state, chainId);
-      const seq = flags.seq ?? latestLiveOn(ledger.state, onChain)?.seq;
+      const seq = flags.seq ?? latestLiveOn(ledger.state, chainOfId(ledger.state, chainId))?.seq;
       if (seq === undefined) return refused(io, { code: 'NOTHING_TO_DISTRIBUTE', message: 'there is no distribution to publish' });
       return report(io, await distribution.port.publish(seq, { allowClaimReplay: flags['allow-claim-replay'] === true, ...(chainId === undefined ? {} : { chainId }) }));
     });
