@@ -19,7 +19,7 @@ import { distributionOn, type DistributionState, type StandardMerkleDump } from 
 import { setUpDistributor, TIMELOCK, type Fixture } from '../chain/fixture.ts';
 import { claimFromDump, leavesOf } from '../distribution/world.ts';
 import { addr, driveHistory, historyParams, storeClock, type Clock } from '../support/history.ts';
-import { cxt, driveEpoch, must } from './world.ts';
+import { cxt, driveEpoch, fund, must } from './world.ts';
 
 export const CHAIN_B = 97;
 /** Paid on chain B from the second distribution on; its first leaf on A freezes. */
@@ -36,11 +36,6 @@ export interface TwoChainWorld {
   readonly deployBlockA: number;
   readonly close: () => Promise<void>;
 }
-
-/** More than `tree` (as its chain sees it) still needs: the audit does not look at balances, the publisher's solvency check does. */
-const fundOn = async (f: Fixture, tree: DistributionState): Promise<void> => {
-  for (const { token, cumulativeWei } of tree.totals) await f.mint(token, f.distributor.address, cumulativeWei);
-};
 
 export const buildTwoChainWorld = async (): Promise<TwoChainWorld> => {
   const dir = await mkdtemp(join(tmpdir(), 'cxt-audit-chains-'));
@@ -75,7 +70,7 @@ export const buildTwoChainWorld = async (): Promise<TwoChainWorld> => {
   /** Proposes `d`'s tree with each publisher and accepts it after the timelock. */
   const publish = async (on: readonly { f: Fixture; publisher: typeof publisherA; tree: DistributionState }[]): Promise<void> => {
     for (const { f, publisher, tree } of on) {
-      await fundOn(f, tree);
+      await fund(f, tree);
       await publisher.step();
     }
     for (const { f, publisher } of on) {

@@ -117,7 +117,7 @@ const created = (r: CreateDistributionResult) => {
 };
 
 /** Mints to the distributor what distribution `d` still needs beyond what it holds. */
-const fund = async (f: Fixture, d: DistributionState): Promise<void> => {
+export const fund = async (f: Fixture, d: DistributionState): Promise<void> => {
   for (const { token, cumulativeWei } of d.totals) {
     const held = await f.distributor.tokenBalance(token);
     if (cumulativeWei > held) await f.mint(token, f.distributor.address, cumulativeWei - held);
