@@ -26,9 +26,9 @@ export interface PayoutChainRuntime {
   readonly rpcUrl: string;
   /**
    * Resolves once the node has answered as configured (checked once, then remembered). Throws
-   * ConfigError when it answers wrongly, a plain Error when it does not answer within `timeoutMs`.
+   * ConfigError when it answers wrongly, a plain Error when it does not answer in time.
    */
-  readonly verified: (timeoutMs?: number) => Promise<void>;
+  readonly verified: () => Promise<void>;
   readonly ping: () => Promise<number>;
   readonly close: () => Promise<void>;
 }
@@ -55,9 +55,9 @@ export const connectPayoutChain = (c: PayoutChainConfig): PayoutChainRuntime => 
     deployBlock: c.fromBlock ?? 0,
     ...chainTreatment(c.chainId, c),
     rpcUrl: c.rpcUrl,
-    verified: (timeoutMs = CALL_TIMEOUT_MS) => {
+    verified: () => {
       // A failed check is forgotten, so the next job run asks the node again.
-      checked ??= withTimeout(check(), timeoutMs, `payout chain ${c.chainId} (${c.rpcUrl})`).catch((error: unknown) => {
+      checked ??= withTimeout(check(), CALL_TIMEOUT_MS, `payout chain ${c.chainId} (${c.rpcUrl})`).catch((error: unknown) => {
         checked = undefined;
         throw error;
       });
